@@ -1,0 +1,103 @@
+/**
+ * Stages are data: one typed record per environment. `bin/app.ts` picks one with `-c stage=`;
+ * nothing is shared between stages. The local runtime runs with the `dev` values.
+ */
+export const STAGE_NAMES = ['dev', 'staging', 'prod'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** CloudWatch Logs retention periods the project uses (days). */
+export type LogRetentionDays = 7 | 14 | 30 | 90 | 365;
+
+export interface StageConfig {
+  stage: StageName;
+  /** Keep data when the stack is deleted; PITR and deletion protection guard it while it lives. */
+  retainData: boolean;
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+  logRetentionDays: LogRetentionDays;
+  /** The guest web app; a table's QR code points at `${guestOrderingUrl}?t=<tableCode>`. */
+  guestOrderingUrl: string;
+  /** REST stage throttling, steady requests per second and burst. */
+  restThrottle: { rateLimit: number; burstLimit: number };
+  lambdaMemoryMb: number;
+  /** Optional e-mail address subscribed to the stage's alarms. */
+  alarmEmail?: string;
+  auth: {
+    staffTokenTtlHours: number;
+    /** Consecutive failed logins per username before a lockout. */
+    loginMaxFailures: number;
+    /** First lockout; each further lockout doubles, up to the maximum. */
+    loginLockoutMinutes: number;
+    loginMaxLockoutHours: number;
+  };
+}
+
+const defaultAuth: StageConfig['auth'] = {
+  staffTokenTtlHours: 12,
+  loginMaxFailures: 5,
+  loginLockoutMinutes: 15,
+  loginMaxLockoutHours: 8,
+};
+
+export const stages: Record<StageName, StageConfig> = {
+  dev: {
+    stage: 'dev',
+    retainData: false,
+    pointInTimeRecovery: false,
+    deletionProtection: false,
+    logRetentionDays: 7,
+    guestOrderingUrl: 'http://localhost:5173/t',
+    restThrottle: { rateLimit: 50, burstLimit: 100 },
+    lambdaMemoryMb: 512,
+    auth: defaultAuth,
+  },
+  staging: {
+    stage: 'staging',
+    retainData: false,
+    pointInTimeRecovery: true,
+    deletionProtection: false,
+    logRetentionDays: 30,
+    guestOrderingUrl: 'https://staging.order.example.com/t',
+    restThrottle: { rateLimit: 100, burstLimit: 200 },
+    lambdaMemoryMb: 512,
+    auth: defaultAuth,
+  },
+  prod: {
+    stage: 'prod',
+    retainData: true,
+    pointInTimeRecovery: true,
+    deletionProtection: true,
+    logRetentionDays: 90,
+    guestOrderingUrl: 'https://order.example.com/t',
+    restThrottle: { rateLimit: 500, burstLimit: 1000 },
+    lambdaMemoryMb: 512,
+    auth: defaultAuth,
+  },
+};
+
+export function stageConfig(name: string): StageConfig {
+  if (!(STAGE_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`Unknown stage "${name}". Known stages: ${STAGE_NAMES.join(', ')}.`);
+  }
+  return stages[name as StageName];
+}
+
+export const stackNames = (stage: StageName) => ({
+  data: `QrOrdering-${stage}-Data`,
+  api: `QrOrdering-${stage}-Api`,
+});
+
+/** The functions' environment (validated by shared/config/env.ts when a function starts). */
+export function functionEnvironment(config: StageConfig, tableName: string): Record<string, string> {
+  const { auth } = config;
+  return {
+    STAGE: config.stage,
+    TABLE_NAME: tableName,
+    POWERTOOLS_SERVICE_NAME: 'qr-ordering',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    STAFF_TOKEN_TTL_SECONDS: String(auth.staffTokenTtlHours * 3600),
+    LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),
+    LOGIN_LOCKOUT_SECONDS: String(auth.loginLockoutMinutes * 60),
+    LOGIN_MAX_LOCKOUT_SECONDS: String(auth.loginMaxLockoutHours * 3600),
+  };
+}

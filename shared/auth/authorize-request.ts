@@ -1,0 +1,41 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { UnauthenticatedError } from '../errors';
+import type { AppError } from '../errors';
+import { authenticate } from './authenticate';
+import { toAuthorizerContext } from './principal';
+import { bearerToken } from './tokens';
+
+type AuthorizerEvent = Pick<APIGatewayRequestAuthorizerEvent, 'methodArn' | 'headers' | 'queryStringParameters'> & {
+  requestContext?: { eventType?: string } | null;
+};
+
+function policy(effect: 'Allow' | 'Deny', principalId: string, methodArn: string, context: Record<string, string>) {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }],
+    },
+    context,
+  } satisfies APIGatewayAuthorizerResult;
+}
+
+/**
+ * The REQUEST authorizer's decision. Allow carries the principal as context; Deny carries the
+ * contract's error code and message, which the ACCESS_DENIED gateway response renders. The token
+ * may come in `?token=` only on a WebSocket `$connect` (browsers cannot set headers there); REST
+ * never accepts it in the URL, where access logs would keep it.
+ */
+export async function authorizeRequest(event: AuthorizerEvent, now: Date): Promise<APIGatewayAuthorizerResult> {
+  const isWebSocketConnect = event.requestContext?.eventType === 'CONNECT';
+  const token = bearerToken(event.headers) ?? (isWebSocketConnect ? event.queryStringParameters?.token : undefined);
+  try {
+    const principal = await authenticate(token, now);
+    const principalId = principal.kind === 'staff' ? principal.staffId : principal.guestId;
+    return policy('Allow', principalId, event.methodArn, toAuthorizerContext(principal));
+  } catch (error) {
+    if (!(error instanceof UnauthenticatedError)) throw error;
+    const denied: AppError = error;
+    return policy('Deny', 'anonymous', event.methodArn, { errorCode: denied.code, errorMessage: denied.message });
+  }
+}

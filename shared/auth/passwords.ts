@@ -1,0 +1,46 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { ScryptOptions } from 'node:crypto';
+
+/**
+ * Passwords are hashed with scrypt (node:crypto). The parameters travel inside the stored string
+ * (`scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`), so they can be raised later without breaking old hashes.
+ * N = 2^15, r = 8 uses 32 MiB and ~60-100 ms per hash on a Lambda core: slow for guessing, fine for login.
+ */
+const LOG2_N = 15;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, { N: 2 ** LOG2_N, r: R, p: P });
+  return ['scrypt', LOG2_N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** Constant-time comparison; a malformed stored hash simply does not verify. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, log2N, r, p, salt, expected] = stored.split('$');
+  if (scheme !== 'scrypt' || !log2N || !r || !p || !salt || !expected) return false;
+  const expectedKey = Buffer.from(expected, 'base64url');
+  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: 2 ** Number(log2N), r: Number(r), p: Number(p) });
+  return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A hash to verify against when the username does not exist, so an unknown user costs the same
+ * time as a wrong password and the two cannot be told apart.
+ */
+export function unknownUserHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummyHash;
+}

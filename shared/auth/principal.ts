@@ -1,0 +1,54 @@
+import * as z from 'zod';
+import { ROLES } from '../http/routes';
+import type { Role } from '../http/routes';
+
+/** Who is calling, as established by the authorizer from the bearer token. */
+export interface StaffPrincipal {
+  kind: 'staff';
+  restaurantId: string;
+  staffId: string;
+  role: Role;
+  station: string | null;
+  tokenHash: string;
+}
+
+export interface GuestPrincipal {
+  kind: 'guest';
+  restaurantId: string;
+  sessionId: string;
+  guestId: string;
+  tokenHash: string;
+}
+
+export type Principal = StaffPrincipal | GuestPrincipal;
+
+/** API Gateway authorizer context values must be strings, numbers or booleans: no null, no nesting. */
+export type AuthorizerContext = Record<string, string>;
+
+const ContextSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('staff'),
+    restaurantId: z.string().min(1),
+    staffId: z.string().min(1),
+    role: z.enum(ROLES),
+    station: z.string().transform((s) => (s === '' ? null : s)),
+    tokenHash: z.string().min(1),
+  }),
+  z.object({
+    kind: z.literal('guest'),
+    restaurantId: z.string().min(1),
+    sessionId: z.string().min(1),
+    guestId: z.string().min(1),
+    tokenHash: z.string().min(1),
+  }),
+]);
+
+export function toAuthorizerContext(principal: Principal): AuthorizerContext {
+  return principal.kind === 'staff' ? { ...principal, station: principal.station ?? '' } : { ...principal };
+}
+
+/** Reads the principal back in a handler; `undefined` when the authorizer did not run. */
+export function fromAuthorizerContext(context: unknown): Principal | undefined {
+  const parsed = ContextSchema.safeParse(context);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,32 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import { keys } from './keys';
+import type { TransactItem } from './transact';
+
+export interface Restaurant {
+  restaurantId: string;
+  name: string;
+  currency: string;
+  createdAt: string;
+}
+
+/** Put of a new restaurant profile (fails if the id exists). */
+export function putRestaurant(restaurant: Restaurant): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.restaurant(restaurant.restaurantId), type: 'Restaurant', ...restaurant },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function getRestaurant(restaurantId: string): Promise<Restaurant | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.restaurant(restaurantId) }));
+  return Item && {
+    restaurantId: Item.restaurantId,
+    name: Item.name,
+    currency: Item.currency,
+    createdAt: Item.createdAt,
+  };
+}

@@ -1,0 +1,114 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../http/routes';
+import { db, tableName } from './client';
+import { keyPrefixes, keys } from './keys';
+import type { TransactItem } from './transact';
+
+export interface Staff {
+  restaurantId: string;
+  staffId: string;
+  username: string;
+  role: Role;
+  station: string | null;
+  createdAt: string;
+}
+
+export interface Credential {
+  staffId: string;
+  passwordHash: string;
+}
+
+const toStaff = (item: Record<string, unknown>): Staff => ({
+  restaurantId: item.restaurantId as string,
+  staffId: item.staffId as string,
+  username: item.username as string,
+  role: item.role as Role,
+  station: (item.station as string | undefined) ?? null,
+  createdAt: item.createdAt as string,
+});
+
+/**
+ * Puts for a new staff member: the staff item and, separately, the credential keyed by username
+ * (which makes usernames unique per restaurant). Index 1 fails when the username is taken.
+ */
+export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.staff(staff.restaurantId, staff.staffId), type: 'Staff', ...staff },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.credential(staff.restaurantId, staff.username),
+          type: 'Credential',
+          staffId: staff.staffId,
+          passwordHash,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+/** Deletes of a staff member and their credential; index 0 fails when the person is already gone. */
+export function deleteStaff(staff: Staff): TransactItem[] {
+  return [
+    {
+      Delete: {
+        TableName: tableName,
+        Key: keys.staff(staff.restaurantId, staff.staffId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    { Delete: { TableName: tableName, Key: keys.credential(staff.restaurantId, staff.username) } },
+  ];
+}
+
+/** Condition that the staff member still exists, for writes that must not outlive them. */
+export function staffExists(restaurantId: string, staffId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.staff(restaurantId, staffId),
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+  };
+}
+
+export async function getStaff(restaurantId: string, staffId: string): Promise<Staff | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.staff(restaurantId, staffId), ConsistentRead: true }),
+  );
+  return Item && toStaff(Item);
+}
+
+export async function getCredential(restaurantId: string, username: string): Promise<Credential | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.credential(restaurantId, username), ConsistentRead: true }),
+  );
+  return Item && { staffId: Item.staffId, passwordHash: Item.passwordHash };
+}
+
+/** All staff of a restaurant: one Query on its partition (a restaurant has tens, not thousands). */
+export async function listStaff(restaurantId: string): Promise<Staff[]> {
+  const staff: Staff[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staff },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    staff.push(...(page.Items ?? []).map(toStaff));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return staff;
+}

@@ -1,0 +1,92 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../http/routes';
+import { batchWrite, deleteRequest } from './batch';
+import { db, tableName } from './client';
+import { keyPrefixes, keys } from './keys';
+import type { Key } from './keys';
+import { epochSeconds } from './time';
+import { transactWrite } from './transact';
+import type { TransactItem } from './transact';
+
+/** What a staff token stands for. Guest tokens join this union with the table-session issue. */
+export interface StaffToken {
+  kind: 'staff';
+  restaurantId: string;
+  staffId: string;
+  role: Role;
+  station: string | null;
+  expiresAt: string;
+}
+
+export type TokenRecord = StaffToken;
+
+/** Puts for a new staff token: the lookup item (by hash) and the back-reference on the person. */
+export function putStaffToken(tokenHash: string, token: StaffToken): TransactItem[] {
+  const ttl = epochSeconds(new Date(token.expiresAt));
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: 'StaffTokenRef', ttl },
+      },
+    },
+  ];
+}
+
+/** The token by hash, read consistently so a revocation is seen by the very next request. */
+export async function getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
+  if (!Item) return undefined;
+  return {
+    kind: 'staff',
+    restaurantId: Item.restaurantId,
+    staffId: Item.staffId,
+    role: Item.role,
+    station: Item.station ?? null,
+    expiresAt: Item.expiresAt,
+  };
+}
+
+/** Revokes one token (logout), with its back-reference when it belongs to a staff member. */
+export async function deleteToken(tokenHash: string, staff?: { restaurantId: string; staffId: string }): Promise<void> {
+  const items: TransactItem[] = [{ Delete: { TableName: tableName, Key: keys.token(tokenHash) } }];
+  if (staff) {
+    items.push({ Delete: { TableName: tableName, Key: keys.staffToken(staff.restaurantId, staff.staffId, tokenHash) } });
+  }
+  await transactWrite(items);
+}
+
+/**
+ * Revokes every token of a staff member, found through the back-references with a consistent
+ * Query (a GSI would be eventually consistent and could miss a token issued a moment ago).
+ */
+export async function deleteAllStaffTokens(restaurantId: string, staffId: string): Promise<void> {
+  const refs: Key[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keyPrefixes.restaurantPk(restaurantId),
+          ':prefix': keyPrefixes.staffTokens(staffId),
+        },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    refs.push(...((page.Items ?? []) as Key[]));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  const hashes = refs.map((ref) => ref.sk.slice(keyPrefixes.staffTokens(staffId).length));
+  await batchWrite([...hashes.map((hash) => deleteRequest(keys.token(hash))), ...refs.map(deleteRequest)]);
+}

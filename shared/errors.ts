@@ -1,0 +1,82 @@
+/**
+ * Every error a client may see is an AppError: the error middleware turns it into the contract's
+ * error body by its fields. Anything else becomes 500 INTERNAL and nothing of it leaks out.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends AppError {
+  constructor(issues: ValidationIssue[]) {
+    super(400, 'VALIDATION_FAILED', 'The request is not valid.', { issues });
+  }
+}
+
+export class BadJsonError extends AppError {
+  constructor() {
+    super(400, 'BAD_JSON', 'The request body is not valid JSON.');
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Missing, invalid, expired or revoked token.') {
+    super(401, 'UNAUTHENTICATED', message);
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  constructor() {
+    super(401, 'INVALID_CREDENTIALS', 'Wrong username or password.');
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'Your role does not allow this.') {
+    super(403, 'FORBIDDEN', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found.') {
+    super(404, 'NOT_FOUND', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(409, code, message, details);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`, { limitBytes });
+  }
+}
+
+/** 429 with `Retry-After` and details.retryAfterSeconds, as the contract requires of every 429. */
+export class TooManyRequestsError extends AppError {
+  constructor(code: 'PIN_BLOCKED' | 'LOGIN_BLOCKED' | 'RATE_LIMITED', message: string, retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, code, message, { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+  }
+}
+
+/** The contract's error body. */
+export function errorBody(code: string, message: string, requestId: string, details: Record<string, unknown> = {}) {
+  return { error: { code, message, requestId, details } };
+}

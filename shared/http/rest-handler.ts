@@ -1,0 +1,159 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { fromAuthorizerContext } from '../auth/principal';
+import type { GuestPrincipal, Principal, StaffPrincipal } from '../auth/principal';
+import {
+  AppError,
+  BadJsonError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  ValidationError,
+  errorBody,
+} from '../errors';
+import { logger } from '../observability/logger';
+import type { Caller, RestRoute } from './routes';
+
+/** Bodies above this size are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Schema = z.ZodType;
+interface Schemas {
+  body?: Schema;
+  query?: Schema;
+  params?: Schema;
+}
+type Parsed<S> = S extends Schema ? z.output<S> : undefined;
+
+/** The principal type a route's `allow` list guarantees to its handler. */
+type PrincipalFor<A extends readonly Caller[]> = 'PUBLIC' extends A[number]
+  ? undefined
+  : Exclude<A[number], 'GUEST'> extends never
+    ? GuestPrincipal
+    : 'GUEST' extends A[number]
+      ? Principal
+      : StaffPrincipal;
+
+export interface RestRequest<S extends Schemas, P> {
+  body: Parsed<S['body']>;
+  query: Parsed<S['query']>;
+  params: Parsed<S['params']>;
+  principal: P;
+  requestId: string;
+  sourceIp: string;
+}
+
+export interface RestResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type ParsedEvent = APIGatewayProxyEvent & { jsonBody?: unknown };
+
+/** Enforces the 64 KB limit and parses the JSON body once (400 BAD_JSON, 413 PAYLOAD_TOO_LARGE). */
+const jsonBody = (): MiddlewareObj<ParsedEvent> => ({
+  before: ({ event }) => {
+    if (event.body === null || event.body === undefined || event.body === '') return;
+    const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    try {
+      event.jsonBody = JSON.parse(raw);
+    } catch {
+      throw new BadJsonError();
+    }
+  },
+});
+
+/** The one error mapper: AppError by its fields, anything else 500 INTERNAL (logged, never shown). */
+const errorResponses = (): MiddlewareObj<ParsedEvent, APIGatewayProxyResult> => ({
+  onError: (request) => {
+    const { error, event } = request;
+    const requestId = event.requestContext.requestId;
+    if (error instanceof AppError) {
+      if (error.status >= 500) logger.error('request failed', { error });
+      request.response = respond(requestId, {
+        status: error.status,
+        headers: error.headers,
+        body: errorBody(error.code, error.message, requestId, error.details),
+      });
+      return;
+    }
+    logger.error('unexpected error', { error: error as Error });
+    request.response = respond(requestId, {
+      status: 500,
+      body: errorBody('INTERNAL', 'Something went wrong. Quote the request id if you report it.', requestId),
+    });
+  },
+});
+
+function respond(requestId: string, result: RestResult): APIGatewayProxyResult {
+  return {
+    statusCode: result.status,
+    headers: {
+      ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      'X-Request-Id': requestId,
+      ...result.headers,
+    },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+  };
+}
+
+function issuesOf(error: z.ZodError, where: string) {
+  return error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
+}
+
+/** The caller, checked against the route: another restaurant's id is 404, a role not allowed 403. */
+function authorizeCaller(route: RestRoute, event: APIGatewayProxyEvent): Principal | undefined {
+  if (route.allow.includes('PUBLIC')) return undefined;
+  const principal = fromAuthorizerContext(event.requestContext.authorizer);
+  if (!principal) throw new UnauthenticatedError();
+  const restaurantId = event.pathParameters?.restaurantId;
+  if (restaurantId !== undefined && restaurantId !== principal.restaurantId) throw new NotFoundError();
+  const caller: Caller = principal.kind === 'guest' ? 'GUEST' : principal.role;
+  if (!route.allow.includes(caller)) throw new ForbiddenError();
+  return principal;
+}
+
+function parseInput<S extends Schemas>(schemas: S, event: ParsedEvent) {
+  // A malformed id in the path names nothing that exists: 404, like any other unknown id.
+  const params = schemas.params?.safeParse(event.pathParameters ?? {});
+  if (params && !params.success) throw new NotFoundError();
+  const issues = [];
+  const query = schemas.query?.safeParse(event.queryStringParameters ?? {});
+  if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
+  const body = schemas.body?.safeParse(event.jsonBody ?? {});
+  if (body && !body.success) issues.push(...issuesOf(body.error, 'body'));
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { params: params?.data, query: query?.data, body: body?.data };
+}
+
+/**
+ * Builds a REST handler: Powertools logger context (request id as correlation id), the error
+ * mapper, JSON body parsing, the route's caller check, zod validation, then the domain call.
+ */
+export function restHandler<R extends RestRoute, S extends Schemas>(
+  route: R,
+  schemas: S,
+  handle: (request: RestRequest<S, PrincipalFor<R['allow']>>) => Promise<RestResult>,
+) {
+  return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(errorResponses())
+    .use(jsonBody())
+    .handler(async (event) => {
+      const principal = authorizeCaller(route, event) as PrincipalFor<R['allow']>;
+      const input = parseInput(schemas, event);
+      const result = await handle({
+        ...(input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
+        principal,
+        requestId: event.requestContext.requestId,
+        sourceIp: event.requestContext.identity.sourceIp,
+      });
+      return respond(event.requestContext.requestId, result);
+    });
+}

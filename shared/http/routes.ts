@@ -1,0 +1,94 @@
+/**
+ * The route manifest: every REST and WebSocket route, its handler file and who may call it.
+ * The CDK API stack and the local gateway are both built from this list, and the REST handler
+ * wrapper enforces `allow`, so the three can never drift apart. Pure data: no imports of code.
+ */
+export const ROLES = ['OWNER', 'MANAGER', 'WAITER', 'KITCHEN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** `PUBLIC` routes have no authorizer; the others run it and then check the caller's role. */
+export type Caller = 'PUBLIC' | 'GUEST' | Role;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestRoute {
+  method: HttpMethod;
+  /** API Gateway resource path, with `{name}` path parameters. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  handler: string;
+  allow: readonly Caller[];
+  /** Least-privilege table access for the handler's function. */
+  table: 'read' | 'readWrite';
+  summary: string;
+}
+
+const STAFF = ROLES;
+const MANAGERS = ['OWNER', 'MANAGER'] as const;
+const ANY_TOKEN = ['GUEST', ...ROLES] as const;
+
+export const restRoutes = {
+  staffLogin: {
+    method: 'POST',
+    path: '/v1/staff/login',
+    handler: 'functions/http/staff-login.ts',
+    allow: ['PUBLIC'],
+    table: 'readWrite',
+    summary: 'Staff login: exchanges username and password for a staff token.',
+  },
+  logout: {
+    method: 'POST',
+    path: '/v1/logout',
+    handler: 'functions/http/logout.ts',
+    allow: ANY_TOKEN,
+    table: 'readWrite',
+    summary: 'Revokes the calling token at once.',
+  },
+  getRestaurant: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}',
+    handler: 'functions/http/get-restaurant.ts',
+    allow: STAFF,
+    table: 'read',
+    summary: "The staff member's restaurant.",
+  },
+  createStaff: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/staff',
+    handler: 'functions/http/create-staff.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: 'Creates a staff account (a MANAGER cannot create an OWNER).',
+  },
+  listStaff: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/staff',
+    handler: 'functions/http/list-staff.ts',
+    allow: MANAGERS,
+    table: 'read',
+    summary: "Lists the restaurant's staff accounts, without secrets.",
+  },
+  deleteStaff: {
+    method: 'DELETE',
+    path: '/v1/restaurants/{restaurantId}/staff/{staffId}',
+    handler: 'functions/http/delete-staff.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: "Deletes a staff account and revokes all of that person's tokens.",
+  },
+} as const satisfies Record<string, RestRoute>;
+
+export type RestRouteName = keyof typeof restRoutes;
+
+/** The Lambda REQUEST authorizer shared by every non-public REST route and WebSocket `$connect`. */
+export const authorizer = { handler: 'functions/auth/authorizer.ts', table: 'read' } as const;
+
+export interface WebSocketRoute {
+  handler: string;
+  table: 'read' | 'readWrite';
+}
+
+/** WebSocket routes; `$connect` runs the authorizer first. */
+export const webSocketRoutes = {
+  $connect: { handler: 'functions/ws/connect.ts', table: 'read' },
+} as const satisfies Record<string, WebSocketRoute>;
