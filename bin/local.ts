@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
+
+const usage = `npm start [-- options]
+
+  --port <n>               REST API port (default 3000; 0 picks a free one)
+  --dynamodb-port <n>      DynamoDB Local port (default 8000)
+  --in-memory              keep no data across restarts (default: data in .local/dynamodb)
+  --dynamodb-endpoint <u>  use an already running DynamoDB Local instead of starting one
+  --seed demo              create a demo restaurant with one login per role and print them
+`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    'dynamodb-port': { type: 'string', default: '8000' },
+    'in-memory': { type: 'boolean', default: false },
+    'dynamodb-endpoint': { type: 'string' },
+    'table-name': { type: 'string', default: LOCAL_TABLE_NAME },
+    seed: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (values.seed !== undefined && values.seed !== 'demo') {
+  console.error(`Unknown seed "${values.seed}". The only seed is "demo".\n\n${usage}`);
+  process.exit(2);
+}
+
+const runtime = await startLocalRuntime({
+  restPort: Number(values.port),
+  dynamoDbPort: Number(values['dynamodb-port']),
+  dynamoDbEndpoint: values['dynamodb-endpoint'],
+  inMemory: values['in-memory'],
+  tableName: values['table-name'],
+  log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
+});
+
+console.log(`REST API: ${runtime.restUrl}`);
+console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);
+
+if (values.seed === 'demo') {
+  // Imported only now: shared/ reads the environment the runtime has just set.
+  const { seedDemo } = await import('../lib/local/seed');
+  const seed = await seedDemo();
+  console.log(`Demo restaurant ${seed.restaurantId}. Logins (POST /v1/staff/login with this restaurantId):`);
+  console.table(seed.logins);
+}
+
+let closing = false;
+const shutdown = async () => {
+  if (closing) return;
+  closing = true;
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,269 @@
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayEventRequestContext,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody } from '../../shared/errors';
+import { gatewayErrors } from '../../shared/http/gateway-errors';
+import type { GatewayErrorType } from '../../shared/http/gateway-errors';
+import { authorizer, restRoutes } from '../../shared/http/routes';
+import type { RestRoute } from '../../shared/http/routes';
+import { lambdaContext, loadHandler } from './lambda-context';
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+
+/** API Gateway's own payload limit for REST APIs. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const ACCOUNT = '000000000000';
+const API_ID = 'local';
+const STAGE = 'local';
+
+interface CompiledRoute {
+  route: RestRoute;
+  pattern: RegExp;
+  paramNames: string[];
+  handler: ProxyHandler;
+}
+
+function compile(route: RestRoute, handler: ProxyHandler): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+    paramNames.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), paramNames, handler };
+}
+
+/** Does an IAM-style resource pattern (with `*` and `?`) match the method ARN? */
+function resourceMatches(pattern: string, arn: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
+/** Evaluates the authorizer's policy the way API Gateway does: an explicit Deny wins, else an Allow is needed. */
+function isAllowed(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  const matching = result.policyDocument.Statement.filter((statement) => {
+    const resources = 'Resource' in statement ? [statement.Resource].flat() : [];
+    return resources.some((resource) => resourceMatches(String(resource), methodArn));
+  });
+  return !matching.some((s) => s.Effect === 'Deny') && matching.some((s) => s.Effect === 'Allow');
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > GATEWAY_MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerMaps(req: IncomingMessage) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  return { headers, multiValueHeaders };
+}
+
+function queryMaps(url: URL) {
+  if ([...url.searchParams.keys()].length === 0) {
+    return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  }
+  const queryStringParameters: Record<string, string> = {};
+  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    queryStringParameters[name] = value;
+    (multiValueQueryStringParameters[name] ??= []).push(value);
+  }
+  return { queryStringParameters, multiValueQueryStringParameters };
+}
+
+export interface RestGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface RestGatewayOptions {
+  /** The repository root as a file URL (handlers are loaded relative to it). */
+  root: URL;
+  port: number;
+  host?: string;
+  /** One line per request. */
+  log: (line: Record<string, unknown>) => void;
+}
+
+/**
+ * Serves every REST route of the manifest like API Gateway does: builds genuine REST proxy (v1)
+ * events, runs the REQUEST authorizer for non-public routes and passes its context on as
+ * `requestContext.authorizer`, and answers its own errors with the same gateway responses.
+ */
+export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
+  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.handler);
+  const routes = await Promise.all(
+    Object.values(restRoutes).map(async (route) => compile(route, await loadHandler<ProxyHandler>(options.root.href, route.handler))),
+  );
+
+  async function handle(req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResult> {
+    const gatewayError = (type: GatewayErrorType, override?: { code?: string; message?: string }): APIGatewayProxyResult => {
+      const error = gatewayErrors[type];
+      const details = 'details' in error ? error.details : {};
+      return {
+        statusCode: 'status' in error ? error.status : 400,
+        headers: { 'Content-Type': 'application/json', ...('headers' in error ? error.headers : {}) },
+        body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),
+      };
+    };
+
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    if (body === 'too-large') return gatewayError('REQUEST_TOO_LARGE');
+
+    let match: { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined;
+    for (const compiled of routes) {
+      const found = compiled.route.method === method ? compiled.pattern.exec(url.pathname) : null;
+      if (found) {
+        const values = found.slice(1).map((value) => decodeURIComponent(value));
+        match = { compiled, pathParameters: Object.fromEntries(compiled.paramNames.map((name, i) => [name, values[i] as string])) };
+        break;
+      }
+    }
+    if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
+    const { route, handler } = match.compiled;
+
+    const { headers, multiValueHeaders } = headerMaps(req);
+    const now = new Date();
+    const requestContext: APIGatewayEventRequestContext = {
+      accountId: ACCOUNT,
+      apiId: API_ID,
+      authorizer: null,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        user: null,
+        userAgent: req.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/${STAGE}${url.pathname}`,
+      stage: STAGE,
+      requestId,
+      requestTimeEpoch: now.getTime(),
+      resourceId: API_ID,
+      resourcePath: route.path,
+    };
+    const common = {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders,
+      ...queryMaps(url),
+      pathParameters: Object.keys(match.pathParameters).length > 0 ? match.pathParameters : null,
+      stageVariables: null,
+    };
+
+    if (!(route.allow as readonly string[]).includes('PUBLIC')) {
+      // The identity source is the Authorization header: without it API Gateway answers 401 itself.
+      if (req.headers.authorization === undefined) return gatewayError('UNAUTHORIZED');
+      const methodArn = `arn:aws:execute-api:local:${ACCOUNT}:${API_ID}/${STAGE}/${method}${url.pathname}`;
+      let result: APIGatewayAuthorizerResult;
+      try {
+        result = await authorize(
+          { type: 'REQUEST', methodArn, ...common, requestContext: { ...requestContext, authorizer: undefined } },
+          lambdaContext('authorizer', randomUUID()),
+        );
+      } catch (error) {
+        return (error as Error).message === 'Unauthorized' ? gatewayError('UNAUTHORIZED') : gatewayError('DEFAULT_5XX');
+      }
+      if (!isAllowed(result, methodArn)) {
+        const context = result.context ?? {};
+        return gatewayError('ACCESS_DENIED', {
+          code: context.errorCode as string | undefined,
+          message: context.errorMessage as string | undefined,
+        });
+      }
+      requestContext.authorizer = { ...result.context, principalId: result.principalId, integrationLatency: 0 };
+    }
+
+    const event: APIGatewayProxyEvent = {
+      ...common,
+      requestContext,
+      body: body.length > 0 ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+    };
+    try {
+      return await handler(event, lambdaContext(route.handler, randomUUID()));
+    } catch {
+      return gatewayError('DEFAULT_5XX');
+    }
+  }
+
+  function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: string) {
+    res.statusCode = result.statusCode;
+    res.setHeader('x-amzn-RequestId', requestId);
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) res.setHeader(name, values.map(String));
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    handle(req, requestId)
+      .catch(() => ({ statusCode: 500, body: JSON.stringify(errorBody('INTERNAL', 'Local gateway error.', requestId)) }))
+      .then((result) => {
+        send(res, result, requestId);
+        // Path only: query strings can carry tokens, and headers and bodies are never logged.
+        options.log({
+          message: 'request',
+          method: req.method,
+          path: (req.url ?? '/').split('?')[0],
+          status: result.statusCode,
+          durationMs: Math.round(performance.now() - started),
+          requestId,
+        });
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

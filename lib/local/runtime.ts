@@ -1,0 +1,63 @@
+import { functionEnvironment, stages } from '../stage-config';
+import { ensureTable, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
+import { startRestGateway } from './rest-gateway';
+
+export const LOCAL_TABLE_NAME = 'qr-ordering-local';
+export const LOCAL_DATA_DIR = '.local/dynamodb';
+
+const root = new URL('../../', import.meta.url);
+
+export interface LocalRuntimeOptions {
+  restPort: number;
+  /** Use this DynamoDB (e.g. the test harness's) instead of starting DynamoDB Local. */
+  dynamoDbEndpoint?: string;
+  dynamoDbPort: number;
+  /** Keep nothing across restarts. */
+  inMemory: boolean;
+  tableName: string;
+  log: (line: Record<string, unknown>) => void;
+}
+
+export interface LocalRuntime {
+  restUrl: string;
+  dynamoDbEndpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Points the process at a local DynamoDB the way a deployed function's environment points at its
+ * table. Must run before any module of shared/ is imported: they validate the environment on load.
+ */
+export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string, extra: Record<string, string> = {}) {
+  Object.assign(process.env, functionEnvironment(stages.dev, tableName), localAwsEnv, {
+    STAGE: 'local',
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    ...extra,
+  });
+}
+
+/**
+ * The local stand-in for the deployed stage: DynamoDB Local with the table from the shared
+ * definition, and the REST routes of the manifest served by the real handler modules.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dynamo = options.dynamoDbEndpoint
+    ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
+    : await startDynamoDbLocal({ port: options.dynamoDbPort, dbPath: options.inMemory ? undefined : LOCAL_DATA_DIR });
+  try {
+    await ensureTable(dynamo.endpoint, options.tableName);
+    useLocalEnvironment(dynamo.endpoint, options.tableName);
+    const rest = await startRestGateway({ root, port: options.restPort, log: options.log });
+    return {
+      restUrl: rest.url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      close: async () => {
+        await rest.close();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}
