@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { parseArgs } from 'node:util';
+import { isDynamoDbUp, ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
+import type { DynamoDbLocal } from '../lib/local/dynamodb-local';
+import { LOCAL_DATA_DIR, LOCAL_TABLE_NAME, useLocalEnvironment } from '../lib/local/runtime';
+import { functionEnvironment, stackNames, stageConfig } from '../lib/stage-config';
+
+const usage = `npm run admin -- <command> [options]
+
+Commands:
+  create-restaurant --name <name> --currency <ISO 4217> --owner <username> --password <password>
+      Creates a restaurant and its first OWNER; prints {"restaurantId", "owner": {"staffId", "username"}}.
+
+Target (default: the local stack; DynamoDB Local on --dynamodb-port, started for the command if it is not running):
+  --stage <name>           a deployed stage: the table is read from its data stack's outputs with your AWS credentials
+  --dynamodb-port <n>      local DynamoDB port (default 8000); DYNAMODB_ENDPOINT overrides it
+`;
+
+const fail = (message: string): never => {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+};
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    currency: { type: 'string' },
+    owner: { type: 'string' },
+    password: { type: 'string' },
+    stage: { type: 'string' },
+    'dynamodb-port': { type: 'string', default: '8000' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (positionals[0] !== 'create-restaurant') fail(`Unknown command "${positionals[0] ?? ''}".`);
+
+/** A deployed stage's table name, from the data stack's `TableName` output. */
+async function deployedTableName(stage: string): Promise<string> {
+  const config = stageConfig(stage);
+  const { Stacks } = await new CloudFormationClient({}).send(
+    new DescribeStacksCommand({ StackName: stackNames(config.stage).data }),
+  );
+  const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
+  if (!output) throw new Error(`Stack ${stackNames(config.stage).data} has no TableName output. Is the stage deployed?`);
+  Object.assign(process.env, functionEnvironment(config, output), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  return output;
+}
+
+let started: DynamoDbLocal | undefined;
+try {
+  if (values.stage) {
+    await deployedTableName(values.stage);
+  } else {
+    const endpoint = process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${values['dynamodb-port']}`;
+    const tableName = process.env.TABLE_NAME ?? LOCAL_TABLE_NAME;
+    let target = endpoint;
+    if (!(await isDynamoDbUp(endpoint))) {
+      // Nothing is running: open the same data folder npm start uses, just for this command.
+      started = await startDynamoDbLocal({ port: Number(values['dynamodb-port']), dbPath: LOCAL_DATA_DIR });
+      target = started.endpoint;
+    }
+    await ensureTable(target, tableName);
+    useLocalEnvironment(target, tableName, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  }
+
+  // Imported only now: shared/ validates the environment set above when it loads.
+  const { CreateRestaurantInput, createRestaurant } = await import('../shared/restaurants/restaurants');
+  const input = CreateRestaurantInput.safeParse({
+    name: values.name,
+    currency: values.currency,
+    owner: values.owner,
+    password: values.password,
+  });
+  if (!input.success) {
+    console.error(`${input.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n')}\n\n${usage}`);
+    process.exitCode = 2;
+  } else {
+    console.log(JSON.stringify(await createRestaurant(input.data, new Date())));
+  }
+} catch (error) {
+  console.error(`admin: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await started?.stop();
+}

@@ -1,0 +1,114 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { authenticate } from '../../shared/auth/authenticate';
+import type { StaffPrincipal } from '../../shared/auth/principal';
+import { loginStaff, logout } from '../../shared/auth/staff-login';
+import { db, tableName } from '../../shared/db/client';
+import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../../shared/errors';
+import { createRestaurant, getRestaurant } from '../../shared/restaurants/restaurants';
+import { createStaff, deleteStaff, listStaff } from '../../shared/staff/staff';
+import { strongPassword, uniqueName } from '../support/restaurant';
+
+const now = () => new Date();
+
+async function restaurantWithOwner() {
+  const password = strongPassword();
+  const created = await createRestaurant({ name: 'Test Bistro', currency: 'EUR', owner: 'owner', password }, now());
+  const { token } = await loginStaff({ restaurantId: created.restaurantId, username: 'owner', password }, now());
+  const owner = (await authenticate(token, now())) as StaffPrincipal;
+  return { ...created, owner, ownerToken: token };
+}
+
+describe('restaurants and staff (DynamoDB Local)', () => {
+  it('creates a restaurant with its owner, readable by its staff', async () => {
+    const { owner, restaurantId } = await restaurantWithOwner();
+    expect(owner).toMatchObject({ kind: 'staff', restaurantId, role: 'OWNER', station: null });
+    expect(await getRestaurant(owner)).toEqual({ restaurantId, name: 'Test Bistro', currency: 'EUR' });
+  });
+
+  it('keeps usernames unique per restaurant', async () => {
+    const { owner } = await restaurantWithOwner();
+    const input = { username: uniqueName('cook'), password: strongPassword(), role: 'KITCHEN' as const, station: 'GRILL' };
+    await createStaff(owner, input, now());
+    await expect(createStaff(owner, input, now())).rejects.toMatchObject({ status: 409, code: 'USERNAME_TAKEN' });
+    await expect(createStaff(owner, input, now())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('never stores a password or hash on what the staff list reads', async () => {
+    const { owner, restaurantId } = await restaurantWithOwner();
+    const password = strongPassword();
+    await createStaff(owner, { username: uniqueName('waiter'), password, role: 'WAITER' }, now());
+
+    const listed = await listStaff(owner);
+    expect(listed).toHaveLength(2);
+    expect(JSON.stringify(listed)).not.toMatch(/password|hash|scrypt/i);
+
+    const { Items } = await db.send(
+      new ScanCommand({ TableName: tableName, FilterExpression: 'restaurantId = :r', ExpressionAttributeValues: { ':r': restaurantId } }),
+    );
+    expect(JSON.stringify(Items)).not.toContain(password);
+  });
+
+  it('revokes every token of a deleted staff member, and refuses their login', async () => {
+    const { owner, restaurantId } = await restaurantWithOwner();
+    const username = uniqueName('waiter');
+    const password = strongPassword();
+    const waiter = await createStaff(owner, { username, password, role: 'WAITER' }, now());
+    const first = await loginStaff({ restaurantId, username, password }, now());
+    const second = await loginStaff({ restaurantId, username, password }, now());
+
+    await deleteStaff(owner, waiter.staffId);
+
+    await expect(authenticate(first.token, now())).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(authenticate(second.token, now())).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(loginStaff({ restaurantId, username, password }, now())).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(deleteStaff(owner, waiter.staffId)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets only owners manage owners, and nobody delete themselves', async () => {
+    const { owner, restaurantId } = await restaurantWithOwner();
+    const username = uniqueName('manager');
+    const password = strongPassword();
+    await createStaff(owner, { username, password, role: 'MANAGER' }, now());
+    const manager = (await authenticate((await loginStaff({ restaurantId, username, password }, now())).token, now())) as StaffPrincipal;
+
+    await expect(createStaff(manager, { username: uniqueName('boss'), password, role: 'OWNER' }, now())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteStaff(manager, owner.staffId)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteStaff(owner, owner.staffId)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('staff login and tokens (DynamoDB Local)', () => {
+  it('gives the same error for an unknown user and a wrong password', async () => {
+    const { restaurantId } = await restaurantWithOwner();
+    const wrongPassword = loginStaff({ restaurantId, username: 'owner', password: 'not-the-password' }, now());
+    const unknownUser = loginStaff({ restaurantId, username: 'nobody', password: 'not-the-password' }, now());
+    await expect(wrongPassword).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(unknownUser).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it('locks a username out after five failures, even for the right password', async () => {
+    const password = strongPassword();
+    const { restaurantId } = await createRestaurant({ name: 'Lockout', currency: 'EUR', owner: 'owner', password }, now());
+    for (let i = 0; i < 5; i++) {
+      await expect(loginStaff({ restaurantId, username: 'owner', password: 'wrong-password' }, now())).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+    }
+    const blocked = loginStaff({ restaurantId, username: 'owner', password }, now());
+    await expect(blocked).rejects.toBeInstanceOf(TooManyRequestsError);
+    await expect(blocked).rejects.toMatchObject({ code: 'LOGIN_BLOCKED', headers: { 'Retry-After': '900' } });
+  });
+
+  it('issues 256-bit tokens that expire and that logout revokes', async () => {
+    const { restaurantId, ownerToken } = await restaurantWithOwner();
+    expect(Buffer.from(ownerToken.slice(3), 'base64url')).toHaveLength(32);
+
+    const principal = await authenticate(ownerToken, now());
+    expect(principal.restaurantId).toBe(restaurantId);
+    await expect(authenticate(ownerToken, new Date(Date.now() + 13 * 3600_000))).rejects.toBeInstanceOf(UnauthenticatedError);
+
+    await logout(principal);
+    await expect(authenticate(ownerToken, now())).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});
