@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strongPassword, uniqueName } from '../support/restaurant';
+import { call, expectError } from './support/http';
+import { runAdmin, startRuntime } from './support/local-runtime';
+import type { RunningRuntime } from './support/local-runtime';
+
+let runtime: RunningRuntime;
+/** Every password and token the run handles; none may appear in the captured logs. */
+const secrets: string[] = [];
+
+interface Restaurant {
+  restaurantId: string;
+  ownerToken: string;
+  ownerStaffId: string;
+}
+
+const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(runtime.url, method, path, options);
+
+async function login(restaurantId: string, username: string, password: string) {
+  const response = await api('POST', '/v1/staff/login', { body: { restaurantId, username, password } });
+  if (response.body?.token) secrets.push(response.body.token);
+  return response;
+}
+
+/** A restaurant made with the admin CLI (`npm run admin -- create-restaurant …`), owner logged in. */
+async function createRestaurantWithCli(): Promise<Restaurant> {
+  const owner = uniqueName('owner');
+  const password = strongPassword();
+  secrets.push(password);
+  const result = await runAdmin(['create-restaurant', '--name', 'E2E Bistro', '--currency', 'eur', '--owner', owner, '--password', password]);
+  expect(result.code, result.stderr).toBe(0);
+  const created = JSON.parse(result.stdout);
+  expect(created).toEqual({ restaurantId: expect.any(String), owner: { staffId: expect.any(String), username: owner } });
+  const session = await login(created.restaurantId, owner, password);
+  expect(session.status).toBe(200);
+  return { restaurantId: created.restaurantId, ownerToken: session.body.token, ownerStaffId: created.owner.staffId };
+}
+
+/** Creates a staff account through the API and logs it in. */
+async function hire(restaurant: Restaurant, role: string, station?: string) {
+  const username = uniqueName(role.toLowerCase());
+  const password = strongPassword();
+  secrets.push(password);
+  const created = await api('POST', `/v1/restaurants/${restaurant.restaurantId}/staff`, {
+    token: restaurant.ownerToken,
+    body: { username, password, role, station },
+  });
+  expect(created.status).toBe(201);
+  const session = await login(restaurant.restaurantId, username, password);
+  return { staffId: created.body.staffId as string, username, password, token: session.body.token as string };
+}
+
+let a: Restaurant;
+let b: Restaurant;
+
+beforeAll(async () => {
+  runtime = await startRuntime();
+  [a, b] = await Promise.all([createRestaurantWithCli(), createRestaurantWithCli()]);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('staff login and logout', () => {
+  it('logs in with the credentials the CLI created', async () => {
+    const me = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ restaurantId: a.restaurantId, name: 'E2E Bistro', currency: 'EUR' });
+  });
+
+  it('answers a wrong password and an unknown user with the same 401', async () => {
+    const waiter = await hire(a, 'WAITER');
+    const wrongPassword = await login(a.restaurantId, waiter.username, 'wrong-password-1');
+    const unknownUser = await login(a.restaurantId, uniqueName('ghost'), 'wrong-password-1');
+    const unknownRestaurant = await login('01NOSUCHRESTAURANT0000000', waiter.username, waiter.password);
+    for (const response of [wrongPassword, unknownUser, unknownRestaurant]) expectError(response, 401, 'INVALID_CREDENTIALS');
+    expect(wrongPassword.body.error.message).toBe(unknownUser.body.error.message);
+  });
+
+  it('locks a username out after repeated failures, with an accurate Retry-After', async () => {
+    const waiter = await hire(a, 'WAITER');
+    for (let i = 0; i < 5; i++) expectError(await login(a.restaurantId, waiter.username, 'wrong-password-1'), 401, 'INVALID_CREDENTIALS');
+
+    const blocked = await login(a.restaurantId, waiter.username, waiter.password);
+    expectError(blocked, 429, 'LOGIN_BLOCKED');
+    const retryAfter = Number(blocked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(890);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    expect(blocked.body.error.details.retryAfterSeconds).toBe(retryAfter);
+
+    // Another user of the same restaurant is not affected.
+    expect((await login(a.restaurantId, 'owner', 'wrong-password-1')).status).toBe(401);
+  });
+
+  it('revokes the token on logout, from the very next request', async () => {
+    const waiter = await hire(a, 'WAITER');
+    expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: waiter.token })).status).toBe(200);
+    const loggedOut = await api('POST', '/v1/logout', { token: waiter.token });
+    expect(loggedOut.status).toBe(204);
+    expectError(await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: waiter.token }), 401, 'UNAUTHENTICATED');
+    expectError(await api('POST', '/v1/logout', { token: waiter.token }), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('staff management: the role matrix', () => {
+  it('lets an owner create every role, and a manager every role but OWNER', async () => {
+    const manager = await hire(a, 'MANAGER');
+    for (const role of ['OWNER', 'MANAGER', 'WAITER', 'KITCHEN']) {
+      const response = await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, {
+        token: a.ownerToken,
+        body: { username: uniqueName(role.toLowerCase()), password: strongPassword(), role },
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ staffId: expect.any(String), username: expect.any(String), role, station: null });
+    }
+    const kitchen = await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, {
+      token: manager.token,
+      body: { username: uniqueName('grill'), password: strongPassword(), role: 'KITCHEN', station: 'grill' },
+    });
+    expect(kitchen.status).toBe(201);
+    expect(kitchen.body.station).toBe('GRILL');
+
+    const owner = await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, {
+      token: manager.token,
+      body: { username: uniqueName('owner'), password: strongPassword(), role: 'OWNER' },
+    });
+    expectError(owner, 403, 'FORBIDDEN');
+  });
+
+  it('does not let waiters or kitchen staff manage staff', async () => {
+    const waiter = await hire(a, 'WAITER');
+    const kitchen = await hire(a, 'KITCHEN', 'GRILL');
+    for (const token of [waiter.token, kitchen.token]) {
+      const body = { username: uniqueName('x'), password: strongPassword(), role: 'WAITER' };
+      expectError(await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, { token, body }), 403, 'FORBIDDEN');
+      expectError(await api('GET', `/v1/restaurants/${a.restaurantId}/staff`, { token }), 403, 'FORBIDDEN');
+      expectError(await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${waiter.staffId}`, { token }), 403, 'FORBIDDEN');
+      // Every role may read its own restaurant.
+      expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token })).status).toBe(200);
+    }
+  });
+
+  it('lists staff without any password or hash', async () => {
+    const manager = await hire(a, 'MANAGER');
+    const listed = await api('GET', `/v1/restaurants/${a.restaurantId}/staff`, { token: manager.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.staff.length).toBeGreaterThan(1);
+    for (const member of listed.body.staff) expect(Object.keys(member).sort()).toEqual(['role', 'staffId', 'station', 'username']);
+    expect(JSON.stringify(listed.body)).not.toMatch(/password|hash|scrypt/i);
+  });
+
+  it('stops a deleted person’s tokens at once; a manager cannot delete an owner', async () => {
+    const manager = await hire(a, 'MANAGER');
+    const waiter = await hire(a, 'WAITER');
+    const otherDevice = await login(a.restaurantId, waiter.username, waiter.password);
+
+    expectError(await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${a.ownerStaffId}`, { token: manager.token }), 403, 'FORBIDDEN');
+    const deleted = await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${waiter.staffId}`, { token: manager.token });
+    expect(deleted.status).toBe(204);
+
+    for (const token of [waiter.token, otherDevice.body.token]) {
+      expectError(await api('GET', `/v1/restaurants/${a.restaurantId}`, { token }), 401, 'UNAUTHENTICATED');
+    }
+    expectError(await login(a.restaurantId, waiter.username, waiter.password), 401, 'INVALID_CREDENTIALS');
+    expectError(await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${waiter.staffId}`, { token: manager.token }), 404, 'NOT_FOUND');
+  });
+
+  it('refuses a taken username with 409', async () => {
+    const waiter = await hire(a, 'WAITER');
+    const again = await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, {
+      token: a.ownerToken,
+      body: { username: waiter.username, password: strongPassword(), role: 'WAITER' },
+    });
+    expectError(again, 409, 'USERNAME_TAKEN');
+  });
+});
+
+describe('tenancy and authentication', () => {
+  it("answers another restaurant's ids with 404", async () => {
+    const waiterOfA = await hire(a, 'WAITER');
+    const body = { username: uniqueName('intruder'), password: strongPassword(), role: 'WAITER' };
+    const attempts = [
+      await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: b.ownerToken }),
+      await api('GET', `/v1/restaurants/${a.restaurantId}/staff`, { token: b.ownerToken }),
+      await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, { token: b.ownerToken, body }),
+      await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${waiterOfA.staffId}`, { token: b.ownerToken }),
+      // A's staff id under B's own path names nothing in B.
+      await api('DELETE', `/v1/restaurants/${b.restaurantId}/staff/${waiterOfA.staffId}`, { token: b.ownerToken }),
+    ];
+    for (const response of attempts) expectError(response, 404, 'NOT_FOUND');
+    expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: waiterOfA.token })).status).toBe(200);
+  });
+
+  it('answers 401 without a token or with a forged one, on every protected route', async () => {
+    const paths: [string, string][] = [
+      ['POST', '/v1/logout'],
+      ['GET', `/v1/restaurants/${a.restaurantId}`],
+      ['GET', `/v1/restaurants/${a.restaurantId}/staff`],
+      ['POST', `/v1/restaurants/${a.restaurantId}/staff`],
+      ['DELETE', `/v1/restaurants/${a.restaurantId}/staff/${a.ownerStaffId}`],
+    ];
+    for (const [method, path] of paths) {
+      expectError(await api(method, path), 401, 'UNAUTHENTICATED');
+      expectError(await api(method, path, { token: 'st_forged-token-value' }), 401, 'UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('the error contract over HTTP', () => {
+  it('answers bad JSON with 400 BAD_JSON', async () => {
+    expectError(await api('POST', '/v1/staff/login', { rawBody: '{"restaurantId": ' }), 400, 'BAD_JSON');
+    expectError(await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, { token: a.ownerToken, rawBody: 'nope' }), 400, 'BAD_JSON');
+  });
+
+  it('answers invalid fields with 400 VALIDATION_FAILED listing each one', async () => {
+    const response = await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, {
+      token: a.ownerToken,
+      body: { username: 'x', password: 'short', role: 'CHEF', station: 'GRILL' },
+    });
+    expectError(response, 400, 'VALIDATION_FAILED');
+    const paths = response.body.error.details.issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.username', 'body.password', 'body.role']));
+  });
+
+  it('answers unknown routes and methods with 404 NOT_FOUND', async () => {
+    expectError(await api('GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
+    expectError(await api('PUT', '/v1/staff/login', { body: {} }), 404, 'NOT_FOUND');
+  });
+
+  it('answers a body over 64 KB with 413 PAYLOAD_TOO_LARGE', async () => {
+    const rawBody = JSON.stringify({ restaurantId: a.restaurantId, username: 'owner', password: 'x'.repeat(70 * 1024) });
+    expectError(await api('POST', '/v1/staff/login', { rawBody }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('puts the request id on successful responses too', async () => {
+    const response = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
+    expect(response.headers.get('x-request-id')).toMatch(/\S+/);
+  });
+});
+
+describe('logs', () => {
+  it('contain one line per request and no password or token', () => {
+    const logs = runtime.logs();
+    expect(logs).toMatch(/"message":"request".*"path":"\/v1\/staff\/login"/);
+    expect(logs).toContain('login succeeded');
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+});

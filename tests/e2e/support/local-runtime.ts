@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { inject } from 'vitest';
+
+const root = new URL('../../../', import.meta.url);
+
+export interface RunningRuntime {
+  url: string;
+  /** Everything the runtime and its handlers printed so far (stdout and stderr). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bin/local.ts` (what `npm start` runs) as a child process against the harness's DynamoDB
+ * Local, on a free port, and captures its output so tests can inspect the logs.
+ */
+export async function startRuntime(): Promise<RunningRuntime> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bin/local.ts',
+      '--port',
+      '0',
+      '--dynamodb-endpoint',
+      inject('dynamoDbEndpoint'),
+      '--table-name',
+      inject('tableName'),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local runtime did not start:\n${output}`)), 45_000);
+    child.stdout?.on('data', () => {
+      const match = /REST API: (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace('localhost', '127.0.0.1'));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`local runtime exited with ${code}:\n${output}`)));
+  });
+
+  return {
+    url,
+    logs: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs `npm run admin -- <args>` (the README's command) against the harness's DynamoDB Local. */
+export function runAdmin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'admin', '--', ...args], {
+      cwd: root,
+      env: { ...process.env, DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: inject('tableName') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

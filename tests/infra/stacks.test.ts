@@ -1,0 +1,146 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { constructIdFor } from '../../lib/constructs/api-function';
+import { buildStage } from '../../lib/ordering-app';
+import { STAGE_NAMES, stages } from '../../lib/stage-config';
+import { gatewayErrors } from '../../shared/http/gateway-errors';
+import { authorizer, restRoutes, webSocketRoutes } from '../../shared/http/routes';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
+
+/** Real synthesis of one stage; asset bundling is skipped (it is exercised by `npm run synth`). */
+function synthesize(stage: (typeof STAGE_NAMES)[number]) {
+  const app = new App({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
+  const { data, api } = buildStage(app, stages[stage]);
+  return { data: Template.fromStack(data), api: Template.fromStack(api) };
+}
+
+/** Rebuilds "METHOD /path" for every REST method from the Resource tree of the template. */
+function restMethods(resources: Resources) {
+  const pathOf = (ref: { Ref?: string; 'Fn::GetAtt'?: string[] }): string => {
+    if (!ref.Ref) return ''; // Fn::GetAtt RootResourceId: the root
+    const resource = resources[ref.Ref];
+    if (!resource) throw new Error(`unknown resource ${ref.Ref}`);
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::ApiGateway::Method')
+    .map(({ Properties }) => ({
+      route: `${Properties.HttpMethod} ${pathOf(Properties.ResourceId)}`,
+      authorizationType: Properties.AuthorizationType as string,
+      authorizerId: Properties.AuthorizerId,
+    }));
+}
+
+describe.each(STAGE_NAMES)('stage %s', (stage) => {
+  const config = stages[stage];
+  const { data, api } = synthesize(stage);
+  const apiResources = api.toJSON().Resources as Resources;
+
+  it('has the single table: on demand, stream with both images, TTL, the shared GSIs', () => {
+    data.resourceCountIs('AWS::DynamoDB::Table', 1);
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } })],
+    });
+  });
+
+  it('protects the data as the stage says (prod: PITR, deletion protection, RETAIN)', () => {
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: config.retainData ? 'Retain' : 'Delete',
+      UpdateReplacePolicy: config.retainData ? 'Retain' : 'Delete',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+        DeletionProtectionEnabled: config.deletionProtection,
+      }),
+    });
+    if (stage === 'prod') {
+      expect(config).toMatchObject({ retainData: true, pointInTimeRecovery: true, deletionProtection: true });
+    }
+    if (stage === 'dev') expect(config.retainData).toBe(false);
+  });
+
+  it('runs every function on nodejs24.x/arm64 with its own log group and the stage retention', () => {
+    const functions = Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const handlers = new Set([authorizer.handler, ...Object.values(restRoutes).map((r) => r.handler), webSocketRoutes.$connect.handler]);
+    expect(functions).toHaveLength(handlers.size);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      const logGroup = apiResources[fn.Properties.LoggingConfig.LogGroup.Ref];
+      expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup?.Properties.RetentionInDays).toBe(config.logRetentionDays);
+      expect(fn.Properties.Environment.Variables).toMatchObject({ STAGE: stage, TABLE_NAME: expect.anything() });
+    }
+  });
+
+  it('exposes exactly the manifest routes, each behind the authorizer unless public', () => {
+    const methods = restMethods(apiResources);
+    const expected = Object.values(restRoutes).map((r) => `${r.method} ${r.path}`);
+    expect(methods.map((m) => m.route).sort()).toEqual([...expected].sort());
+    for (const route of Object.values(restRoutes)) {
+      const method = methods.find((m) => m.route === `${route.method} ${route.path}`);
+      if ((route.allow as readonly string[]).includes('PUBLIC')) {
+        expect(method?.authorizationType).toBe('NONE');
+      } else {
+        expect(method?.authorizationType).toBe('CUSTOM');
+        expect(method?.authorizerId).toBeDefined();
+      }
+    }
+  });
+
+  it('uses one uncached REQUEST authorizer, so a revoked token fails on the next request', () => {
+    api.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    api.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM' });
+  });
+
+  it("answers API Gateway's own errors in the contract's error shape", () => {
+    for (const [type, error] of Object.entries(gatewayErrors)) {
+      api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ...('status' in error ? { StatusCode: String(error.status) } : {}),
+        ResponseTemplates: {
+          'application/json': Match.stringLikeRegexp(
+            type === 'ACCESS_DENIED' ? '"code":"\\$context.authorizer.errorCode"' : `"code":"${error.code}".*"requestId":"\\$context.requestId"`,
+          ),
+        },
+      });
+    }
+  });
+
+  it('throttles the REST stage with the stage values', () => {
+    api.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: stage,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          ThrottlingRateLimit: config.restThrottle.rateLimit,
+          ThrottlingBurstLimit: config.restThrottle.burstLimit,
+        }),
+      ]),
+    });
+  });
+
+  it('grants read-only functions no write access to the table', () => {
+    const readOnly = [authorizer, ...Object.values(restRoutes)].filter((r) => r.table === 'read');
+    for (const route of readOnly) {
+      const prefix = `${constructIdFor(route.handler)}FunctionServiceRoleDefaultPolicy`;
+      const policy = Object.entries(apiResources).find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::IAM::Policy');
+      expect(policy, prefix).toBeDefined();
+      const actions = JSON.stringify(policy?.[1].Properties.PolicyDocument);
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions).not.toMatch(/PutItem|UpdateItem|DeleteItem|BatchWriteItem/);
+    }
+  });
+});
