@@ -11,9 +11,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
       // `import { z }` drags every zod locale into each Lambda bundle (~450 KB); the namespace import tree-shakes.
-      'no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
-        { paths: [{ name: 'zod', importNames: ['z'], message: "Use `import * as z from 'zod'`." }] },
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'`.",
+        },
       ],
     },
   },

@@ -7,4 +7,7 @@ import { logger } from '../../shared/observability/logger';
 /** Lambda REQUEST authorizer for every non-public REST route and WebSocket `$connect`. */
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler((event) => authorizeRequest(event, new Date()));
+  .handler((event) => {
+    logger.setCorrelationId(event.requestContext?.requestId);
+    return authorizeRequest(event, new Date());
+  });

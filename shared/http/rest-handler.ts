@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { fromAuthorizerContext } from '../auth/principal';
 import type { GuestPrincipal, Principal, StaffPrincipal } from '../auth/principal';
 import {
@@ -54,6 +54,11 @@ export interface RestResult {
 }
 
 type ParsedEvent = APIGatewayProxyEvent & { jsonBody?: unknown };
+
+/** Uses API Gateway's request id (the one clients see) as the logs' correlation id. */
+const correlateRequest = (): MiddlewareObj<ParsedEvent> => ({
+  before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId),
+});
 
 /** Enforces the 64 KB limit and parses the JSON body once (400 BAD_JSON, 413 PAYLOAD_TOO_LARGE). */
 const jsonBody = (): MiddlewareObj<ParsedEvent> => ({
@@ -142,7 +147,8 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
   handle: (request: RestRequest<S, PrincipalFor<R['allow']>>) => Promise<RestResult>,
 ) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlateRequest())
     .use(errorResponses())
     .use(jsonBody())
     .handler(async (event) => {

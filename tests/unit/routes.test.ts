@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { authorizer, restRoutes, webSocketRoutes } from '../../shared/http/routes';
+
+const root = new URL('../../', import.meta.url);
+
+describe('route manifest', () => {
+  const routes = Object.values(restRoutes);
+
+  it('names handler files that exist', () => {
+    for (const entry of [authorizer.handler, ...routes.map((r) => r.handler), ...Object.values(webSocketRoutes).map((r) => r.handler)]) {
+      expect(existsSync(new URL(entry, root)), entry).toBe(true);
+    }
+  });
+
+  it('has one route per method and path, all versioned under /v1', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of routes) expect(route.path).toMatch(/^\/v1\//);
+  });
+
+  it('never mixes PUBLIC with token callers', () => {
+    for (const route of routes) {
+      const callers = route.allow as readonly string[];
+      if (callers.includes('PUBLIC')) expect(callers).toEqual(['PUBLIC']);
+    }
+  });
+});
