@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isDynamoDbUp, ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import type { DynamoDbLocal } from '../lib/local/dynamodb-local';
@@ -11,6 +12,9 @@ const usage = `npm run admin -- <command> [options]
 Commands:
   create-restaurant --name <name> --currency <ISO 4217> --owner <username> --password <password>
       Creates a restaurant and its first OWNER; prints {"restaurantId", "owner": {"staffId", "username"}}.
+  import-menu --restaurant <restaurantId> --file <menu.json>
+      Validates the whole file first (nothing is written if any entry is wrong), then writes it in
+      batches; prints {"restaurantId", "imported"}. Format: lib/local/demo-menu.json.
 
 Target (default: the local stack; DynamoDB Local on --dynamodb-port, started for the command if it is not running):
   --stage <name>           a deployed stage: the table is read from its data stack's outputs with your AWS credentials
@@ -29,6 +33,8 @@ const { values, positionals } = parseArgs({
     currency: { type: 'string' },
     owner: { type: 'string' },
     password: { type: 'string' },
+    restaurant: { type: 'string' },
+    file: { type: 'string' },
     stage: { type: 'string' },
     'dynamodb-port': { type: 'string', default: '8000' },
     help: { type: 'boolean', default: false },
@@ -38,7 +44,8 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-if (positionals[0] !== 'create-restaurant') fail(`Unknown command "${positionals[0] ?? ''}".`);
+const command = positionals[0];
+if (command !== 'create-restaurant' && command !== 'import-menu') fail(`Unknown command "${command ?? ''}".`);
 
 /** A deployed stage's table name, from the data stack's `TableName` output. */
 async function deployedTableName(stage: string): Promise<string> {
@@ -70,6 +77,21 @@ try {
   }
 
   // Imported only now: shared/ validates the environment set above when it loads.
+  process.exitCode = command === 'create-restaurant' ? await createRestaurantCommand() : await importMenuCommand();
+} catch (error) {
+  console.error(`admin: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await started?.stop();
+}
+
+/** Prints each problem as `--option: message` (or `entry N (name) field: message`) and returns exit code 2. */
+function invalid(lines: string[]): number {
+  console.error(`${lines.join('\n')}\n\n${usage}`);
+  return 2;
+}
+
+async function createRestaurantCommand(): Promise<number> {
   const { CreateRestaurantInput, createRestaurant } = await import('../shared/restaurants/restaurants');
   const input = CreateRestaurantInput.safeParse({
     name: values.name,
@@ -77,15 +99,34 @@ try {
     owner: values.owner,
     password: values.password,
   });
-  if (!input.success) {
-    console.error(`${input.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n')}\n\n${usage}`);
-    process.exitCode = 2;
-  } else {
-    console.log(JSON.stringify(await createRestaurant(input.data, new Date())));
+  if (!input.success) return invalid(input.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`));
+  console.log(JSON.stringify(await createRestaurant(input.data, new Date())));
+  return 0;
+}
+
+async function importMenuCommand(): Promise<number> {
+  const { MenuFile, importMenu } = await import('../shared/menu/menu');
+  if (!values.restaurant || !values.file) return invalid(['--restaurant and --file are required.']);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(values.file, 'utf8'));
+  } catch (error) {
+    return invalid([`--file: cannot read ${values.file} as JSON: ${(error as Error).message}`]);
   }
-} catch (error) {
-  console.error(`admin: ${(error as Error).message}`);
-  process.exitCode = 1;
-} finally {
-  await started?.stop();
+  const file = MenuFile.safeParse(json);
+  if (!file.success) return invalid(describeMenuIssues(file.error.issues, json));
+  const imported = await importMenu(values.restaurant, file.data, new Date());
+  console.log(JSON.stringify({ restaurantId: values.restaurant, imported }));
+  return 0;
+}
+
+/** `items.3.priceCents` → `entry 4 ("Burger") priceCents: …`, so the wrong entry is easy to find. */
+function describeMenuIssues(issues: { path: PropertyKey[]; message: string }[], json: unknown): string[] {
+  return issues.map(({ path, message }) => {
+    const [, index, ...field] = path;
+    if (path[0] !== 'items' || typeof index !== 'number') return `${path.join('.') || 'file'}: ${message}`;
+    const entry = (json as { items: { name?: unknown }[] }).items[index];
+    const name = typeof entry?.name === 'string' ? ` ("${entry.name}")` : '';
+    return `entry ${index + 1}${name} ${field.join('.') || ''}: ${message}`.replace(' :', ':');
+  });
 }

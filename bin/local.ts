@@ -47,8 +47,11 @@ if (values.seed === 'demo') {
   // Imported only now: shared/ reads the environment the runtime has just set.
   const { seedDemo } = await import('../lib/local/seed');
   const seed = await seedDemo();
-  console.log(`Demo restaurant ${seed.restaurantId}. Logins (POST /v1/staff/login with this restaurantId):`);
+  console.log(`Demo restaurant ${seed.restaurantId}: ${seed.menuItems} menu items (GET /v1/restaurants/${seed.restaurantId}/menu).`);
+  console.log('Logins (POST /v1/staff/login with this restaurantId):');
   console.table(seed.logins);
+  console.log('Tables:');
+  console.table(seed.tables);
 }
 
 let closing = false;

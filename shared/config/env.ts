@@ -9,6 +9,8 @@ const EnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   /** Set only for DynamoDB Local (local runtime and tests). */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** The guest web app; QR codes point at `<GUEST_ORDERING_URL>?t=<tableCode>`. */
+  GUEST_ORDERING_URL: z.url(),
   STAFF_TOKEN_TTL_SECONDS: z.coerce.number().int().positive(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive(),
   LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive(),

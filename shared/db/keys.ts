@@ -28,6 +28,15 @@ export const keys = {
     sk: `LOGIN_ATTEMPTS#${username}`,
   }),
 
+  /** A dining table; its current code is also a key of its own ({@link keys.tableCode}). */
+  table: (restaurantId: string, tableId: string): Key => ({ pk: restaurantPk(restaurantId), sk: `TABLE#${tableId}` }),
+
+  /** The QR code's table code → restaurant and table: one GetItem when a guest scans. */
+  tableCode: (tableCode: string): Key => ({ pk: `TABLE_CODE#${tableCode}`, sk: 'TABLE_CODE' }),
+
+  /** A menu item; archived items keep this key so past orders can still read them. */
+  menuItem: (restaurantId: string, itemId: string): Key => ({ pk: restaurantPk(restaurantId), sk: `MENU_ITEM#${itemId}` }),
+
   /** A bearer token, found by the SHA-256 of its value (the value itself is never stored). */
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 
@@ -43,4 +52,15 @@ export const keyPrefixes = {
   restaurantPk,
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,
+  tables: 'TABLE#',
+} as const;
+
+/**
+ * gsi1 keys of the public menu: the restaurant profile and every live (not archived) menu item share
+ * one gsi1 partition, so the whole menu is one Query. Archiving removes an item's gsi1 keys.
+ */
+export const menuIndex = {
+  pk: (restaurantId: string) => `MENU#${restaurantId}`,
+  profileSk: '#RESTAURANT',
+  itemSk: (category: string, itemId: string) => `ITEM#${category}#${itemId}`,
 } as const;

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
-import { keys } from './keys';
+import { keys, menuIndex } from './keys';
 import type { TransactItem } from './transact';
 
 export interface Restaurant {
@@ -15,7 +15,13 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
   return {
     Put: {
       TableName: tableName,
-      Item: { ...keys.restaurant(restaurant.restaurantId), type: 'Restaurant', ...restaurant },
+      Item: {
+        ...keys.restaurant(restaurant.restaurantId),
+        gsi1pk: menuIndex.pk(restaurant.restaurantId),
+        gsi1sk: menuIndex.profileSk,
+        type: 'Restaurant',
+        ...restaurant,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -23,10 +29,12 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
 
 export async function getRestaurant(restaurantId: string): Promise<Restaurant | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.restaurant(restaurantId) }));
-  return Item && {
-    restaurantId: Item.restaurantId,
-    name: Item.name,
-    currency: Item.currency,
-    createdAt: Item.createdAt,
-  };
+  return Item && toRestaurant(Item);
 }
+
+export const toRestaurant = (item: Record<string, unknown>): Restaurant => ({
+  restaurantId: item.restaurantId as string,
+  name: item.name as string,
+  currency: item.currency as string,
+  createdAt: item.createdAt as string,
+});

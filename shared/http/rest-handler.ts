@@ -49,7 +49,9 @@ export interface RestRequest<S extends Schemas, P> {
 
 export interface RestResult {
   status: number;
+  /** Sent as JSON, unless `contentType` is set: then it is a string sent as is. */
   body?: unknown;
+  contentType?: string;
   headers?: Record<string, string>;
 }
 
@@ -97,14 +99,15 @@ const errorResponses = (): MiddlewareObj<ParsedEvent, APIGatewayProxyResult> => 
 });
 
 function respond(requestId: string, result: RestResult): APIGatewayProxyResult {
+  const raw = result.contentType !== undefined;
   return {
     statusCode: result.status,
     headers: {
-      ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
       'X-Request-Id': requestId,
       ...result.headers,
     },
-    body: result.body === undefined ? '' : JSON.stringify(result.body),
+    body: result.body === undefined ? '' : raw ? String(result.body) : JSON.stringify(result.body),
   };
 }
 

@@ -26,6 +26,8 @@ export interface RestRoute {
 const STAFF = ROLES;
 const MANAGERS = ['OWNER', 'MANAGER'] as const;
 const ANY_TOKEN = ['GUEST', ...ROLES] as const;
+const FLOOR = ['OWNER', 'MANAGER', 'WAITER'] as const;
+const MENU_EDITORS = ['OWNER', 'MANAGER', 'KITCHEN'] as const;
 
 export const restRoutes = {
   staffLogin: {
@@ -75,6 +77,78 @@ export const restRoutes = {
     allow: MANAGERS,
     table: 'readWrite',
     summary: "Deletes a staff account and revokes all of that person's tokens.",
+  },
+  createTable: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/tables',
+    handler: 'functions/http/create-table.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: 'Creates a table with an unguessable table code and its order URL.',
+  },
+  listTables: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/tables',
+    handler: 'functions/http/list-tables.ts',
+    allow: FLOOR,
+    table: 'read',
+    summary: "Lists the restaurant's tables with the open session of each, if any.",
+  },
+  getTableQr: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/tables/{tableId}/qr.svg',
+    handler: 'functions/http/get-table-qr.ts',
+    allow: MANAGERS,
+    table: 'read',
+    summary: "The table's QR code (SVG) of its order URL.",
+  },
+  rotateTableCode: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/tables/{tableId}/code',
+    handler: 'functions/http/rotate-table-code.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: 'Gives the table a new code; the old QR code stops working.',
+  },
+  resolveTableCode: {
+    method: 'GET',
+    path: '/v1/tables/{tableCode}',
+    handler: 'functions/http/resolve-table-code.ts',
+    allow: ['PUBLIC'],
+    table: 'read',
+    summary: 'Public: which restaurant and table a scanned code belongs to (404 for unknown or replaced codes).',
+  },
+  createMenuItem: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/menu/items',
+    handler: 'functions/http/create-menu-item.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: 'Adds a menu item.',
+  },
+  updateMenuItem: {
+    method: 'PATCH',
+    path: '/v1/restaurants/{restaurantId}/menu/items/{itemId}',
+    handler: 'functions/http/update-menu-item.ts',
+    allow: MENU_EDITORS,
+    table: 'readWrite',
+    summary: 'Changes a menu item (KITCHEN: `available` only).',
+  },
+  archiveMenuItem: {
+    method: 'DELETE',
+    path: '/v1/restaurants/{restaurantId}/menu/items/{itemId}',
+    handler: 'functions/http/archive-menu-item.ts',
+    allow: MANAGERS,
+    table: 'readWrite',
+    summary: 'Archives a menu item: gone from the menu, kept for past orders.',
+  },
+  getMenu: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/menu',
+    handler: 'functions/http/get-menu.ts',
+    allow: ['PUBLIC'],
+    table: 'read',
+    summary: 'Public: the menu grouped by category, without archived items.',
   },
 } as const satisfies Record<string, RestRoute>;
 

@@ -4,3 +4,7 @@ import * as z from 'zod';
 export const Id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
 
 export const RestaurantParams = z.object({ restaurantId: Id });
+
+export const TableParams = RestaurantParams.extend({ tableId: Id });
+
+export const MenuItemParams = RestaurantParams.extend({ itemId: Id });

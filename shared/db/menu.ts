@@ -1,0 +1,137 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, putRequest } from './batch';
+import { db, tableName } from './client';
+import { keys, menuIndex } from './keys';
+import { toRestaurant } from './restaurants';
+import type { Restaurant } from './restaurants';
+
+export interface MenuItem {
+  restaurantId: string;
+  itemId: string;
+  name: string;
+  description: string | null;
+  category: string;
+  priceCents: number;
+  station: string;
+  available: boolean;
+  allergens: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** Set when archived: the item leaves the menu but stays readable by key. */
+  archivedAt?: string;
+}
+
+export type MenuItemChanges = Partial<Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'>>;
+
+const toMenuItem = (item: Record<string, unknown>): MenuItem => ({
+  restaurantId: item.restaurantId as string,
+  itemId: item.itemId as string,
+  name: item.name as string,
+  description: (item.description as string | undefined) ?? null,
+  category: item.category as string,
+  priceCents: item.priceCents as number,
+  station: item.station as string,
+  available: item.available as boolean,
+  allergens: (item.allergens as string[] | undefined) ?? [],
+  createdAt: item.createdAt as string,
+  updatedAt: item.updatedAt as string,
+  ...(item.archivedAt ? { archivedAt: item.archivedAt as string } : {}),
+});
+
+const itemRecord = (item: MenuItem) => ({
+  ...keys.menuItem(item.restaurantId, item.itemId),
+  gsi1pk: menuIndex.pk(item.restaurantId),
+  gsi1sk: menuIndex.itemSk(item.category, item.itemId),
+  type: 'MenuItem',
+  ...item,
+});
+
+/** Writes new menu items in batches of 25 (ids are fresh ULIDs, so nothing is overwritten). */
+export async function putMenuItems(items: MenuItem[]): Promise<void> {
+  await batchWrite(items.map((item) => putRequest(itemRecord(item))));
+}
+
+/** An item by id, archived or not (past orders still name archived items). */
+export async function getMenuItem(restaurantId: string, itemId: string): Promise<MenuItem | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.menuItem(restaurantId, itemId) }));
+  return Item && toMenuItem(Item);
+}
+
+/**
+ * Applies changes to a live item; `undefined` when it does not exist or is archived. A category
+ * change moves the item within the menu index.
+ */
+export async function updateMenuItem(
+  restaurantId: string,
+  itemId: string,
+  changes: MenuItemChanges,
+  now: Date,
+): Promise<MenuItem | undefined> {
+  const fields: Record<string, unknown> = { ...changes, updatedAt: now.toISOString() };
+  if (changes.category !== undefined) fields.gsi1sk = menuIndex.itemSk(changes.category, itemId);
+  const names = Object.keys(fields);
+  try {
+    const { Attributes } = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.menuItem(restaurantId, itemId),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes && toMenuItem(Attributes);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/** Archives a live item: it leaves the menu index; false when there was no live item. */
+export async function archiveMenuItem(restaurantId: string, itemId: string, now: Date): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.menuItem(restaurantId, itemId),
+        UpdateExpression: 'SET archivedAt = :now, updatedAt = :now REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The public menu in one Query on gsi1: the restaurant profile sorts first (`#RESTAURANT`), then
+ * the live items by category. Archived items have no gsi1 keys, so they are simply not there.
+ */
+export async function queryMenu(restaurantId: string): Promise<{ restaurant?: Restaurant; items: MenuItem[] }> {
+  const items: MenuItem[] = [];
+  let restaurant: Restaurant | undefined;
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': menuIndex.pk(restaurantId) },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (item.gsi1sk === menuIndex.profileSk) restaurant = toRestaurant(item);
+      else items.push(toMenuItem(item));
+    }
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return { restaurant, items };
+}

@@ -1,0 +1,104 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import { keyPrefixes, keys } from './keys';
+import type { TransactItem } from './transact';
+
+/** A table in the dining room ("DiningTable" to keep it apart from the DynamoDB table). */
+export interface DiningTable {
+  restaurantId: string;
+  tableId: string;
+  name: string;
+  tableCode: string;
+  /** Set while a table session is open (the sessions feature maintains it). */
+  openSessionId: string | null;
+  createdAt: string;
+}
+
+export interface TableCodeTarget {
+  restaurantId: string;
+  tableId: string;
+}
+
+const toDiningTable = (item: Record<string, unknown>): DiningTable => ({
+  restaurantId: item.restaurantId as string,
+  tableId: item.tableId as string,
+  name: item.name as string,
+  tableCode: item.tableCode as string,
+  openSessionId: (item.openSessionId as string | undefined) ?? null,
+  createdAt: item.createdAt as string,
+});
+
+const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...keys.tableCode(tableCode), type: 'TableCode', ...target },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/** Puts for a new table and its code item (index 1 fails on the astronomically unlikely code clash). */
+export function putTable(table: DiningTable): TransactItem[] {
+  const { openSessionId: _none, ...item } = table;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    putCode(table.tableCode, table),
+  ];
+}
+
+/**
+ * Swaps a table's code: the table item changes only if it still has the old code (index 0), the
+ * old code item goes, the new one arrives. After this the old QR code resolves to nothing.
+ */
+export function replaceTableCode(table: DiningTable, newCode: string): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.table(table.restaurantId, table.tableId),
+        UpdateExpression: 'SET tableCode = :new',
+        ConditionExpression: 'tableCode = :old',
+        ExpressionAttributeValues: { ':new': newCode, ':old': table.tableCode },
+      },
+    },
+    { Delete: { TableName: tableName, Key: keys.tableCode(table.tableCode) } },
+    putCode(newCode, table),
+  ];
+}
+
+export async function getTable(restaurantId: string, tableId: string): Promise<DiningTable | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: keys.table(restaurantId, tableId), ConsistentRead: true }),
+  );
+  return Item && toDiningTable(Item);
+}
+
+/** Tables of a restaurant: one Query on its partition. */
+export async function listTables(restaurantId: string): Promise<DiningTable[]> {
+  const tables: DiningTable[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.tables },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    tables.push(...(page.Items ?? []).map(toDiningTable));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return tables;
+}
+
+/** What a scanned code points at: one GetItem, never a Scan. */
+export async function findTableCode(tableCode: string): Promise<TableCodeTarget | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.tableCode(tableCode), ConsistentRead: true }));
+  return Item && { restaurantId: Item.restaurantId, tableId: Item.tableId };
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import QRCode from 'qrcode';
+import { ulid } from 'ulid';
+import * as z from 'zod';
+import type { StaffPrincipal } from '../auth/principal';
+import { env } from '../config/env';
+import { getRestaurant } from '../db/restaurants';
+import { findTableCode, getTable, listTables as queryTables, putTable, replaceTableCode } from '../db/tables';
+import type { DiningTable } from '../db/tables';
+import { TransactionCancelledError, transactWrite } from '../db/transact';
+import { ConflictError, NotFoundError } from '../errors';
+import { logger } from '../observability/logger';
+
+export const CreateTableBody = z.object({ name: z.string().trim().min(1).max(40) });
+export type CreateTableInput = z.infer<typeof CreateTableBody>;
+
+/** Table codes are 96 random bits (the contract asks for at least 64): unguessable from outside the room. */
+export const TableCode = z.string().regex(/^[\w-]{16}$/);
+const newTableCode = () => randomBytes(12).toString('base64url');
+
+export const orderUrl = (tableCode: string) => `${env.GUEST_ORDERING_URL}?t=${encodeURIComponent(tableCode)}`;
+
+export interface TableView {
+  tableId: string;
+  name: string;
+  tableCode: string;
+  orderUrl: string;
+  openSessionId: string | null;
+}
+
+const toView = (table: DiningTable): TableView => ({
+  tableId: table.tableId,
+  name: table.name,
+  tableCode: table.tableCode,
+  orderUrl: orderUrl(table.tableCode),
+  openSessionId: table.openSessionId,
+});
+
+export async function createTable(actor: StaffPrincipal, input: CreateTableInput, now: Date): Promise<Omit<TableView, 'openSessionId'>> {
+  const table: DiningTable = {
+    restaurantId: actor.restaurantId,
+    tableId: ulid(now.getTime()),
+    name: input.name,
+    tableCode: newTableCode(),
+    openSessionId: null,
+    createdAt: now.toISOString(),
+  };
+  await transactWrite(putTable(table));
+  logger.info('table created', { restaurantId: table.restaurantId, tableId: table.tableId, by: actor.staffId });
+  const { openSessionId: _none, ...view } = toView(table);
+  return view;
+}
+
+export async function listTables(actor: StaffPrincipal): Promise<TableView[]> {
+  return (await queryTables(actor.restaurantId)).map(toView);
+}
+
+async function requireTable(actor: StaffPrincipal, tableId: string): Promise<DiningTable> {
+  const table = await getTable(actor.restaurantId, tableId);
+  if (!table) throw new NotFoundError();
+  return table;
+}
+
+/** The table's QR code as SVG: it encodes `orderUrl`, nothing else. */
+export async function tableQrSvg(actor: StaffPrincipal, tableId: string): Promise<string> {
+  const table = await requireTable(actor, tableId);
+  return QRCode.toString(orderUrl(table.tableCode), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+/** A new code for the table: the printed QR code stops working at once. */
+export async function rotateTableCode(actor: StaffPrincipal, tableId: string): Promise<{ tableCode: string; orderUrl: string }> {
+  const table = await requireTable(actor, tableId);
+  const tableCode = newTableCode();
+  try {
+    await transactWrite(replaceTableCode(table, tableCode));
+  } catch (error) {
+    if (error instanceof TransactionCancelledError && error.failed(0)) {
+      throw new ConflictError('TABLE_CODE_CHANGED', 'The table code was changed at the same time. Try again.');
+    }
+    throw error;
+  }
+  logger.info('table code rotated', { restaurantId: table.restaurantId, tableId, by: actor.staffId });
+  return { tableCode, orderUrl: orderUrl(tableCode) };
+}
+
+export interface ResolvedTable {
+  restaurant: { restaurantId: string; name: string; currency: string };
+  table: DiningTable;
+}
+
+/** What a scanned code points at, or undefined when the code is unknown or was rotated away. */
+export async function resolveTableCode(tableCode: string): Promise<ResolvedTable | undefined> {
+  const target = await findTableCode(tableCode);
+  if (!target) return undefined;
+  const [restaurant, table] = await Promise.all([getRestaurant(target.restaurantId), getTable(target.restaurantId, target.tableId)]);
+  if (!restaurant || !table) return undefined;
+  const { restaurantId, name, currency } = restaurant;
+  return { restaurant: { restaurantId, name, currency }, table };
+}
+
+/** The public face of a table code: which restaurant and table the guest is at. */
+export async function describeTableCode(tableCode: string) {
+  const resolved = await resolveTableCode(tableCode);
+  if (!resolved) throw new NotFoundError('No table has this code.');
+  return { restaurant: resolved.restaurant, table: { name: resolved.table.name } };
+}
