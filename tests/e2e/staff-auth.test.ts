@@ -1,57 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strongPassword, uniqueName } from '../support/restaurant';
-import { call, expectError } from './support/http';
-import { runAdmin, startRuntime } from './support/local-runtime';
+import { expectError } from './support/http';
+import { startRuntime } from './support/local-runtime';
 import type { RunningRuntime } from './support/local-runtime';
+import { staffFixtures } from './support/staff';
+import type { TestRestaurant } from './support/staff';
 
 let runtime: RunningRuntime;
 /** Every password and token the run handles; none may appear in the captured logs. */
 const secrets: string[] = [];
+const { api, login, createRestaurantWithCli, hire } = staffFixtures(() => runtime, secrets);
 
-interface Restaurant {
-  restaurantId: string;
-  ownerToken: string;
-  ownerStaffId: string;
-}
-
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(runtime.url, method, path, options);
-
-async function login(restaurantId: string, username: string, password: string) {
-  const response = await api('POST', '/v1/staff/login', { body: { restaurantId, username, password } });
-  if (response.body?.token) secrets.push(response.body.token);
-  return response;
-}
-
-/** A restaurant made with the admin CLI (`npm run admin -- create-restaurant …`), owner logged in. */
-async function createRestaurantWithCli(): Promise<Restaurant> {
-  const owner = uniqueName('owner');
-  const password = strongPassword();
-  secrets.push(password);
-  const result = await runAdmin(['create-restaurant', '--name', 'E2E Bistro', '--currency', 'eur', '--owner', owner, '--password', password]);
-  expect(result.code, result.stderr).toBe(0);
-  const created = JSON.parse(result.stdout);
-  expect(created).toEqual({ restaurantId: expect.any(String), owner: { staffId: expect.any(String), username: owner } });
-  const session = await login(created.restaurantId, owner, password);
-  expect(session.status).toBe(200);
-  return { restaurantId: created.restaurantId, ownerToken: session.body.token, ownerStaffId: created.owner.staffId };
-}
-
-/** Creates a staff account through the API and logs it in. */
-async function hire(restaurant: Restaurant, role: string, station?: string) {
-  const username = uniqueName(role.toLowerCase());
-  const password = strongPassword();
-  secrets.push(password);
-  const created = await api('POST', `/v1/restaurants/${restaurant.restaurantId}/staff`, {
-    token: restaurant.ownerToken,
-    body: { username, password, role, station },
-  });
-  expect(created.status).toBe(201);
-  const session = await login(restaurant.restaurantId, username, password);
-  return { staffId: created.body.staffId as string, username, password, token: session.body.token as string };
-}
-
-let a: Restaurant;
-let b: Restaurant;
+let a: TestRestaurant;
+let b: TestRestaurant;
 
 beforeAll(async () => {
   runtime = await startRuntime();

@@ -21,7 +21,8 @@ export async function call(baseUrl: string, method: string, path: string, option
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const isJson = response.headers.get('content-type')?.includes('application/json');
+  return { status: response.status, headers: response.headers, body: text && isJson ? JSON.parse(text) : text || undefined };
 }
 
 /** Asserts the contract's error shape, status and code. */

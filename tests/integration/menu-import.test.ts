@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryMenu } from '../../shared/db/menu';
+import { createRestaurant } from '../../shared/restaurants/restaurants';
+import { runAdmin } from '../support/admin-cli';
+import { strongPassword } from '../support/restaurant';
+
+const dir = mkdtempSync(join(tmpdir(), 'menu-import-'));
+
+function menuFile(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+async function newRestaurant() {
+  const { restaurantId } = await createRestaurant({ name: 'Import Bistro', currency: 'EUR', owner: 'owner', password: strongPassword() }, new Date());
+  return restaurantId;
+}
+
+const good = (name: string, category = 'Mains') => ({ name, category, priceCents: 1200, station: 'GRILL' });
+
+describe('admin import-menu (DynamoDB Local)', () => {
+  it('writes nothing when one entry is wrong, and names that entry', async () => {
+    const restaurantId = await newRestaurant();
+    const file = menuFile('bad.json', {
+      items: [good('Burger'), good('Steak'), { name: 'Soup', category: 'Starters', priceCents: -5 }, good('Fries')],
+    });
+
+    const result = await runAdmin(['import-menu', '--restaurant', restaurantId, '--file', file]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/entry 3 \("Soup"\) priceCents/);
+    expect(result.stderr).toMatch(/entry 3 \("Soup"\) station/);
+    expect((await queryMenu(restaurantId)).items).toEqual([]);
+  });
+
+  it('imports a valid file in batches, keeping every entry', async () => {
+    const restaurantId = await newRestaurant();
+    const items = Array.from({ length: 60 }, (_, i) => good(`Dish ${i}`, i % 2 ? 'Mains' : 'Starters'));
+    const result = await runAdmin(['import-menu', '--restaurant', restaurantId, '--file', menuFile('good.json', { items })]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ restaurantId, imported: 60 });
+    const menu = await queryMenu(restaurantId);
+    expect(menu.items.map((item) => item.name).sort()).toEqual(items.map((item) => item.name).sort());
+    expect(menu.items.every((item) => item.available && item.allergens.length === 0)).toBe(true);
+  });
+
+  it('refuses an unknown restaurant and a file that is not JSON', async () => {
+    const unknown = await runAdmin(['import-menu', '--restaurant', '01NOSUCHRESTAURANT00000000', '--file', menuFile('one.json', { items: [good('A')] })]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No restaurant/);
+
+    const notJson = menuFile('broken.json', '');
+    writeFileSync(notJson, '{ items: ');
+    const broken = await runAdmin(['import-menu', '--restaurant', await newRestaurant(), '--file', notJson]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/cannot read .* as JSON/);
+  });
+});
