@@ -37,13 +37,12 @@ const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => ({
 });
 
 /** Puts for a new table and its code item (index 1 fails on the astronomically unlikely code clash). */
-export function putTable(table: DiningTable): TransactItem[] {
-  const { openSessionId: _none, ...item } = table;
+export function putTable(table: Omit<DiningTable, 'openSessionId'>): TransactItem[] {
   return [
     {
       Put: {
         TableName: tableName,
-        Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...item },
+        Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...table },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

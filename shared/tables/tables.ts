@@ -37,18 +37,13 @@ const toView = (table: DiningTable): TableView => ({
 });
 
 export async function createTable(actor: StaffPrincipal, input: CreateTableInput, now: Date): Promise<Omit<TableView, 'openSessionId'>> {
-  const table: DiningTable = {
-    restaurantId: actor.restaurantId,
-    tableId: ulid(now.getTime()),
-    name: input.name,
-    tableCode: newTableCode(),
-    openSessionId: null,
-    createdAt: now.toISOString(),
-  };
-  await transactWrite(putTable(table));
-  logger.info('table created', { restaurantId: table.restaurantId, tableId: table.tableId, by: actor.staffId });
-  const { openSessionId: _none, ...view } = toView(table);
-  return view;
+  const tableId = ulid(now.getTime());
+  const tableCode = newTableCode();
+  await transactWrite(
+    putTable({ restaurantId: actor.restaurantId, tableId, name: input.name, tableCode, createdAt: now.toISOString() }),
+  );
+  logger.info('table created', { restaurantId: actor.restaurantId, tableId, by: actor.staffId });
+  return { tableId, name: input.name, tableCode, orderUrl: orderUrl(tableCode) };
 }
 
 export async function listTables(actor: StaffPrincipal): Promise<TableView[]> {
