@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, putRequest } from './batch';
 import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
+import { queryAll } from './query';
 import { toRestaurant } from './restaurants';
 import type { Restaurant } from './restaurants';
 
@@ -114,24 +115,11 @@ export async function archiveMenuItem(restaurantId: string, itemId: string, now:
  * the live items by category. Archived items have no gsi1 keys, so they are simply not there.
  */
 export async function queryMenu(restaurantId: string): Promise<{ restaurant?: Restaurant; items: MenuItem[] }> {
-  const items: MenuItem[] = [];
-  let restaurant: Restaurant | undefined;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': menuIndex.pk(restaurantId) },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.gsi1sk === menuIndex.profileSk) restaurant = toRestaurant(item);
-      else items.push(toMenuItem(item));
-    }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return { restaurant, items };
+  const [first, ...rest] = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': menuIndex.pk(restaurantId) },
+  });
+  if (first?.gsi1sk !== menuIndex.profileSk) return { items: [] };
+  return { restaurant: toRestaurant(first), items: rest.map(toMenuItem) };
 }

@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../http/routes';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
+import { queryAll } from './query';
 import type { TransactItem } from './transact';
 
 export interface Staff {
@@ -96,19 +97,9 @@ export async function getCredential(restaurantId: string, username: string): Pro
 
 /** All staff of a restaurant: one Query on its partition (a restaurant has tens, not thousands). */
 export async function listStaff(restaurantId: string): Promise<Staff[]> {
-  const staff: Staff[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staff },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    staff.push(...(page.Items ?? []).map(toStaff));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return staff;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staff },
+  });
+  return items.map(toStaff);
 }

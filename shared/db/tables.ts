@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
+import { queryAll } from './query';
 import type { TransactItem } from './transact';
 
 /** A table in the dining room ("DiningTable" to keep it apart from the DynamoDB table). */
@@ -79,21 +80,11 @@ export async function getTable(restaurantId: string, tableId: string): Promise<D
 
 /** Tables of a restaurant: one Query on its partition. */
 export async function listTables(restaurantId: string): Promise<DiningTable[]> {
-  const tables: DiningTable[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.tables },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    tables.push(...(page.Items ?? []).map(toDiningTable));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return tables;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.tables },
+  });
+  return items.map(toDiningTable);
 }
 
 /** What a scanned code points at: one GetItem, never a Scan. */

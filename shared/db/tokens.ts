@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../http/routes';
 import { batchWrite, deleteRequest } from './batch';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import type { Key } from './keys';
+import { queryAll } from './query';
 import { epochSeconds } from './time';
 import { transactWrite } from './transact';
 import type { TransactItem } from './transact';
@@ -68,25 +69,12 @@ export async function deleteToken(tokenHash: string, staff?: { restaurantId: str
  * Query (a GSI would be eventually consistent and could miss a token issued a moment ago).
  */
 export async function deleteAllStaffTokens(restaurantId: string, staffId: string): Promise<void> {
-  const refs: Key[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keyPrefixes.restaurantPk(restaurantId),
-          ':prefix': keyPrefixes.staffTokens(staffId),
-        },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    refs.push(...((page.Items ?? []) as Key[]));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const refs = (await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staffTokens(staffId) },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  })) as unknown as Key[];
   const hashes = refs.map((ref) => ref.sk.slice(keyPrefixes.staffTokens(staffId).length));
   await batchWrite([...hashes.map((hash) => deleteRequest(keys.token(hash))), ...refs.map(deleteRequest)]);
 }

@@ -33,16 +33,10 @@ export const UpdateMenuItemBody = z
   .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' });
 export type UpdateMenuItemInput = z.infer<typeof UpdateMenuItemBody>;
 
-export interface MenuItemView {
-  itemId: string;
-  name: string;
-  description: string | null;
-  category: string;
-  priceCents: number;
-  station: string;
-  available: boolean;
-  allergens: string[];
-}
+export type MenuItemView = Pick<
+  MenuItem,
+  'itemId' | 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'
+>;
 
 export const toMenuItemView = (item: MenuItem): MenuItemView => ({
   itemId: item.itemId,
