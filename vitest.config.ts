@@ -5,7 +5,7 @@ const dynamoDbLocal = ['tests/support/dynamodb-global-setup.ts'];
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } } },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/support/unit-env.ts'] } },
       {
         test: {
           name: 'integration',

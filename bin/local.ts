@@ -9,6 +9,8 @@ const usage = `npm start [-- options]
   --in-memory              keep no data across restarts (default: data in .local/dynamodb)
   --dynamodb-endpoint <u>  use an already running DynamoDB Local instead of starting one
   --seed demo              create a demo restaurant with one login per role and print them
+  --set NAME=VALUE         override a function environment value (repeatable), e.g. --set PIN_LOCKOUT_SECONDS=5
+  --trust-forwarded-for    take the client IP from X-Forwarded-For (tests simulating many clients only)
 `;
 
 const { values } = parseArgs({
@@ -19,6 +21,8 @@ const { values } = parseArgs({
     'dynamodb-endpoint': { type: 'string' },
     'table-name': { type: 'string', default: LOCAL_TABLE_NAME },
     seed: { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
+    'trust-forwarded-for': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -31,12 +35,24 @@ if (values.seed !== undefined && values.seed !== 'demo') {
   process.exit(2);
 }
 
+const overrides: Record<string, string> = {};
+for (const assignment of values.set) {
+  const [name, ...value] = assignment.split('=');
+  if (!name || value.length === 0) {
+    console.error(`--set needs NAME=VALUE, got "${assignment}".\n\n${usage}`);
+    process.exit(2);
+  }
+  overrides[name] = value.join('=');
+}
+
 const runtime = await startLocalRuntime({
   restPort: Number(values.port),
   dynamoDbPort: Number(values['dynamodb-port']),
   dynamoDbEndpoint: values['dynamodb-endpoint'],
   inMemory: values['in-memory'],
   tableName: values['table-name'],
+  overrides,
+  trustForwardedFor: values['trust-forwarded-for'],
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 

@@ -14,6 +14,7 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { gatewayErrors } from '../shared/http/gateway-errors';
 import type { GatewayError } from '../shared/http/gateway-errors';
@@ -40,13 +41,26 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, table } = props;
 
+    // The key PINs are hashed with: outside the table, so a copy of the table does not reveal PINs.
+    const pinKey = new Secret(this, 'PinKey', {
+      description: `HMAC key for table-session PINs (${config.stage})`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+
     const functions = new Map<string, IFunction>();
-    const functionFor = (entry: string, tableAccess: 'read' | 'readWrite'): IFunction => {
+    const functionFor = (entry: string, tableAccess: 'read' | 'readWrite', readsPinKey = false): IFunction => {
       let fn = functions.get(entry);
       if (!fn) {
-        fn = new ApiFunction(this, constructIdFor(entry), { entry, table, tableAccess, config }).function;
+        fn = new ApiFunction(this, constructIdFor(entry), {
+          entry,
+          table,
+          tableAccess,
+          config,
+          environment: { PIN_KEY_SECRET_ARN: pinKey.secretArn },
+        }).function;
         functions.set(entry, fn);
       }
+      if (readsPinKey) pinKey.grantRead(fn);
       return fn;
     };
 
@@ -73,7 +87,8 @@ export class ApiStack extends Stack {
 
     for (const route of Object.values(restRoutes)) {
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-      const integration = new LambdaIntegration(functionFor(route.handler, route.table), { allowTestInvoke: false });
+      const fn = functionFor(route.handler, route.table, 'pinKey' in route && route.pinKey);
+      const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
       api.root
         .resourceForPath(route.path)
         .addMethod(

@@ -30,6 +30,19 @@ export interface StageConfig {
     loginLockoutMinutes: number;
     loginMaxLockoutHours: number;
   };
+  sessions: {
+    /** A session not closed by staff ends after this many hours; its guest tokens with it. */
+    ttlHours: number;
+    /** Digits in a session PIN, 4 to 8. */
+    pinLength: number;
+    /** Consecutive wrong PINs before the session is blocked. */
+    pinMaxFailures: number;
+    /** First block; each further block doubles, up to the maximum. */
+    pinLockoutMinutes: number;
+    pinMaxLockoutHours: number;
+    /** Failed joins per source IP per rolling hour, across all tables (unknown codes included). */
+    ipMaxFailuresPerHour: number;
+  };
 }
 
 const defaultAuth: StageConfig['auth'] = {
@@ -37,6 +50,15 @@ const defaultAuth: StageConfig['auth'] = {
   loginMaxFailures: 5,
   loginLockoutMinutes: 15,
   loginMaxLockoutHours: 8,
+};
+
+const defaultSessions: StageConfig['sessions'] = {
+  ttlHours: 8,
+  pinLength: 4,
+  pinMaxFailures: 5,
+  pinLockoutMinutes: 15,
+  pinMaxLockoutHours: 8,
+  ipMaxFailuresPerHour: 50,
 };
 
 export const stages: Record<StageName, StageConfig> = {
@@ -50,6 +72,7 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 50, burstLimit: 100 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
+    sessions: defaultSessions,
   },
   staging: {
     stage: 'staging',
@@ -61,6 +84,7 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 100, burstLimit: 200 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
+    sessions: defaultSessions,
   },
   prod: {
     stage: 'prod',
@@ -72,6 +96,7 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 500, burstLimit: 1000 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
+    sessions: defaultSessions,
   },
 };
 
@@ -89,7 +114,7 @@ export const stackNames = (stage: StageName) => ({
 
 /** The functions' environment (validated by shared/config/env.ts when a function starts). */
 export function functionEnvironment(config: StageConfig, tableName: string): Record<string, string> {
-  const { auth } = config;
+  const { auth, sessions } = config;
   return {
     STAGE: config.stage,
     TABLE_NAME: tableName,
@@ -100,5 +125,11 @@ export function functionEnvironment(config: StageConfig, tableName: string): Rec
     LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),
     LOGIN_LOCKOUT_SECONDS: String(auth.loginLockoutMinutes * 60),
     LOGIN_MAX_LOCKOUT_SECONDS: String(auth.loginMaxLockoutHours * 3600),
+    SESSION_TTL_SECONDS: String(sessions.ttlHours * 3600),
+    PIN_LENGTH: String(sessions.pinLength),
+    PIN_MAX_FAILURES: String(sessions.pinMaxFailures),
+    PIN_LOCKOUT_SECONDS: String(sessions.pinLockoutMinutes * 60),
+    PIN_MAX_LOCKOUT_SECONDS: String(sessions.pinMaxLockoutHours * 3600),
+    IP_MAX_FAILURES_PER_HOUR: String(sessions.ipMaxFailuresPerHour),
   };
 }

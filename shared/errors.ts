@@ -38,6 +38,12 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+export class SessionClosedError extends AppError {
+  constructor() {
+    super(401, 'SESSION_CLOSED', 'This table session is closed. Ask staff to open a new one.');
+  }
+}
+
 export class InvalidCredentialsError extends AppError {
   constructor() {
     super(401, 'INVALID_CREDENTIALS', 'Wrong username or password.');

@@ -17,6 +17,8 @@ export interface ApiFunctionProps {
   table: ITable;
   tableAccess: 'read' | 'readWrite';
   config: StageConfig;
+  /** Added to the stage's function environment. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -47,7 +49,11 @@ export class ApiFunction extends Construct {
       timeout: Duration.seconds(10),
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: { ...functionEnvironment(config, table.tableName), NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...functionEnvironment(config, table.tableName),
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

@@ -104,6 +104,8 @@ export interface RestGatewayOptions {
   root: URL;
   port: number;
   host?: string;
+  /** Use the first X-Forwarded-For address as the source IP (for tests that simulate many clients). */
+  trustForwardedFor: boolean;
   /** One line per request. */
   log: (line: Record<string, unknown>) => void;
 }
@@ -118,6 +120,11 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   const routes = await Promise.all(
     Object.values(restRoutes).map(async (route) => compile(route, await loadHandler<ProxyHandler>(options.root.href, route.handler))),
   );
+
+  const sourceIpOf = (req: IncomingMessage): string => {
+    const forwarded = options.trustForwardedFor ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+    return forwarded || (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  };
 
   async function handle(req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResult> {
     const gatewayError = (type: GatewayErrorType, override?: { code?: string; message?: string }): APIGatewayProxyResult => {
@@ -167,7 +174,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
         cognitoIdentityId: null,
         cognitoIdentityPoolId: null,
         principalOrgId: null,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        sourceIp: sourceIpOf(req),
         user: null,
         userAgent: req.headers['user-agent'] ?? null,
         userArn: null,

@@ -15,6 +15,10 @@ export interface LocalRuntimeOptions {
   /** Keep nothing across restarts. */
   inMemory: boolean;
   tableName: string;
+  /** Function environment overrides, e.g. shorter lockouts for tests. */
+  overrides?: Record<string, string>;
+  /** Take the source IP from X-Forwarded-For (tests simulate many clients); never in front of real traffic. */
+  trustForwardedFor?: boolean;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -32,6 +36,8 @@ export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string,
   Object.assign(process.env, functionEnvironment(stages.dev, tableName), localAwsEnv, {
     STAGE: 'local',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    // Deployed stages read the PIN key from Secrets Manager; locally a fixed key keeps PINs valid across restarts.
+    PIN_KEY: 'local-only-pin-key-never-deployed',
     ...extra,
   });
 }
@@ -46,8 +52,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : await startDynamoDbLocal({ port: options.dynamoDbPort, dbPath: options.inMemory ? undefined : LOCAL_DATA_DIR });
   try {
     await ensureTable(dynamo.endpoint, options.tableName);
-    useLocalEnvironment(dynamo.endpoint, options.tableName);
-    const rest = await startRestGateway({ root, port: options.restPort, log: options.log });
+    useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
+    const rest = await startRestGateway({
+      root,
+      port: options.restPort,
+      trustForwardedFor: options.trustForwardedFor ?? false,
+      log: options.log,
+    });
     return {
       restUrl: rest.url,
       dynamoDbEndpoint: dynamo.endpoint,

@@ -1,6 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { UnauthenticatedError } from '../errors';
-import type { AppError } from '../errors';
+import { AppError } from '../errors';
 import { authenticate } from './authenticate';
 import { toAuthorizerContext } from './principal';
 import { bearerToken } from './tokens';
@@ -34,8 +33,8 @@ export async function authorizeRequest(event: AuthorizerEvent, now: Date): Promi
     const principalId = principal.kind === 'staff' ? principal.staffId : principal.guestId;
     return policy('Allow', principalId, event.methodArn, toAuthorizerContext(principal));
   } catch (error) {
-    if (!(error instanceof UnauthenticatedError)) throw error;
-    const denied: AppError = error;
-    return policy('Deny', 'anonymous', event.methodArn, { errorCode: denied.code, errorMessage: denied.message });
+    // A 401 is the token's fault (UNAUTHENTICATED, SESSION_CLOSED); anything else is ours and surfaces as a 5xx.
+    if (!(error instanceof AppError) || error.status !== 401) throw error;
+    return policy('Deny', 'anonymous', event.methodArn, { errorCode: error.code, errorMessage: error.message });
   }
 }

@@ -6,6 +6,7 @@ import { deleteToken, putStaffToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { InvalidCredentialsError, TooManyRequestsError } from '../errors';
 import { Id } from '../http/schemas';
+import { noteAuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
@@ -41,6 +42,7 @@ const loginPolicy: AttemptPolicy = {
  */
 export async function loginStaff(input: LoginInput, now: Date): Promise<LoginResult> {
   const { restaurantId, username, password } = input;
+  noteAuditSubject({ restaurantId, username });
   const reservation = await reserveAttempt(keys.loginAttempts(restaurantId, username), loginPolicy, now);
   if (!reservation.allowed) {
     logger.warn('login blocked', { restaurantId, username });
@@ -55,6 +57,7 @@ export async function loginStaff(input: LoginInput, now: Date): Promise<LoginRes
     throw new InvalidCredentialsError();
   }
   await recordSuccess(reservation.slot);
+  noteAuditSubject({ staffId: staff.staffId });
 
   const token = generateToken('st');
   const expiresAt = new Date(now.getTime() + env.STAFF_TOKEN_TTL_SECONDS * 1000).toISOString();

@@ -37,6 +37,20 @@ export const keys = {
   /** A menu item; archived items keep this key so past orders can still read them. */
   menuItem: (restaurantId: string, itemId: string): Key => ({ pk: restaurantPk(restaurantId), sk: `MENU_ITEM#${itemId}` }),
 
+  /** A table session; its guests (and later cart and orders) share its partition. */
+  session: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: '#SESSION' }),
+
+  guest: (sessionId: string, guestId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `GUEST#${guestId}` }),
+
+  /** Wrong-PIN counter and block of one session. */
+  pinAttempts: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'PIN_ATTEMPTS' }),
+
+  /** Failed joins from one source IP in the window starting at `windowStart` (epoch seconds). */
+  joinFailures: (sourceIp: string, windowStart: number): Key => ({ pk: `IP#${sourceIp}`, sk: `JOIN_FAILURES#${windowStart}` }),
+
+  /** An audit entry: newest-first Query within a restaurant's audit partition. */
+  audit: (restaurantId: string, at: string, entryId: string): Key => ({ pk: `AUDIT#${restaurantId}`, sk: `${at}#${entryId}` }),
+
   /** A bearer token, found by the SHA-256 of its value (the value itself is never stored). */
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 
@@ -50,6 +64,9 @@ export const keys = {
 /** Sort-key prefixes for Query with begins_with inside a restaurant's partition. */
 export const keyPrefixes = {
   restaurantPk,
+  sessionPk: (sessionId: string) => `SESSION#${sessionId}`,
+  guests: 'GUEST#',
+  auditPk: (restaurantId: string) => `AUDIT#${restaurantId}`,
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,
   tables: 'TABLE#',
@@ -63,4 +80,10 @@ export const menuIndex = {
   pk: (restaurantId: string) => `MENU#${restaurantId}`,
   profileSk: '#RESTAURANT',
   itemSk: (category: string, itemId: string) => `ITEM#${category}#${itemId}`,
+} as const;
+
+/** gsi1 keys of a restaurant's open sessions; closing a session removes them. */
+export const openSessionsIndex = {
+  pk: (restaurantId: string) => `OPEN_SESSIONS#${restaurantId}`,
+  sk: (openedAt: string, sessionId: string) => `${openedAt}#${sessionId}`,
 } as const;

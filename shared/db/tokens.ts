@@ -9,7 +9,7 @@ import { epochSeconds } from './time';
 import { transactWrite } from './transact';
 import type { TransactItem } from './transact';
 
-/** What a staff token stands for. Guest tokens join this union with the table-session issue. */
+/** What a staff token stands for. */
 export interface StaffToken {
   kind: 'staff';
   restaurantId: string;
@@ -19,7 +19,27 @@ export interface StaffToken {
   expiresAt: string;
 }
 
-export type TokenRecord = StaffToken;
+/** What a guest token stands for; it lives no longer than its session. */
+export interface GuestToken {
+  kind: 'guest';
+  restaurantId: string;
+  sessionId: string;
+  guestId: string;
+  expiresAt: string;
+}
+
+export type TokenRecord = StaffToken | GuestToken;
+
+/** Put of a new guest token (pair it with a condition that the session is open). */
+export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
 
 /** Puts for a new staff token: the lookup item (by hash) and the back-reference on the person. */
 export function putStaffToken(tokenHash: string, token: StaffToken): TransactItem[] {
@@ -45,6 +65,9 @@ export function putStaffToken(tokenHash: string, token: StaffToken): TransactIte
 export async function getToken(tokenHash: string): Promise<TokenRecord | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
   if (!Item) return undefined;
+  if (Item.kind === 'guest') {
+    return { kind: 'guest', restaurantId: Item.restaurantId, sessionId: Item.sessionId, guestId: Item.guestId, expiresAt: Item.expiresAt };
+  }
   return {
     kind: 'staff',
     restaurantId: Item.restaurantId,

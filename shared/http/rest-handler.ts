@@ -15,6 +15,8 @@ import {
   ValidationError,
   errorBody,
 } from '../errors';
+import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
+import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import type { Caller, RestRoute } from './routes';
 
@@ -77,24 +79,26 @@ const jsonBody = (): MiddlewareObj<ParsedEvent> => ({
 });
 
 /** The one error mapper: AppError by its fields, anything else 500 INTERNAL (logged, never shown). */
+function errorResult(error: unknown): RestResult & { code: string } {
+  if (error instanceof AppError) {
+    if (error.status >= 500) logger.error('request failed', { error });
+    return { status: error.status, code: error.code, headers: error.headers, body: error };
+  }
+  logger.error('unexpected error', { error: error as Error });
+  return { status: 500, code: 'INTERNAL', body: undefined };
+}
+
+function errorResponse(error: unknown, requestId: string): { response: APIGatewayProxyResult; code: string } {
+  const { status, code, headers, body } = errorResult(error);
+  const message = body instanceof AppError ? body.message : 'Something went wrong. Quote the request id if you report it.';
+  const details = body instanceof AppError ? body.details : {};
+  return { code, response: respond(requestId, { status, headers, body: errorBody(code, message, requestId, details) }) };
+}
+
+/** Errors raised before the handler runs (bad JSON, too large) get the same mapping. */
 const errorResponses = (): MiddlewareObj<ParsedEvent, APIGatewayProxyResult> => ({
   onError: (request) => {
-    const { error, event } = request;
-    const requestId = event.requestContext.requestId;
-    if (error instanceof AppError) {
-      if (error.status >= 500) logger.error('request failed', { error });
-      request.response = respond(requestId, {
-        status: error.status,
-        headers: error.headers,
-        body: errorBody(error.code, error.message, requestId, error.details),
-      });
-      return;
-    }
-    logger.error('unexpected error', { error: error as Error });
-    request.response = respond(requestId, {
-      status: 500,
-      body: errorBody('INTERNAL', 'Something went wrong. Quote the request id if you report it.', requestId),
-    });
+    request.response = errorResponse(request.error, request.event.requestContext.requestId).response;
   },
 });
 
@@ -143,6 +147,8 @@ function parseInput<S extends Schemas>(schemas: S, event: ParsedEvent) {
 /**
  * Builds a REST handler: Powertools logger context (request id as correlation id), the error
  * mapper, JSON body parsing, the route's caller check, zod validation, then the domain call.
+ * A route with an `audit` action gets its audit entry here, whatever the outcome, so no domain
+ * function can forget one; the domain only adds ids the request did not carry.
  */
 export function restHandler<R extends RestRoute, S extends Schemas>(
   route: R,
@@ -155,14 +161,40 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
     .use(errorResponses())
     .use(jsonBody())
     .handler(async (event) => {
-      const principal = authorizeCaller(route, event) as PrincipalFor<R['allow']>;
-      const input = parseInput(schemas, event);
-      const result = await handle({
-        ...(input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
-        principal,
-        requestId: event.requestContext.requestId,
-        sourceIp: event.requestContext.identity.sourceIp,
-      });
-      return respond(event.requestContext.requestId, result);
+      const { requestId, identity } = event.requestContext;
+      // The path's restaurant id is the caller's claim, not a fact: the audited restaurant comes from the principal or the domain.
+      const { restaurantId: _claimed, ...pathIds } = event.pathParameters ?? {};
+      const subject: AuditSubject = { ...pathIds };
+      let response: APIGatewayProxyResult;
+      let code: string | null = null;
+      try {
+        const result = await withAuditSubject(subject, async () => {
+          const principal = authorizeCaller(route, event) as PrincipalFor<R['allow']>;
+          const input = parseInput(schemas, event);
+          return handle({
+            ...(input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
+            principal,
+            requestId,
+            sourceIp: identity.sourceIp,
+          });
+        });
+        Object.assign(subject, idsOf(result.body));
+        response = respond(requestId, result);
+      } catch (error) {
+        ({ response, code } = errorResponse(error, requestId));
+      }
+      if (route.audit) {
+        await recordAudit({
+          action: route.audit,
+          principal: fromAuthorizerContext(event.requestContext.authorizer),
+          subject,
+          status: response.statusCode,
+          code,
+          sourceIp: identity.sourceIp,
+          requestId,
+          now: new Date(),
+        });
+      }
+      return response;
     });
 }

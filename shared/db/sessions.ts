@@ -1,0 +1,200 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import { keyPrefixes, keys, openSessionsIndex } from './keys';
+import { queryAll } from './query';
+import type { TransactItem } from './transact';
+
+export type SessionMode = 'FAMILY' | 'INDIVIDUAL';
+
+export interface TableSession {
+  sessionId: string;
+  restaurantId: string;
+  tableId: string;
+  mode: SessionMode;
+  status: 'OPEN' | 'CLOSED';
+  openedAt: string;
+  expiresAt: string;
+  closedAt: string | null;
+  openedBy: string;
+  pinHash: string;
+}
+
+export interface Guest {
+  sessionId: string;
+  guestId: string;
+  name: string | null;
+  joinedAt: string;
+}
+
+const toSession = (item: Record<string, unknown>): TableSession => ({
+  sessionId: item.sessionId as string,
+  restaurantId: item.restaurantId as string,
+  tableId: item.tableId as string,
+  mode: item.mode as SessionMode,
+  status: item.status as 'OPEN' | 'CLOSED',
+  openedAt: item.openedAt as string,
+  expiresAt: item.expiresAt as string,
+  closedAt: (item.closedAt as string | undefined) ?? null,
+  openedBy: item.openedBy as string,
+  pinHash: item.pinHash as string,
+});
+
+const toGuest = (item: Record<string, unknown>): Guest => ({
+  sessionId: item.sessionId as string,
+  guestId: item.guestId as string,
+  name: (item.name as string | undefined) ?? null,
+  joinedAt: item.joinedAt as string,
+});
+
+/** Condition on a table: no live session holds it (none, or only one that has expired). */
+const TABLE_FREE = 'attribute_exists(pk) AND (attribute_not_exists(openSessionId) OR openSessionExpiresAt <= :now)';
+
+/** Claims the table for the session (index 0 fails when the table is busy) and puts the session. */
+export function openSession(session: TableSession, now: Date): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.table(session.restaurantId, session.tableId),
+        UpdateExpression: 'SET openSessionId = :sessionId, openSessionExpiresAt = :expiresAt',
+        ConditionExpression: TABLE_FREE,
+        ExpressionAttributeValues: { ':sessionId': session.sessionId, ':expiresAt': session.expiresAt, ':now': now.toISOString() },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.session(session.sessionId),
+          gsi1pk: openSessionsIndex.pk(session.restaurantId),
+          gsi1sk: openSessionsIndex.sk(session.openedAt, session.sessionId),
+          type: 'TableSession',
+          ...session,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+/** Releases the table if it still points at this session (never another session's claim). */
+function releaseTable(session: TableSession): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.table(session.restaurantId, session.tableId),
+      UpdateExpression: 'REMOVE openSessionId, openSessionExpiresAt',
+      ConditionExpression: 'openSessionId = :sessionId',
+      ExpressionAttributeValues: { ':sessionId': session.sessionId },
+    },
+  };
+}
+
+/** Moves the session: release the old table, claim the new one (index 1 fails when it is busy). */
+export function moveSession(session: TableSession, toTableId: string, now: Date): TransactItem[] {
+  return [
+    releaseTable(session),
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.table(session.restaurantId, toTableId),
+        UpdateExpression: 'SET openSessionId = :sessionId, openSessionExpiresAt = :expiresAt',
+        ConditionExpression: TABLE_FREE,
+        ExpressionAttributeValues: { ':sessionId': session.sessionId, ':expiresAt': session.expiresAt, ':now': now.toISOString() },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.session(session.sessionId),
+        UpdateExpression: 'SET tableId = :tableId',
+        ConditionExpression: '#status = :open AND tableId = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':tableId': toTableId, ':open': 'OPEN', ':from': session.tableId },
+      },
+    },
+  ];
+}
+
+/** Closes the session (index 0 fails when it is already closed) and frees its table if it still holds it. */
+export function closeSession(session: TableSession, holdsTable: boolean, now: Date): TransactItem[] {
+  const close: TransactItem = {
+    Update: {
+      TableName: tableName,
+      Key: keys.session(session.sessionId),
+      UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':now': now.toISOString() },
+    },
+  };
+  return holdsTable ? [close, releaseTable(session)] : [close];
+}
+
+/** A new PIN hash; the lockout goes with the old PIN (index 0 fails when the session is closed). */
+export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.session(sessionId),
+        UpdateExpression: 'SET pinHash = :pinHash',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pinHash': pinHash, ':open': 'OPEN' },
+      },
+    },
+    { Delete: { TableName: tableName, Key: keys.pinAttempts(sessionId) } },
+  ];
+}
+
+/** Condition that the session is still open, for writes that must not outlive it. */
+export function sessionIsOpen(sessionId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.session(sessionId),
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':open': 'OPEN' },
+    },
+  };
+}
+
+export function putGuest(guest: Guest): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.guest(guest.sessionId, guest.guestId), type: 'Guest', ...guest },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function getSession(sessionId: string): Promise<TableSession | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.session(sessionId), ConsistentRead: true }));
+  return Item && toSession(Item);
+}
+
+export async function getGuest(sessionId: string, guestId: string): Promise<Guest | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.guest(sessionId, guestId), ConsistentRead: true }));
+  return Item && toGuest(Item);
+}
+
+export async function listGuests(sessionId: string): Promise<Guest[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.sessionPk(sessionId), ':prefix': keyPrefixes.guests },
+  });
+  return items.map(toGuest);
+}
+
+/** A restaurant's sessions not yet closed, oldest first: one Query on gsi1. */
+export async function listOpenSessions(restaurantId: string): Promise<TableSession[]> {
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': openSessionsIndex.pk(restaurantId) },
+  });
+  return items.map(toSession);
+}

@@ -1,0 +1,171 @@
+import { ulid } from 'ulid';
+import * as z from 'zod';
+import { noteAuditSubject } from '../audit/audit';
+import type { GuestPrincipal } from '../auth/principal';
+import { generateToken, hashToken } from '../auth/tokens';
+import { env } from '../config/env';
+import { keys } from '../db/keys';
+import { getGuest, getSession, listGuests, putGuest, sessionIsOpen } from '../db/sessions';
+import type { Guest, TableSession } from '../db/sessions';
+import { getTable } from '../db/tables';
+import { putGuestToken } from '../db/tokens';
+import { TransactionCancelledError, transactWrite } from '../db/transact';
+import type { TransactItem } from '../db/transact';
+import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError } from '../errors';
+import { Id } from '../http/schemas';
+import { logger } from '../observability/logger';
+import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
+import type { AttemptPolicy } from '../throttle/attempt-gate';
+import { releaseInWindow, reserveInWindow } from '../throttle/rate-window';
+import type { WindowPolicy } from '../throttle/rate-window';
+import { getRestaurant } from '../db/restaurants';
+import { TableCode, resolveTableCode } from '../tables/tables';
+import { verifyPin } from './pin';
+import { effectiveStatus, isSessionLive } from './session-state';
+
+export const JoinBody = z.object({
+  // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.
+  tableCode: z.string().min(1).max(64),
+  pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
+  guestName: z.string().trim().min(1).max(40).optional(),
+  guestId: Id.optional(),
+});
+export type JoinInput = z.infer<typeof JoinBody>;
+
+const pinPolicy = (): AttemptPolicy => ({
+  maxFailures: env.PIN_MAX_FAILURES,
+  lockoutSeconds: env.PIN_LOCKOUT_SECONDS,
+  maxLockoutSeconds: env.PIN_MAX_LOCKOUT_SECONDS,
+  memorySeconds: env.SESSION_TTL_SECONDS,
+});
+const ipPolicy = (): WindowPolicy => ({ limit: env.IP_MAX_FAILURES_PER_HOUR, windowSeconds: 3600 });
+
+/** An error the join answers with, after which the IP's failure count is (or is not) kept. */
+class JoinRefused extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly countsAgainstIp: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+export interface JoinResult {
+  token: string;
+  sessionId: string;
+  guestId: string;
+  mode: TableSession['mode'];
+  expiresAt: string;
+  restaurantId: string;
+  tableName: string;
+}
+
+/**
+ * A guest proves they are at the table with the session's PIN. Throttled twice, each by one
+ * conditional update *before* the PIN is checked: per source IP (failures per rolling hour across
+ * all tables, unknown codes included) and per session (consecutive failures, then growing blocks,
+ * whatever IPs the guesses come from). The PIN is compared only with the scanned table's session.
+ */
+export async function joinSession(input: JoinInput, sourceIp: string, now: Date): Promise<JoinResult> {
+  const ip = await reserveInWindow((start) => keys.joinFailures(sourceIp, start), ipPolicy(), now);
+  if (!ip.allowed) {
+    throw new TooManyRequestsError('RATE_LIMITED', 'Too many failed attempts from your network. Try again later.', ip.retryAfterSeconds);
+  }
+  try {
+    const result = await checkPinAndAdmit(input, now);
+    await releaseInWindow(ip.key); // a success is not a failure
+    return result;
+  } catch (error) {
+    if (!(error instanceof JoinRefused)) throw error;
+    if (!error.countsAgainstIp) await releaseInWindow(ip.key);
+    throw error.error;
+  }
+}
+
+async function checkPinAndAdmit(input: JoinInput, now: Date): Promise<JoinResult> {
+  const resolved = TableCode.safeParse(input.tableCode).success ? await resolveTableCode(input.tableCode) : undefined;
+  if (!resolved) throw new JoinRefused(new NotFoundError('No table has this code.'), true);
+  const { table, restaurant } = resolved;
+  noteAuditSubject({ restaurantId: restaurant.restaurantId, tableId: table.tableId });
+
+  const session = table.openSessionId ? await getSession(table.openSessionId) : undefined;
+  if (!session || !isSessionLive(session, now)) {
+    throw new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
+  }
+  noteAuditSubject({ sessionId: session.sessionId });
+
+  const attempt = await reserveAttempt(keys.pinAttempts(session.sessionId), pinPolicy(), now);
+  if (!attempt.allowed) {
+    throw new JoinRefused(
+      new TooManyRequestsError('PIN_BLOCKED', 'Too many wrong PINs for this table. Ask staff for help.', attempt.retryAfterSeconds),
+      false,
+    );
+  }
+  if (!(await verifyPin(session.sessionId, input.pin, session.pinHash))) {
+    const outcome = await recordFailure(attempt.slot, pinPolicy(), now);
+    logger.warn('wrong pin', { sessionId: session.sessionId, blocked: outcome.blocked });
+    const attemptsLeft = outcome.blocked ? 0 : outcome.attemptsLeft;
+    throw new JoinRefused(new AppError(401, 'INVALID_PIN', 'Wrong PIN.', { attemptsLeft }), true);
+  }
+  await recordSuccess(attempt.slot);
+  return admit(session, table.name, input, now);
+}
+
+/** Issues the guest token: the same guest again when `guestId` names one of this session's guests. */
+async function admit(session: TableSession, tableName: string, input: JoinInput, now: Date): Promise<JoinResult> {
+  const known = input.guestId ? await getGuest(session.sessionId, input.guestId) : undefined;
+  const guest: Guest = known ?? { sessionId: session.sessionId, guestId: ulid(now.getTime()), name: input.guestName ?? null, joinedAt: now.toISOString() };
+  noteAuditSubject({ guestId: guest.guestId });
+
+  const token = generateToken('gt');
+  const writes: TransactItem[] = [
+    putGuestToken(hashToken(token), {
+      kind: 'guest',
+      restaurantId: session.restaurantId,
+      sessionId: session.sessionId,
+      guestId: guest.guestId,
+      expiresAt: session.expiresAt,
+    }),
+    sessionIsOpen(session.sessionId),
+  ];
+  if (!known) writes.push(putGuest(guest));
+  try {
+    await transactWrite(writes);
+  } catch (error) {
+    if (error instanceof TransactionCancelledError && error.failed(1)) {
+      throw new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
+    }
+    throw error;
+  }
+  return {
+    token,
+    sessionId: session.sessionId,
+    guestId: guest.guestId,
+    mode: session.mode,
+    expiresAt: session.expiresAt,
+    restaurantId: session.restaurantId,
+    tableName,
+  };
+}
+
+/** `GET /v1/session`: the guest's own session, table, restaurant and fellow guests. */
+export async function describeGuestSession(principal: GuestPrincipal, now: Date) {
+  const session = await getSession(principal.sessionId);
+  if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
+  const [table, restaurant, guests] = await Promise.all([
+    getTable(session.restaurantId, session.tableId),
+    getRestaurant(session.restaurantId),
+    listGuests(session.sessionId),
+  ]);
+  if (!table || !restaurant) throw new NotFoundError();
+  return {
+    sessionId: session.sessionId,
+    status: effectiveStatus(session, now),
+    mode: session.mode,
+    expiresAt: session.expiresAt,
+    guestId: principal.guestId,
+    table: { tableId: table.tableId, name: table.name },
+    restaurant: { restaurantId: restaurant.restaurantId, name: restaurant.name, currency: restaurant.currency },
+    guests: guests.map((guest) => ({ guestId: guest.guestId, guestName: guest.name })),
+  };
+}
