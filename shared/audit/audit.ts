@@ -51,7 +51,9 @@ export interface AuditedRequest {
  * change it describes has already happened and the client must learn its outcome.
  */
 export async function recordAudit(request: AuditedRequest): Promise<void> {
-  const { principal, subject, status } = request;
+  const { principal, status } = request;
+  // A guest acts within a session: say which, even when the path does not.
+  const subject = principal?.kind === 'guest' ? { sessionId: principal.sessionId, guestId: principal.guestId, ...request.subject } : request.subject;
   const restaurantId = subject.restaurantId ?? principal?.restaurantId;
   if (!restaurantId) return; // nothing identifiable was touched (an unknown table code, a malformed request)
   const entry: AuditEntry = {

@@ -11,12 +11,15 @@ export interface CallOptions {
   body?: unknown;
   /** Sent as is (for malformed or oversized bodies). */
   rawBody?: string;
+  /** The client's address, as the local runtime started by the tests trusts X-Forwarded-For. */
+  ip?: string;
 }
 
 /** One real HTTP request to the local runtime. */
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.ip) headers['x-forwarded-for'] = options.ip;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });

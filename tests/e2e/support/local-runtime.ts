@@ -15,7 +15,7 @@ export interface RunningRuntime {
  * Starts `bin/local.ts` (what `npm start` runs) as a child process against the harness's DynamoDB
  * Local, on a free port, and captures its output so tests can inspect the logs.
  */
-export async function startRuntime(): Promise<RunningRuntime> {
+export async function startRuntime(overrides: Record<string, string> = {}): Promise<RunningRuntime> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -28,6 +28,8 @@ export async function startRuntime(): Promise<RunningRuntime> {
       inject('dynamoDbEndpoint'),
       '--table-name',
       inject('tableName'),
+      '--trust-forwarded-for',
+      ...Object.entries(overrides).flatMap(([name, value]) => ['--set', `${name}=${value}`]),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
