@@ -132,6 +132,17 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     });
   });
 
+  it('lets only the functions that hash PINs read the PIN key secret', () => {
+    api.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const routes = Object.values(restRoutes);
+    for (const route of routes) {
+      const prefix = `${constructIdFor(route.handler)}FunctionServiceRoleDefaultPolicy`;
+      const policy = Object.entries(apiResources).find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::IAM::Policy');
+      const readsSecret = JSON.stringify(policy?.[1].Properties.PolicyDocument).includes('secretsmanager:GetSecretValue');
+      expect(readsSecret, route.handler).toBe('pinKey' in route && route.pinKey === true);
+    }
+  });
+
   it('grants read-only functions no write access to the table', () => {
     const readOnly = [authorizer, ...Object.values(restRoutes)].filter((r) => r.table === 'read');
     for (const route of readOnly) {

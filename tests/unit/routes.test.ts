@@ -26,3 +26,11 @@ describe('route manifest', () => {
     }
   });
 });
+
+describe('audit coverage', () => {
+  it('gives every state-changing route an audit action', () => {
+    for (const [name, route] of Object.entries(restRoutes)) {
+      if (route.method !== 'GET') expect('audit' in route && route.audit, name).toMatch(/^[a-z]+(\.[a-z_]+)?$/);
+    }
+  });
+});
