@@ -25,7 +25,8 @@ const newIp = () => `198.51.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 beforeAll(async () => {
   runtime = await startRuntime();
   [a, b] = await Promise.all([createRestaurantWithCli('Session Bistro'), createRestaurantWithCli('Other Bistro')]);
-  [waiter, manager, kitchen] = (await Promise.all([hire(a, 'WAITER'), hire(a, 'MANAGER'), hire(a, 'KITCHEN')])).map((s) => s.token);
+  const [w, m, k] = await Promise.all([hire(a, 'WAITER'), hire(a, 'MANAGER'), hire(a, 'KITCHEN')]);
+  [waiter, manager, kitchen] = [w.token, m.token, k.token];
 });
 
 afterAll(async () => {
@@ -357,7 +358,12 @@ describe('audit log', () => {
     const strings: string[] = [];
     const collect = (value: unknown): void => {
       if (typeof value === 'string') strings.push(value);
-      else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) (strings.push(key), collect(inner));
+      else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          strings.push(key);
+          collect(inner);
+        }
+      }
     };
     collect(entries);
     for (const value of strings) {
