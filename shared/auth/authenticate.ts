@@ -20,7 +20,7 @@ export async function authenticate(token: string | undefined, now: Date): Promis
     const session = await getSession(record.sessionId);
     if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
     const { restaurantId, sessionId, guestId } = record;
-    return { kind: 'guest', restaurantId, sessionId, guestId, tokenHash };
+    return { kind: 'guest', restaurantId, sessionId, guestId, mode: session.mode, tableId: session.tableId, tokenHash };
   }
   if (Date.parse(record.expiresAt) <= now.getTime()) throw new UnauthenticatedError();
   const { restaurantId, staffId, role, station } = record;

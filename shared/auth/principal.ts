@@ -17,6 +17,9 @@ export interface GuestPrincipal {
   restaurantId: string;
   sessionId: string;
   guestId: string;
+  /** FAMILY: one cart and all orders shared; INDIVIDUAL: the guest's own. */
+  mode: 'FAMILY' | 'INDIVIDUAL';
+  tableId: string;
   tokenHash: string;
 }
 
@@ -39,6 +42,8 @@ const ContextSchema = z.discriminatedUnion('kind', [
     restaurantId: z.string().min(1),
     sessionId: z.string().min(1),
     guestId: z.string().min(1),
+    mode: z.enum(['FAMILY', 'INDIVIDUAL']),
+    tableId: z.string().min(1),
     tokenHash: z.string().min(1),
   }),
 ]);

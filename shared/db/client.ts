@@ -2,10 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from '../config/env';
 
-/** One document client per container; the endpoint points at DynamoDB Local when set. */
-export const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
+/** One client per container (the document client wraps it); the endpoint points at DynamoDB Local when set. */
+export const dynamoClient = new DynamoDBClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
+
+export const db = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
 
 export const tableName = env.TABLE_NAME;

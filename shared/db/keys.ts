@@ -2,10 +2,7 @@
  * Typed key builders: the only place that knows how keys are spelled. Every item lives in one
  * table under generic `pk`/`sk` names; the README's access-pattern table lists who reads what.
  */
-export interface Key {
-  pk: string;
-  sk: string;
-}
+export type Key = { pk: string; sk: string };
 
 const restaurantPk = (restaurantId: string) => `RESTAURANT#${restaurantId}`;
 
@@ -42,6 +39,14 @@ export const keys = {
 
   guest: (sessionId: string, guestId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `GUEST#${guestId}` }),
 
+  /** A cart: the session's (FAMILY) or one guest's (INDIVIDUAL). */
+  cart: (sessionId: string, owner: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `CART#${owner}` }),
+
+  order: (sessionId: string, orderId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `ORDER#${orderId}` }),
+
+  /** Ticket numbers of one restaurant day (UTC), from an atomic counter. */
+  ticketCounter: (restaurantId: string, day: string): Key => ({ pk: restaurantPk(restaurantId), sk: `TICKET_COUNTER#${day}` }),
+
   /** Wrong-PIN counter and block of one session. */
   pinAttempts: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'PIN_ATTEMPTS' }),
 
@@ -66,6 +71,7 @@ export const keyPrefixes = {
   restaurantPk,
   sessionPk: (sessionId: string) => `SESSION#${sessionId}`,
   guests: 'GUEST#',
+  orders: 'ORDER#',
   auditPk: (restaurantId: string) => `AUDIT#${restaurantId}`,
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,
@@ -81,6 +87,15 @@ export const menuIndex = {
   profileSk: '#RESTAURANT',
   itemSk: (category: string, itemId: string) => `ITEM#${category}#${itemId}`,
 } as const;
+
+/** gsi1 keys of a restaurant's active orders (the kitchen's tickets), oldest first. */
+export const activeOrdersIndex = {
+  pk: (restaurantId: string) => `ACTIVE_ORDERS#${restaurantId}`,
+  sk: (placedAt: string, orderId: string) => `${placedAt}#${orderId}`,
+} as const;
+
+/** Partition of Powertools idempotency records (their sort key is the hashed idempotency key). */
+export const IDEMPOTENCY_PK = 'IDEMPOTENCY';
 
 /** gsi1 keys of a restaurant's open sessions; closing a session removes them. */
 export const openSessionsIndex = {

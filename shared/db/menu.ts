@@ -6,6 +6,7 @@ import { keys, menuIndex } from './keys';
 import { queryAll } from './query';
 import { toRestaurant } from './restaurants';
 import type { Restaurant } from './restaurants';
+import type { TransactItem } from './transact';
 
 export interface MenuItem {
   restaurantId: string;
@@ -25,7 +26,7 @@ export interface MenuItem {
 
 export type MenuItemChanges = Partial<Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'>>;
 
-const toMenuItem = (item: Record<string, unknown>): MenuItem => ({
+export const toMenuItem = (item: Record<string, unknown>): MenuItem => ({
   restaurantId: item.restaurantId as string,
   itemId: item.itemId as string,
   name: item.name as string,
@@ -47,6 +48,18 @@ const itemRecord = (item: MenuItem) => ({
   type: 'MenuItem',
   ...item,
 });
+
+/** Condition that a menu item is still live, available and at the price the caller read. */
+export function menuItemUnchanged(item: MenuItem): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.menuItem(item.restaurantId, item.itemId),
+      ConditionExpression: 'available = :true AND priceCents = :price AND attribute_not_exists(archivedAt)',
+      ExpressionAttributeValues: { ':true': true, ':price': item.priceCents },
+    },
+  };
+}
 
 /** Writes new menu items in batches of 25 (ids are fresh ULIDs, so nothing is overwritten). */
 export async function putMenuItems(items: MenuItem[]): Promise<void> {

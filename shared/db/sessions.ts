@@ -26,7 +26,7 @@ export interface Guest {
   joinedAt: string;
 }
 
-const toSession = (item: Record<string, unknown>): TableSession => ({
+export const toSession = (item: Record<string, unknown>): TableSession => ({
   sessionId: item.sessionId as string,
   restaurantId: item.restaurantId as string,
   tableId: item.tableId as string,
@@ -148,15 +148,15 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
   ];
 }
 
-/** Condition that the session is still open, for writes that must not outlive it. */
-export function sessionIsOpen(sessionId: string): TransactItem {
+/** Condition that the session is open and not expired, for writes that must not outlive it. */
+export function sessionIsLive(sessionId: string, now: Date): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName,
       Key: keys.session(sessionId),
-      ConditionExpression: '#status = :open',
+      ConditionExpression: '#status = :open AND expiresAt > :now',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':open': 'OPEN' },
+      ExpressionAttributeValues: { ':open': 'OPEN', ':now': now.toISOString() },
     },
   };
 }

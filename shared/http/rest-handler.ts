@@ -47,6 +47,10 @@ export interface RestRequest<S extends Schemas, P> {
   principal: P;
   requestId: string;
   sourceIp: string;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The Lambda context (Powertools idempotency needs the remaining time). */
+  context: Context;
 }
 
 export interface RestResult {
@@ -160,7 +164,7 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
     .use(correlateRequest())
     .use(errorResponses())
     .use(jsonBody())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const { requestId, identity } = event.requestContext;
       // The path's restaurant id is the caller's claim, not a fact: the audited restaurant comes from the principal or the domain.
       const { restaurantId: _claimed, ...pathIds } = event.pathParameters ?? {};
@@ -176,6 +180,8 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
             principal,
             requestId,
             sourceIp: identity.sourceIp,
+            headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+            context,
           });
         });
         Object.assign(subject, idsOf(result.body));

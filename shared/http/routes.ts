@@ -20,8 +20,11 @@ export interface RestRoute {
   allow: readonly Caller[];
   /** Least-privilege table access for the handler's function. */
   table: 'read' | 'readWrite';
-  /** The audit action recorded for every call, whatever its outcome (every state-changing route has one). */
-  audit?: string;
+  /**
+   * The audit action recorded for every call, whatever its outcome; every state-changing route says
+   * whether it is audited (`false` for high-volume guest actions such as cart edits).
+   */
+  audit?: string | false;
   /** The function may read the PIN hashing key. */
   pinKey?: boolean;
   summary: string;
@@ -234,6 +237,66 @@ export const restRoutes = {
     allow: ['GUEST'],
     table: 'read',
     summary: "The guest's session, table, restaurant and fellow guests.",
+  },
+  getCart: {
+    method: 'GET',
+    path: '/v1/cart',
+    handler: 'functions/http/get-cart.ts',
+    allow: ['GUEST'],
+    table: 'read',
+    summary: "The guest's cart: the session's (FAMILY) or their own (INDIVIDUAL).",
+  },
+  addCartLine: {
+    method: 'POST',
+    path: '/v1/cart/lines',
+    handler: 'functions/http/add-cart-line.ts',
+    audit: false,
+    allow: ['GUEST'],
+    table: 'readWrite',
+    summary: 'Adds a menu item to the cart at the menu price.',
+  },
+  updateCartLine: {
+    method: 'PATCH',
+    path: '/v1/cart/lines/{lineId}',
+    handler: 'functions/http/update-cart-line.ts',
+    audit: false,
+    allow: ['GUEST'],
+    table: 'readWrite',
+    summary: 'Changes quantity or notes of a cart line (quantity 0 removes it).',
+  },
+  removeCartLine: {
+    method: 'DELETE',
+    path: '/v1/cart/lines/{lineId}',
+    handler: 'functions/http/remove-cart-line.ts',
+    audit: false,
+    allow: ['GUEST'],
+    table: 'readWrite',
+    summary: 'Removes a cart line.',
+  },
+  placeOrder: {
+    method: 'POST',
+    path: '/v1/orders',
+    handler: 'functions/http/place-order.ts',
+    audit: 'order.place',
+    allow: ['GUEST'],
+    table: 'readWrite',
+    summary: 'Turns the cart into an order, idempotently (Idempotency-Key header).',
+  },
+  listOrders: {
+    method: 'GET',
+    path: '/v1/orders',
+    handler: 'functions/http/list-orders.ts',
+    allow: ['GUEST'],
+    table: 'read',
+    summary: "The session's orders (FAMILY) or the guest's own (INDIVIDUAL).",
+  },
+  getOrder: {
+    method: 'GET',
+    path: '/v1/orders/{orderId}',
+    handler: 'functions/http/get-order.ts',
+    allow: ['GUEST'],
+    table: 'read',
+    summary: 'One order the guest may see.',
   },
   listAudit: {
     method: 'GET',

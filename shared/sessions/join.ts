@@ -5,8 +5,9 @@ import type { GuestPrincipal } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
-import { getGuest, getSession, listGuests, putGuest, sessionIsOpen } from '../db/sessions';
+import { getGuest, getSession, listGuests, putGuest, sessionIsLive } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
+import { putEmptyCart } from '../db/carts';
 import { getTable } from '../db/tables';
 import { putGuestToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
@@ -126,9 +127,10 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
       guestId: guest.guestId,
       expiresAt: session.expiresAt,
     }),
-    sessionIsOpen(session.sessionId),
+    sessionIsLive(session.sessionId, now),
   ];
   if (!known) writes.push(putGuest(guest));
+  if (!known && session.mode === 'INDIVIDUAL') writes.push(putEmptyCart(session.sessionId, guest.guestId));
   try {
     await transactWrite(writes);
   } catch (error) {

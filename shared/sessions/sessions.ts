@@ -12,10 +12,12 @@ import {
   replacePin,
 } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
+import { FAMILY_CART, putEmptyCart } from '../db/carts';
 import { getTable, listTables } from '../db/tables';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
+import { sessionOrdersAndBill } from '../orders/orders';
 import { generatePin, hashPin } from './pin';
 import { effectiveStatus, isSessionLive } from './session-state';
 
@@ -76,7 +78,8 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     pinHash: await hashPin(sessionId, pin),
   };
   try {
-    await transactWrite(openSessionItems(session, now));
+    const cart = input.mode === 'FAMILY' ? [putEmptyCart(sessionId, FAMILY_CART)] : [];
+    await transactWrite([...openSessionItems(session, now), ...cart]);
   } catch (error) {
     if (error instanceof TransactionCancelledError && error.failed(0)) {
       throw new ConflictError('SESSION_ALREADY_OPEN', 'This table already has an open session.', { openSessionId: table.openSessionId });
@@ -98,13 +101,7 @@ export async function listOpenSessions(actor: StaffPrincipal, now: Date): Promis
 export async function getSessionDetail(actor: StaffPrincipal, sessionId: string, now: Date) {
   const session = await requireSession(actor, sessionId);
   const [table, guests] = await Promise.all([getTable(actor.restaurantId, session.tableId), listGuests(sessionId)]);
-  return {
-    ...toView(session, table?.name ?? null, now),
-    guests: guests.map(guestView),
-    // Orders arrive with the ordering feature; until then a session has none and owes nothing.
-    orders: [],
-    bill: { totalCents: 0, byGuest: guests.map((guest) => ({ ...guestView(guest), totalCents: 0 })) },
-  };
+  return { ...toView(session, table?.name ?? null, now), guests: guests.map(guestView), ...(await sessionOrdersAndBill(sessionId, guests)) };
 }
 
 /** A new PIN for a live session; the lockout and its history go with the old PIN. */

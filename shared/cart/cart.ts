@@ -1,0 +1,88 @@
+import { ulid } from 'ulid';
+import * as z from 'zod';
+import type { GuestPrincipal } from '../auth/principal';
+import { FAMILY_CART, addCartLine, getCart as readCart, removeCartLine, updateCartLine } from '../db/carts';
+import type { Cart, CartLine } from '../db/carts';
+import { getMenuItem } from '../db/menu';
+import { ConflictError, NotFoundError } from '../errors';
+import { Id } from '../http/schemas';
+
+export const MAX_CART_LINES = 100;
+
+const Quantity = z.number().int().min(1).max(50);
+const Notes = z.string().trim().max(200).nullable();
+
+/** Only what a guest may choose: the item, how many, and notes. Prices always come from the menu. */
+export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional() });
+export const UpdateLineBody = z
+  .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional() })
+  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' });
+export const CartLineParams = z.object({ lineId: Id });
+
+export interface CartView {
+  version: number;
+  lines: (Omit<CartLine, 'addedAt'> & { lineTotalCents: number })[];
+  totalCents: number;
+}
+
+/** FAMILY sessions share one cart; in INDIVIDUAL sessions each guest has their own. */
+export const cartOwner = (guest: Pick<GuestPrincipal, 'mode' | 'guestId'>): string => (guest.mode === 'FAMILY' ? FAMILY_CART : guest.guestId);
+
+/** Totals are computed here, from the server's prices, never taken from a client. */
+export function toCartView(cart: Cart): CartView {
+  const lines = cart.lines.map(({ addedAt: _addedAt, ...line }) => ({ ...line, lineTotalCents: line.unitPriceCents * line.quantity }));
+  return { version: cart.version, lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0) };
+}
+
+export class ItemUnavailableError extends ConflictError {
+  constructor(itemIds: string[]) {
+    super('ITEM_UNAVAILABLE', 'Some items are not available right now.', { itemIds });
+  }
+}
+
+async function requireCart(guest: GuestPrincipal): Promise<Cart> {
+  const cart = await readCart(guest.sessionId, cartOwner(guest));
+  if (!cart) throw new NotFoundError('No cart.');
+  return cart;
+}
+
+export async function getCart(guest: GuestPrincipal): Promise<CartView> {
+  return toCartView(await requireCart(guest));
+}
+
+/** Adds a line at the menu's current price and name (404 unknown or archived item, 409 unavailable). */
+export async function addLine(guest: GuestPrincipal, input: z.infer<typeof AddLineBody>, now: Date): Promise<CartView> {
+  const item = await getMenuItem(guest.restaurantId, input.itemId);
+  if (!item || item.archivedAt) throw new NotFoundError('No such menu item.');
+  if (!item.available) throw new ItemUnavailableError([item.itemId]);
+  const line: CartLine = {
+    lineId: ulid(now.getTime()),
+    itemId: item.itemId,
+    name: item.name,
+    quantity: input.quantity,
+    unitPriceCents: item.priceCents,
+    notes: input.notes ?? null,
+    addedBy: guest.guestId,
+    addedAt: now.toISOString(),
+  };
+  const cart = await addCartLine(guest.sessionId, cartOwner(guest), line, MAX_CART_LINES);
+  if (!cart) throw new ConflictError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} lines.`);
+  return toCartView(cart);
+}
+
+/** Changes a line; quantity 0 removes it. */
+export async function updateLine(guest: GuestPrincipal, lineId: string, input: z.infer<typeof UpdateLineBody>): Promise<CartView> {
+  const cart =
+    input.quantity === 0
+      ? await removeCartLine(guest.sessionId, cartOwner(guest), lineId)
+      : await updateCartLine(guest.sessionId, cartOwner(guest), lineId, input);
+  if (!cart) throw new NotFoundError('No such line in the cart.');
+  return toCartView(cart);
+}
+
+export async function removeLine(guest: GuestPrincipal, lineId: string): Promise<CartView> {
+  const cart = await removeCartLine(guest.sessionId, cartOwner(guest), lineId);
+  if (!cart) throw new NotFoundError('No such line in the cart.');
+  return toCartView(cart);
+}
+

@@ -1,0 +1,114 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import { keys } from './keys';
+import type { TransactItem } from './transact';
+
+/** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
+export const FAMILY_CART = 'FAMILY';
+
+export interface CartLine {
+  lineId: string;
+  itemId: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  notes: string | null;
+  addedBy: string;
+  addedAt: string;
+}
+
+export interface Cart {
+  sessionId: string;
+  owner: string;
+  version: number;
+  /** In the order they were added (line ids are ULIDs). */
+  lines: CartLine[];
+}
+
+/**
+ * A cart is one item whose lines are a map keyed by line id: each change is a single UpdateItem
+ * on one line that also bumps `version`, so changes from several phones never overwrite each other.
+ */
+const toCart = (item: Record<string, unknown>): Cart => ({
+  sessionId: item.sessionId as string,
+  owner: item.owner as string,
+  version: item.version as number,
+  lines: Object.values((item.lines as Record<string, CartLine> | undefined) ?? {}).sort((a, b) => a.lineId.localeCompare(b.lineId)),
+});
+
+/** An empty cart, created with its session (FAMILY) or its guest (INDIVIDUAL). */
+export function putEmptyCart(sessionId: string, owner: string): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.cart(sessionId, owner), type: 'Cart', sessionId, owner, version: 0, lines: {} },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function getCart(sessionId: string, owner: string): Promise<Cart | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.cart(sessionId, owner), ConsistentRead: true }));
+  return Item && toCart(Item);
+}
+
+/** Runs one conditional update of the cart; `undefined` when its condition does not hold. */
+async function updateCart(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<Cart | undefined> {
+  try {
+    const { Attributes } = await db.send(new UpdateCommand({ ...input, TableName: tableName, ReturnValues: 'ALL_NEW' }));
+    return Attributes && toCart(Attributes);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/** Adds a line unless the cart already has `maxLines`. */
+export function addCartLine(sessionId: string, owner: string, line: CartLine, maxLines: number) {
+  return updateCart({
+    Key: keys.cart(sessionId, owner),
+    UpdateExpression: 'SET lines.#line = :line ADD version :one',
+    ConditionExpression: 'attribute_exists(pk) AND size(lines) < :max',
+    ExpressionAttributeNames: { '#line': line.lineId },
+    ExpressionAttributeValues: { ':line': line, ':one': 1, ':max': maxLines },
+  });
+}
+
+/** Changes quantity and/or notes of an existing line. */
+export function updateCartLine(sessionId: string, owner: string, lineId: string, changes: { quantity?: number; notes?: string | null }) {
+  const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+  return updateCart({
+    Key: keys.cart(sessionId, owner),
+    UpdateExpression: `SET ${fields.map(([field]) => `lines.#line.#${field} = :${field}`).join(', ')} ADD version :one`,
+    ConditionExpression: 'attribute_exists(lines.#line)',
+    ExpressionAttributeNames: { '#line': lineId, ...Object.fromEntries(fields.map(([field]) => [`#${field}`, field])) },
+    ExpressionAttributeValues: { ':one': 1, ...Object.fromEntries(fields.map(([field, value]) => [`:${field}`, value])) },
+  });
+}
+
+export function removeCartLine(sessionId: string, owner: string, lineId: string) {
+  return updateCart({
+    Key: keys.cart(sessionId, owner),
+    UpdateExpression: 'REMOVE lines.#line ADD version :one',
+    ConditionExpression: 'attribute_exists(lines.#line)',
+    ExpressionAttributeNames: { '#line': lineId },
+    ExpressionAttributeValues: { ':one': 1 },
+  });
+}
+
+/** Empties the cart if it is still at `version` (the order placement's cart condition). */
+export function emptyCart(sessionId: string, owner: string, version: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.cart(sessionId, owner),
+      UpdateExpression: 'SET lines = :empty ADD version :one',
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':empty': {}, ':one': 1, ':version': version },
+    },
+  };
+}
+
+export { toCart };
