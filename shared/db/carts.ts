@@ -38,6 +38,9 @@ const toCart = (item: Record<string, unknown>): Cart => ({
   lines: Object.values((item.lines as Record<string, CartLine> | undefined) ?? {}).sort((a, b) => a.lineId.localeCompare(b.lineId)),
 });
 
+/** `lines` is a DynamoDB reserved word; both are always aliased. */
+const names = { '#lines': 'lines', '#version': 'version' };
+
 /** An empty cart, created with its session (FAMILY) or its guest (INDIVIDUAL). */
 export function putEmptyCart(sessionId: string, owner: string): TransactItem {
   return {
@@ -69,9 +72,9 @@ async function updateCart(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnV
 export function addCartLine(sessionId: string, owner: string, line: CartLine, maxLines: number) {
   return updateCart({
     Key: keys.cart(sessionId, owner),
-    UpdateExpression: 'SET lines.#line = :line ADD version :one',
-    ConditionExpression: 'attribute_exists(pk) AND size(lines) < :max',
-    ExpressionAttributeNames: { '#line': line.lineId },
+    UpdateExpression: 'SET #lines.#line = :line ADD #version :one',
+    ConditionExpression: 'attribute_exists(pk) AND size(#lines) < :max',
+    ExpressionAttributeNames: { ...names, '#line': line.lineId },
     ExpressionAttributeValues: { ':line': line, ':one': 1, ':max': maxLines },
   });
 }
@@ -81,9 +84,9 @@ export function updateCartLine(sessionId: string, owner: string, lineId: string,
   const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
   return updateCart({
     Key: keys.cart(sessionId, owner),
-    UpdateExpression: `SET ${fields.map(([field]) => `lines.#line.#${field} = :${field}`).join(', ')} ADD version :one`,
-    ConditionExpression: 'attribute_exists(lines.#line)',
-    ExpressionAttributeNames: { '#line': lineId, ...Object.fromEntries(fields.map(([field]) => [`#${field}`, field])) },
+    UpdateExpression: `SET ${fields.map(([field]) => `#lines.#line.#${field} = :${field}`).join(', ')} ADD #version :one`,
+    ConditionExpression: 'attribute_exists(#lines.#line)',
+    ExpressionAttributeNames: { ...names, '#line': lineId, ...Object.fromEntries(fields.map(([field]) => [`#${field}`, field])) },
     ExpressionAttributeValues: { ':one': 1, ...Object.fromEntries(fields.map(([field, value]) => [`:${field}`, value])) },
   });
 }
@@ -91,9 +94,9 @@ export function updateCartLine(sessionId: string, owner: string, lineId: string,
 export function removeCartLine(sessionId: string, owner: string, lineId: string) {
   return updateCart({
     Key: keys.cart(sessionId, owner),
-    UpdateExpression: 'REMOVE lines.#line ADD version :one',
-    ConditionExpression: 'attribute_exists(lines.#line)',
-    ExpressionAttributeNames: { '#line': lineId },
+    UpdateExpression: 'REMOVE #lines.#line ADD #version :one',
+    ConditionExpression: 'attribute_exists(#lines.#line)',
+    ExpressionAttributeNames: { ...names, '#line': lineId },
     ExpressionAttributeValues: { ':one': 1 },
   });
 }
@@ -104,8 +107,9 @@ export function emptyCart(sessionId: string, owner: string, version: number): Tr
     Update: {
       TableName: tableName,
       Key: keys.cart(sessionId, owner),
-      UpdateExpression: 'SET lines = :empty ADD version :one',
-      ConditionExpression: 'version = :version',
+      UpdateExpression: 'SET #lines = :empty ADD #version :one',
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':empty': {}, ':one': 1, ':version': version },
     },
   };

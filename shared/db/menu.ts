@@ -55,7 +55,8 @@ export function menuItemUnchanged(item: MenuItem): TransactItem {
     ConditionCheck: {
       TableName: tableName,
       Key: keys.menuItem(item.restaurantId, item.itemId),
-      ConditionExpression: 'available = :true AND priceCents = :price AND attribute_not_exists(archivedAt)',
+      ConditionExpression: '#available = :true AND #price = :price AND attribute_not_exists(archivedAt)',
+      ExpressionAttributeNames: { '#available': 'available', '#price': 'priceCents' },
       ExpressionAttributeValues: { ':true': true, ':price': item.priceCents },
     },
   };

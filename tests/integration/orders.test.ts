@@ -1,0 +1,184 @@
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../lib/local/lambda-context';
+import { addLine, getCart } from '../../shared/cart/cart';
+import { db, tableName } from '../../shared/db/client';
+import { IDEMPOTENCY_PK } from '../../shared/db/keys';
+import { listSessionOrders } from '../../shared/db/orders';
+import { transactWrite } from '../../shared/db/transact';
+import { updateMenuItem } from '../../shared/menu/menu';
+import { getOrderForGuest, listOrders } from '../../shared/orders/orders';
+import { createOrderPlacer } from '../../shared/orders/place-order';
+import { closeSession } from '../../shared/sessions/sessions';
+import { diningTable, newKey } from '../support/dining';
+
+const placeOrder = createOrderPlacer();
+const context = () => lambdaContext('place-order', `req-${Math.random()}`);
+const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ ok: true as const, value }), (error: { code?: string; status?: number }) => ({ ok: false as const, error }));
+
+describe('placing an order (DynamoDB Local)', () => {
+  it('makes exactly one order from 40 concurrent requests with one key', async () => {
+    const { guest, burger } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 2 }, new Date());
+    const key = newKey();
+
+    const results = await Promise.all(Array.from({ length: 40 }, () => settle(placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context()))));
+
+    const orders = await listSessionOrders(phone.sessionId);
+    expect(orders).toHaveLength(1);
+    const successes = results.flatMap((r) => (r.ok ? [r.value] : []));
+    expect(successes.filter((s) => !s.replayed)).toHaveLength(1);
+    for (const success of successes) expect(success.order).toMatchObject({ orderId: orders[0]?.orderId, status: 'PLACED' });
+    for (const failure of results.flatMap((r) => (r.ok ? [] : [r.error]))) {
+      expect(failure).toMatchObject({ status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' });
+    }
+  });
+
+  it('replays the first result; refuses the same key for a different request; scopes keys to the session', async () => {
+    const first = await diningTable();
+    const phone = await first.guest();
+    const cart = await addLine(phone, { itemId: first.burger.itemId, quantity: 1 }, new Date());
+    const key = newKey();
+    const placed = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
+    const replay = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
+    expect(placed.replayed).toBe(false);
+    expect(replay).toEqual({ order: placed.order, replayed: true });
+
+    await expect(placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version + 1 }, context())).rejects.toMatchObject({
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+
+    const second = await diningTable();
+    const other = await second.guest();
+    const otherCart = await addLine(other, { itemId: second.burger.itemId, quantity: 1 }, new Date());
+    const elsewhere = await placeOrder(other, { idempotencyKey: key, cartVersion: otherCart.version }, context());
+    expect(elsewhere.replayed).toBe(false);
+    expect(elsewhere.order.orderId).not.toBe(placed.order.orderId);
+    expect(await listSessionOrders(other.sessionId)).toHaveLength(1);
+  });
+
+  it('lets one of two FAMILY phones placing the same cart at once win; every line is ordered once', async () => {
+    const { guest, burger, fries } = await diningTable('FAMILY');
+    const [phoneA, phoneB] = [await guest('A'), await guest('B')];
+    await addLine(phoneA, { itemId: burger.itemId, quantity: 1 }, new Date());
+    const cart = await addLine(phoneB, { itemId: fries.itemId, quantity: 3 }, new Date());
+
+    const results = await Promise.all([
+      settle(placeOrder(phoneA, { idempotencyKey: newKey(), cartVersion: cart.version }, context())),
+      settle(placeOrder(phoneB, { idempotencyKey: newKey(), cartVersion: cart.version }, context())),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const loser = results.find((r) => !r.ok);
+    expect(['CART_CHANGED', 'CART_EMPTY']).toContain(loser && !loser.ok && loser.error.code);
+    const orders = await listSessionOrders(phoneA.sessionId);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]?.lines.map((line) => [line.name, line.quantity])).toEqual([['Burger', 1], ['Fries', 3]]);
+    expect((await getCart(phoneA)).lines).toEqual([]);
+  });
+
+  it('refuses a stale version, an empty cart and an 86ed dish, leaving the cart as it was', async () => {
+    const { guest, burger, fries, owner } = await diningTable();
+    const phone = await guest();
+    await expect(placeOrder(phone, { idempotencyKey: newKey(), cartVersion: 0 }, context())).rejects.toMatchObject({ code: 'CART_EMPTY' });
+
+    await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    const cart = await addLine(phone, { itemId: fries.itemId, quantity: 1 }, new Date());
+    await expect(placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version - 1 }, context())).rejects.toMatchObject({
+      code: 'CART_CHANGED',
+      details: { currentVersion: cart.version },
+    });
+
+    await updateMenuItem(owner, fries.itemId, { available: false }, new Date());
+    await expect(placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context())).rejects.toMatchObject({
+      code: 'ITEM_UNAVAILABLE',
+      details: { itemIds: [fries.itemId] },
+    });
+    expect(await getCart(phone)).toEqual(cart);
+    expect(await listSessionOrders(phone.sessionId)).toEqual([]);
+  });
+
+  it('charges the price at placement, not the price when the line was added', async () => {
+    const { guest, burger, owner } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 2 }, new Date());
+    expect(cart.totalCents).toBe(3300);
+    await updateMenuItem(owner, burger.itemId, { priceCents: 1800 }, new Date());
+
+    const { order } = await placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context());
+    expect(order.lines[0]).toMatchObject({ unitPriceCents: 1800, quantity: 2 });
+    expect(order.totalCents).toBe(3600);
+  });
+
+  it('recovers when the transaction fails after the idempotency record was taken', async () => {
+    const { guest, burger } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    let failures = 0;
+    const flaky = createOrderPlacer({
+      transactWrite: async (items) => {
+        if (failures++ === 0) throw new Error('injected: connection reset');
+        return transactWrite(items);
+      },
+    });
+    const key = newKey();
+
+    await expect(flaky(phone, { idempotencyKey: key, cartVersion: cart.version }, context())).rejects.toThrow('injected');
+    expect(await getCart(phone)).toEqual(cart);
+    const retried = await flaky(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
+    expect(retried.replayed).toBe(false);
+    expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
+  });
+
+  it('makes no second order even when the idempotency record is lost', async () => {
+    const { guest, burger } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    const key = newKey();
+    const placed = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
+
+    const { Items } = await db.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': IDEMPOTENCY_PK } }),
+    );
+    for (const item of Items ?? []) await db.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+
+    const again = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
+    expect(again.order).toEqual(placed.order);
+    expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
+  });
+
+  it('keeps INDIVIDUAL carts and orders private to their guest', async () => {
+    const { guest, burger, fries } = await diningTable('INDIVIDUAL');
+    const [ada, bob] = [await guest('Ada'), await guest('Bob')];
+    const adaCart = await addLine(ada, { itemId: burger.itemId, quantity: 1 }, new Date());
+    await addLine(bob, { itemId: fries.itemId, quantity: 1 }, new Date());
+    expect((await getCart(bob)).lines.map((line) => line.itemId)).toEqual([fries.itemId]);
+
+    const { order } = await placeOrder(ada, { idempotencyKey: newKey(), cartVersion: adaCart.version }, context());
+    expect(await listOrders(bob)).toEqual([]);
+    await expect(getOrderForGuest(bob, order.orderId)).rejects.toMatchObject({ status: 404 });
+    expect(await listOrders(ada)).toEqual([order]);
+    expect((await getCart(bob)).lines).toHaveLength(1);
+  });
+
+  it('refuses to order in a closed session', async () => {
+    const { guest, burger, owner, session } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    await closeSession(owner, session.sessionId, new Date());
+    await expect(placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context())).rejects.toMatchObject({
+      status: 401,
+      code: 'SESSION_CLOSED',
+    });
+  });
+
+  it('gives distinct ticket numbers to orders placed at once in one restaurant', async () => {
+    const { guest, burger } = await diningTable('INDIVIDUAL');
+    const phones = await Promise.all(Array.from({ length: 6 }, () => guest()));
+    const carts = await Promise.all(phones.map((phone) => addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date())));
+    const placed = await Promise.all(phones.map((phone, i) => placeOrder(phone, { idempotencyKey: newKey(), cartVersion: carts[i]?.version ?? 0 }, context())));
+    const numbers = placed.map((p) => p.order.number);
+    expect(new Set(numbers).size).toBe(6);
+  });
+});
