@@ -13,6 +13,7 @@ export interface CallOptions {
   rawBody?: string;
   /** The client's address, as the local runtime started by the tests trusts X-Forwarded-For. */
   ip?: string;
+  headers?: Record<string, string>;
 }
 
 /** One real HTTP request to the local runtime. */
@@ -20,6 +21,7 @@ export async function call(baseUrl: string, method: string, path: string, option
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.ip) headers['x-forwarded-for'] = options.ip;
+  Object.assign(headers, options.headers);
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
