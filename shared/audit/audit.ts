@@ -10,7 +10,7 @@ import { logger } from '../observability/logger';
 
 /** Ids that say what an audited request was about; the domain adds those the request did not carry. */
 export type AuditSubject = Partial<
-  Record<'restaurantId' | 'sessionId' | 'tableId' | 'guestId' | 'staffId' | 'itemId' | 'username', string>
+  Record<'restaurantId' | 'sessionId' | 'tableId' | 'guestId' | 'staffId' | 'itemId' | 'orderId' | 'username', string>
 >;
 
 const subjects = new AsyncLocalStorage<AuditSubject>();
@@ -27,7 +27,7 @@ export function noteAuditSubject(subject: AuditSubject): void {
 }
 
 /** Only these keys of a response body are copied into the subject (a body may hold a token). */
-const ID_FIELDS = ['sessionId', 'tableId', 'guestId', 'staffId', 'itemId'] as const;
+const ID_FIELDS = ['sessionId', 'tableId', 'guestId', 'staffId', 'itemId', 'orderId'] as const;
 
 export function idsOf(body: unknown): AuditSubject {
   if (typeof body !== 'object' || body === null) return {};

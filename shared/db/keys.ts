@@ -44,6 +44,9 @@ export const keys = {
 
   order: (sessionId: string, orderId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `ORDER#${orderId}` }),
 
+  /** Which session an order id belongs to: the kitchen addresses orders by id alone. */
+  orderRef: (orderId: string): Key => ({ pk: `ORDER_REF#${orderId}`, sk: 'ORDER_REF' }),
+
   /** Ticket numbers of one restaurant day (UTC), from an atomic counter. */
   ticketCounter: (restaurantId: string, day: string): Key => ({ pk: restaurantPk(restaurantId), sk: `TICKET_COUNTER#${day}` }),
 

@@ -1,4 +1,5 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
@@ -26,6 +27,8 @@ export interface Order {
   sessionId: string;
   restaurantId: string;
   tableId: string;
+  /** The table's name when the order was placed, so the kitchen list needs no other read. */
+  tableName: string;
   number: number;
   status: OrderStatus;
   placedAt: string;
@@ -33,6 +36,8 @@ export interface Order {
   placedBy: string;
   lines: OrderLine[];
   totalCents: number;
+  /** Bumped by every line change: line updates condition on it, so the derived status is never stale. */
+  revision: number;
 }
 
 const toOrder = (item: Record<string, unknown>): Order => ({
@@ -40,17 +45,22 @@ const toOrder = (item: Record<string, unknown>): Order => ({
   sessionId: item.sessionId as string,
   restaurantId: item.restaurantId as string,
   tableId: item.tableId as string,
+  tableName: item.tableName as string,
   number: item.number as number,
   status: item.status as OrderStatus,
   placedAt: item.placedAt as string,
   placedBy: item.placedBy as string,
   lines: item.lines as OrderLine[],
   totalCents: item.totalCents as number,
+  revision: (item.revision as number | undefined) ?? 0,
 });
 
-/** Put of a new order with its lines (index-stable: fails if the derived id exists); it is active for the kitchen. */
-export function putOrder(order: Order): TransactItem {
-  return {
+/**
+ * Puts of a new order with its lines (index 0 fails if the derived id exists; the order is active
+ * for the kitchen) and of its reference by id (index 1).
+ */
+export function putOrder(order: Order): TransactItem[] {
+  return [{
     Put: {
       TableName: tableName,
       Item: {
@@ -62,7 +72,60 @@ export function putOrder(order: Order): TransactItem {
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  },
+  {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.orderRef(order.orderId), type: 'OrderRef', restaurantId: order.restaurantId, sessionId: order.sessionId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  }];
+}
+
+/** Which restaurant and session an order id belongs to. */
+export async function getOrderRef(orderId: string): Promise<{ restaurantId: string; sessionId: string } | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.orderRef(orderId) }));
+  return Item && { restaurantId: Item.restaurantId, sessionId: Item.sessionId };
+}
+
+/**
+ * Writes one line's new status and the order's derived status, if the order is still at
+ * `revision` (a concurrent change to any line makes this fail: re-read and decide again).
+ * A finished order leaves the kitchen's active index. False when the condition failed.
+ */
+export async function updateOrderLine(order: Order, lineIndex: number, line: OrderLine, status: OrderStatus): Promise<boolean> {
+  const finished = status === 'SERVED' || status === 'CANCELLED';
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.order(order.sessionId, order.orderId),
+        UpdateExpression: `SET #lines[${lineIndex}] = :line, #status = :status ADD revision :one${finished ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+        ConditionExpression: 'revision = :revision',
+        ExpressionAttributeNames: { '#lines': 'lines', '#status': 'status' },
+        ExpressionAttributeValues: { ':line': line, ':status': status, ':one': 1, ':revision': order.revision },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** One page of a restaurant's active orders, oldest first: a Query on gsi1 (finished orders are not in it). */
+export async function queryActiveOrders(restaurantId: string, limit: number, startAfter?: Record<string, unknown>) {
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
+      Limit: limit,
+      ExclusiveStartKey: startAfter,
+    }),
+  );
+  return { orders: (page.Items ?? []).map(toOrder), next: page.LastEvaluatedKey };
 }
 
 export async function getOrder(sessionId: string, orderId: string): Promise<Order | undefined> {

@@ -298,6 +298,23 @@ export const restRoutes = {
     table: 'read',
     summary: 'One order the guest may see.',
   },
+  listTickets: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/kitchen/tickets',
+    handler: 'functions/http/list-tickets.ts',
+    allow: STAFF,
+    table: 'read',
+    summary: 'Active kitchen tickets, oldest first, price-free, optionally for one station.',
+  },
+  changeLineStatus: {
+    method: 'PATCH',
+    path: '/v1/restaurants/{restaurantId}/kitchen/orders/{orderId}/lines/{lineId}',
+    handler: 'functions/http/change-line-status.ts',
+    audit: false,
+    allow: STAFF,
+    table: 'readWrite',
+    summary: 'Moves an order line along QUEUED → IN_PROGRESS → READY → SERVED (WAITER: SERVED only).',
+  },
   listAudit: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/audit',

@@ -25,8 +25,8 @@ import type { OrderView } from './orders';
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/);
 export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 
-/** TransactWriteItems takes 100 actions: the order, the cart, the session, and one check per dish. */
-const MAX_DISHES_PER_ORDER = 97;
+/** TransactWriteItems takes 100 actions: the order, its reference, the cart, the session, and one check per dish. */
+const MAX_DISHES_PER_ORDER = 96;
 const MENU_RACE_RETRIES = 2;
 
 export interface PlaceOrderRequest {
@@ -55,7 +55,7 @@ const cartEmpty = () => new ConflictError('CART_EMPTY', 'The cart is empty.');
 
 /**
  * Turns the cart into an order, once. Round trips: one BatchGetItem (session, cart, an order with
- * this id), one for the menu items, the ticket counter, and one TransactWriteItems that puts the
+ * this id, the table for its name), one for the menu items, the ticket counter, and one TransactWriteItems that puts the
  * order (attribute_not_exists), empties the cart (condition: still at `cartVersion`), checks the
  * session is live and every dish is still available at the price used. Any failed condition leaves
  * everything as it was.
@@ -66,7 +66,12 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
   const orderId = deriveOrderId(sessionId, request.idempotencyKey);
   const done = (order: Order) => ({ order: toOrderView(order), nonce: request.nonce });
 
-  const found = await batchGet([keys.session(sessionId), keys.cart(sessionId, owner), keys.order(sessionId, orderId)]);
+  const found = await batchGet([
+    keys.session(sessionId),
+    keys.cart(sessionId, owner),
+    keys.order(sessionId, orderId),
+    keys.table(request.restaurantId, request.tableId),
+  ]);
   const existing = found.get(keyId(keys.order(sessionId, orderId)));
   if (existing) return done(toOrder(existing));
   const sessionItem = found.get(keyId(keys.session(sessionId)));
@@ -113,16 +118,18 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       sessionId,
       restaurantId: request.restaurantId,
       tableId: request.tableId,
+      tableName: String(found.get(keyId(keys.table(request.restaurantId, request.tableId)))?.name ?? ''),
       number,
       status: 'PLACED',
       placedAt: now.toISOString(),
       placedBy: request.guestId,
       lines,
       totalCents: lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0),
+      revision: 0,
     };
     try {
       const capacity = await deps.transactWrite([
-        putOrder(order),
+        ...putOrder(order),
         emptyCart(sessionId, owner, cart.version),
         sessionIsLive(sessionId, now),
         ...[...menu.values()].map(menuItemUnchanged),
@@ -139,11 +146,11 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
       if (error.failed(0)) return done((await getOrder(sessionId, orderId)) as Order);
-      if (error.failed(1)) {
+      if (error.failed(2)) {
         const latest = await getCart(sessionId, owner);
         throw latest && latest.lines.length > 0 ? cartChanged(latest.version) : cartEmpty();
       }
-      if (error.failed(2)) throw new SessionClosedError();
+      if (error.failed(3)) throw new SessionClosedError();
       // A dish changed price or availability between our read and the write: read the menu again.
       if (attempt === MENU_RACE_RETRIES) throw new ConflictError('MENU_CHANGED', 'The menu is changing right now. Try again.');
     }

@@ -1,0 +1,80 @@
+import * as z from 'zod';
+import type { StaffPrincipal } from '../auth/principal';
+import { getOrder, getOrderRef, queryActiveOrders, updateOrderLine } from '../db/orders';
+import { activeOrdersIndex } from '../db/keys';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { Station } from '../staff/staff';
+import { LINE_STATUSES, canMove, deriveOrderStatus } from './line-status';
+import { toKitchenLine, toTicket } from './ticket';
+import type { KitchenLine, Ticket } from './ticket';
+
+export const TicketsQuery = z.object({
+  station: Station.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(1024).optional(),
+});
+
+export const LineStatusBody = z.strictObject({ status: z.enum(LINE_STATUSES) });
+
+const Cursor = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.string(), sk: z.string() });
+
+function decodeCursor(cursor: string, restaurantId: string): Record<string, unknown> {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = Cursor.safeParse(decoded);
+  if (!parsed.success || parsed.data.gsi1pk !== activeOrdersIndex.pk(restaurantId)) {
+    throw new ValidationError([{ path: 'query.cursor', message: 'Not a cursor from this ticket list.' }]);
+  }
+  return parsed.data;
+}
+
+/**
+ * Active tickets, oldest first, from one Query on the active-orders index (finished orders are not
+ * in it). A KITCHEN account bound to a station sees that station unless it asks for another.
+ */
+export async function listTickets(actor: StaffPrincipal, query: z.infer<typeof TicketsQuery>): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
+  const station = query.station ?? (actor.role === 'KITCHEN' ? actor.station : null);
+  const startAfter = query.cursor ? decodeCursor(query.cursor, actor.restaurantId) : undefined;
+  const page = await queryActiveOrders(actor.restaurantId, query.limit, startAfter);
+  return {
+    tickets: page.orders.map((order) => toTicket(order, station)).filter((ticket): ticket is Ticket => ticket !== undefined),
+    nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+  };
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Moves one line along the state machine. The write conditions on the order's revision, so two
+ * screens racing the same transition get one success and one 409, and the derived order status is
+ * always computed from the lines as they are. WAITER may only mark lines SERVED.
+ */
+export async function changeLineStatus(
+  actor: StaffPrincipal,
+  orderId: string,
+  lineId: string,
+  to: z.infer<typeof LineStatusBody>['status'],
+  now: Date,
+): Promise<KitchenLine> {
+  if (actor.role === 'WAITER' && to !== 'SERVED') throw new ForbiddenError('Waiters may only mark lines SERVED.');
+  const ref = await getOrderRef(orderId);
+  if (!ref || ref.restaurantId !== actor.restaurantId) throw new NotFoundError();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const order = await getOrder(ref.sessionId, orderId);
+    const index = order?.lines.findIndex((line) => line.lineId === lineId) ?? -1;
+    const line = order?.lines[index];
+    if (!order || !line) throw new NotFoundError();
+    if (!canMove(line.status, to)) {
+      throw new ConflictError('INVALID_TRANSITION', `A line cannot go from ${line.status} to ${to}.`, { from: line.status, to });
+    }
+    const changed = { ...line, status: to, updatedAt: now.toISOString() };
+    const lines = order.lines.map((other, i) => (i === index ? changed : other));
+    if (await updateOrderLine(order, index, changed, deriveOrderStatus(lines))) return toKitchenLine(changed);
+    // Another line (or this one) changed meanwhile: read again and decide again.
+  }
+  throw new ConflictError('ORDER_BUSY', 'The order is changing too fast. Try again.');
+}
