@@ -13,12 +13,18 @@ import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { gatewayErrors } from '../shared/http/gateway-errors';
 import type { GatewayError } from '../shared/http/gateway-errors';
-import { authorizer, restRoutes, webSocketRoutes } from '../shared/http/routes';
+import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../shared/http/routes';
+import type { WebSocketRoute } from '../shared/http/routes';
+import { streamFilterPatterns } from '../shared/realtime/stream-filters';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
 import type { StageConfig } from './stage-config';
 
@@ -48,7 +54,7 @@ export class ApiStack extends Stack {
     });
 
     const functions = new Map<string, IFunction>();
-    const functionFor = (entry: string, tableAccess: 'read' | 'readWrite', readsPinKey = false): IFunction => {
+    const functionFor = (entry: string, tableAccess: 'none' | 'read' | 'readWrite', readsPinKey = false): IFunction => {
       let fn = functions.get(entry);
       if (!fn) {
         fn = new ApiFunction(this, constructIdFor(entry), {
@@ -120,25 +126,72 @@ export class ApiStack extends Stack {
       });
     }
 
+    const { $connect, $disconnect, $default, ...messageRoutes } = webSocketRoutes;
+    const wsIntegration = (name: string, route: WebSocketRoute) =>
+      new WebSocketLambdaIntegration(`Ws${name}`, functionFor(route.handler, route.table));
     const webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
       apiName: `qr-ordering-ws-${config.stage}`,
+      routeSelectionExpression: '$request.body.action',
       connectRouteOptions: {
-        integration: new WebSocketLambdaIntegration(
-          'Connect',
-          functionFor(webSocketRoutes.$connect.handler, webSocketRoutes.$connect.table),
-        ),
-        authorizer: new WebSocketLambdaAuthorizer('WebSocketAuthorizer', authorizerFunction, {
-          identitySource: ['route.request.querystring.token'],
-        }),
+        integration: wsIntegration('Connect', $connect),
+        // No identity source: the token may be in ?token= (browsers) or the Authorization header, and
+        // WebSocket authorizers do not cache, so the authorizer itself reads whichever is there.
+        authorizer: new WebSocketLambdaAuthorizer('WebSocketAuthorizer', authorizerFunction, { identitySource: [] }),
       },
+      disconnectRouteOptions: { integration: wsIntegration('Disconnect', $disconnect) },
+      defaultRouteOptions: { integration: wsIntegration('Default', $default), returnResponse: $default.returnResponse },
     });
+    for (const [action, route] of Object.entries(messageRoutes)) {
+      webSocketApi.addRoute(action, { integration: wsIntegration(action, route), returnResponse: route.returnResponse });
+    }
     const webSocketStage = new WebSocketStage(this, 'WebSocketStage', {
       webSocketApi,
       stageName: config.stage,
       autoDeploy: true,
+      throttle: config.webSocketThrottle,
     });
+
+    this.addStreamConsumer(functionFor, table, webSocketStage);
 
     new CfnOutput(this, 'RestApiUrl', { value: api.url });
     new CfnOutput(this, 'WebSocketUrl', { value: webSocketStage.url });
+  }
+
+  /**
+   * The fan-out: DynamoDB Streams → Lambda → @connections. Filters keep Lambda from running for
+   * records that cannot produce a message. Batches of up to 100 with no batching window, because a
+   * phone should see a change within a second and an empty window costs nothing extra; a failing
+   * record is bisected out, retried 3 times while younger than 5 minutes (older news is stale: clients
+   * sync on reconnect), then sent to an encrypted, TLS-only DLQ. Two batches per shard run in
+   * parallel; Lambda keeps the order of records with the same key, which is the order that matters.
+   */
+  private addStreamConsumer(
+    functionFor: (entry: string, tableAccess: 'none' | 'read' | 'readWrite') => IFunction,
+    table: ITable,
+    webSocketStage: WebSocketStage,
+  ) {
+    const fanout = functionFor(streamConsumer.handler, streamConsumer.table) as NodejsFunction;
+    fanout.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
+    webSocketStage.grantManagementApiAccess(fanout);
+
+    const deadLetters = new Queue(this, 'FanoutDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    fanout.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(0),
+        parallelizationFactor: 2,
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        maxRecordAge: Duration.minutes(5),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(deadLetters),
+        filters: streamFilterPatterns.map((pattern) => FilterCriteria.filter(pattern as unknown as Record<string, unknown>)),
+      }),
+    );
   }
 }

@@ -19,6 +19,8 @@ export interface StageConfig {
   guestOrderingUrl: string;
   /** REST stage throttling, steady requests per second and burst. */
   restThrottle: { rateLimit: number; burstLimit: number };
+  /** WebSocket stage throttling (messages and connects per second, and burst). */
+  webSocketThrottle: { rateLimit: number; burstLimit: number };
   lambdaMemoryMb: number;
   /** Optional e-mail address subscribed to the stage's alarms. */
   alarmEmail?: string;
@@ -70,6 +72,7 @@ export const stages: Record<StageName, StageConfig> = {
     logRetentionDays: 7,
     guestOrderingUrl: 'http://localhost:5173/t',
     restThrottle: { rateLimit: 50, burstLimit: 100 },
+    webSocketThrottle: { rateLimit: 50, burstLimit: 100 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
     sessions: defaultSessions,
@@ -82,6 +85,7 @@ export const stages: Record<StageName, StageConfig> = {
     logRetentionDays: 30,
     guestOrderingUrl: 'https://staging.order.example.com/t',
     restThrottle: { rateLimit: 100, burstLimit: 200 },
+    webSocketThrottle: { rateLimit: 100, burstLimit: 200 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
     sessions: defaultSessions,
@@ -94,6 +98,7 @@ export const stages: Record<StageName, StageConfig> = {
     logRetentionDays: 90,
     guestOrderingUrl: 'https://order.example.com/t',
     restThrottle: { rateLimit: 500, burstLimit: 1000 },
+    webSocketThrottle: { rateLimit: 500, burstLimit: 1000 },
     lambdaMemoryMb: 512,
     auth: defaultAuth,
     sessions: defaultSessions,

@@ -1,7 +1,11 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import { fromAuthorizerContext } from '../../shared/auth/principal';
+import { UnauthenticatedError } from '../../shared/errors';
+import { connect } from '../../shared/realtime/connections';
+import { wsHandler } from '../../shared/realtime/ws-handler';
 
-/**
- * WebSocket `$connect`. The REQUEST authorizer has already accepted the token by the time this
- * runs, so the handshake completes; storing the connection and its channels is the real-time work.
- */
-export const handler = async (): Promise<APIGatewayProxyResult> => ({ statusCode: 200, body: '' });
+/** `$connect`: the REQUEST authorizer accepted the token; remember the connection and its channels. */
+export const handler = wsHandler(async ({ connectionId, authorizer, now }) => {
+  const principal = fromAuthorizerContext(authorizer);
+  if (!principal) throw new UnauthenticatedError();
+  await connect(principal, connectionId, now);
+});

@@ -15,7 +15,7 @@ export interface ApiFunctionProps {
   /** Handler module relative to the repository root, as the route manifest names it. */
   entry: string;
   table: ITable;
-  tableAccess: 'read' | 'readWrite';
+  tableAccess: 'none' | 'read' | 'readWrite';
   config: StageConfig;
   /** Added to the stage's function environment. */
   environment?: Record<string, string>;
@@ -68,7 +68,7 @@ export class ApiFunction extends Construct {
     });
 
     if (props.tableAccess === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    if (props.tableAccess === 'readWrite') table.grantReadWriteData(this.function);
   }
 }
 

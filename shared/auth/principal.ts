@@ -25,6 +25,9 @@ export interface GuestPrincipal {
 
 export type Principal = StaffPrincipal | GuestPrincipal;
 
+/** What guest-facing reads need of a guest (a REST principal, or a WebSocket connection's record). */
+export type GuestRef = Pick<GuestPrincipal, 'restaurantId' | 'sessionId' | 'guestId' | 'mode'>;
+
 /** API Gateway authorizer context values must be strings, numbers or booleans: no null, no nesting. */
 export type AuthorizerContext = Record<string, string>;
 

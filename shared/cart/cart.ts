@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import type { GuestPrincipal } from '../auth/principal';
+import type { GuestPrincipal, GuestRef } from '../auth/principal';
 import { FAMILY_CART, addCartLine, getCart as readCart, removeCartLine, updateCartLine } from '../db/carts';
 import type { Cart, CartLine } from '../db/carts';
 import { getMenuItem } from '../db/menu';
@@ -26,7 +26,7 @@ export interface CartView {
 }
 
 /** FAMILY sessions share one cart; in INDIVIDUAL sessions each guest has their own. */
-export const cartOwner = (guest: Pick<GuestPrincipal, 'mode' | 'guestId'>): string => (guest.mode === 'FAMILY' ? FAMILY_CART : guest.guestId);
+export const cartOwner = (guest: Pick<GuestRef, 'mode' | 'guestId'>): string => (guest.mode === 'FAMILY' ? FAMILY_CART : guest.guestId);
 
 /** Totals are computed here, from the server's prices, never taken from a client. */
 export function toCartView(cart: Cart): CartView {
@@ -40,13 +40,13 @@ export class ItemUnavailableError extends ConflictError {
   }
 }
 
-async function requireCart(guest: GuestPrincipal): Promise<Cart> {
+async function requireCart(guest: GuestRef): Promise<Cart> {
   const cart = await readCart(guest.sessionId, cartOwner(guest));
   if (!cart) throw new NotFoundError('No cart.');
   return cart;
 }
 
-export async function getCart(guest: GuestPrincipal): Promise<CartView> {
+export async function getCart(guest: GuestRef): Promise<CartView> {
   return toCartView(await requireCart(guest));
 }
 

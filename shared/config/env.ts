@@ -26,6 +26,8 @@ const EnvSchema = z
   PIN_MAX_LOCKOUT_SECONDS: seconds,
   /** Failed joins per source IP per rolling hour, across all tables. */
   IP_MAX_FAILURES_PER_HOUR: z.coerce.number().int().positive(),
+  /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
+  WEBSOCKET_ENDPOINT: z.url().optional(),
   /** The PIN hashing key: a Secrets Manager secret when deployed, a plain value only locally. */
   PIN_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   PIN_KEY: z.string().min(16).optional(),

@@ -59,6 +59,15 @@ export const keys = {
   /** An audit entry: newest-first Query within a restaurant's audit partition. */
   audit: (restaurantId: string, at: string, entryId: string): Key => ({ pk: `AUDIT#${restaurantId}`, sk: `${at}#${entryId}` }),
 
+  /** A WebSocket connection: who it is and which channels it is in. */
+  connection: (connectionId: string): Key => ({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' }),
+
+  /** Membership of a connection in a channel: the fan-out finds a channel's connections with one Query. */
+  channelMember: (channel: string, connectionId: string): Key => ({ pk: `CHANNEL#${channel}`, sk: `CONNECTION#${connectionId}` }),
+
+  /** Link from a token to a connection it opened, beside the token item: revoking the token closes it. */
+  tokenConnection: (tokenHash: string, connectionId: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: `CONNECTION#${connectionId}` }),
+
   /** A bearer token, found by the SHA-256 of its value (the value itself is never stored). */
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 
@@ -75,6 +84,9 @@ export const keyPrefixes = {
   sessionPk: (sessionId: string) => `SESSION#${sessionId}`,
   guests: 'GUEST#',
   orders: 'ORDER#',
+  connections: 'CONNECTION#',
+  channelPk: (channel: string) => `CHANNEL#${channel}`,
+  tokenPk: (tokenHash: string) => `TOKEN#${tokenHash}`,
   auditPk: (restaurantId: string) => `AUDIT#${restaurantId}`,
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,

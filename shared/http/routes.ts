@@ -332,10 +332,23 @@ export const authorizer = { handler: 'functions/auth/authorizer.ts', table: 'rea
 
 export interface WebSocketRoute {
   handler: string;
-  table: 'read' | 'readWrite';
+  table: 'none' | 'read' | 'readWrite';
+  /** The handler's return body is sent back on the socket (a two-way route). */
+  returnResponse?: boolean;
 }
 
-/** WebSocket routes; `$connect` runs the authorizer first. */
+/**
+ * WebSocket routes, selected by `$request.body.action`; `$connect` runs the REQUEST authorizer
+ * first (token in `?token=` or the Authorization header).
+ */
 export const webSocketRoutes = {
-  $connect: { handler: 'functions/ws/connect.ts', table: 'read' },
+  $connect: { handler: 'functions/ws/connect.ts', table: 'readWrite' },
+  $disconnect: { handler: 'functions/ws/disconnect.ts', table: 'readWrite' },
+  subscribe: { handler: 'functions/ws/subscribe.ts', table: 'readWrite', returnResponse: true },
+  sync: { handler: 'functions/ws/sync.ts', table: 'read', returnResponse: true },
+  ping: { handler: 'functions/ws/ping.ts', table: 'none', returnResponse: true },
+  $default: { handler: 'functions/ws/default.ts', table: 'none', returnResponse: true },
 } as const satisfies Record<string, WebSocketRoute>;
+
+/** The DynamoDB Streams consumer that turns every change into WebSocket messages. */
+export const streamConsumer = { handler: 'functions/streams/fanout.ts', table: 'readWrite' } as const;

@@ -32,17 +32,26 @@ function decodeCursor(cursor: string, restaurantId: string): Record<string, unkn
   return parsed.data;
 }
 
+/** `GET …/kitchen/tickets`: a KITCHEN account bound to a station sees that station unless it asks for another. */
+export function listTicketsFor(actor: StaffPrincipal, query: z.infer<typeof TicketsQuery>) {
+  const station = query.station ?? (actor.role === 'KITCHEN' ? actor.station : null);
+  return listTickets(actor.restaurantId, station, query);
+}
+
 /**
  * Active tickets, oldest first, from one Query on the active-orders index (finished orders are not
- * in it). A KITCHEN account bound to a station sees that station unless it asks for another.
+ * in it), with only `station`'s lines when one is given.
  */
-export async function listTickets(actor: StaffPrincipal, query: z.infer<typeof TicketsQuery>): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
-  const station = query.station ?? (actor.role === 'KITCHEN' ? actor.station : null);
-  const startAfter = query.cursor ? decodeCursor(query.cursor, actor.restaurantId) : undefined;
-  const page = await queryActiveOrders(actor.restaurantId, query.limit, startAfter);
+export async function listTickets(
+  restaurantId: string,
+  station: string | null,
+  page: { limit: number; cursor?: string },
+): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
+  const startAfter = page.cursor ? decodeCursor(page.cursor, restaurantId) : undefined;
+  const result = await queryActiveOrders(restaurantId, page.limit, startAfter);
   return {
-    tickets: page.orders.map((order) => toTicket(order, station)).filter((ticket): ticket is Ticket => ticket !== undefined),
-    nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+    tickets: result.orders.map((order) => toTicket(order, station)).filter((ticket): ticket is Ticket => ticket !== undefined),
+    nextCursor: result.next ? Buffer.from(JSON.stringify(result.next)).toString('base64url') : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { GuestPrincipal } from '../auth/principal';
+import type { GuestRef } from '../auth/principal';
 import type { Guest } from '../db/sessions';
 import { getOrder, listSessionOrders } from '../db/orders';
 import type { Order } from '../db/orders';
@@ -27,13 +27,13 @@ export function toOrderView(order: Order) {
 export type OrderView = ReturnType<typeof toOrderView>;
 
 /** FAMILY guests see the whole table's orders; INDIVIDUAL guests only their own. */
-const visibleTo = (guest: GuestPrincipal, order: Order) => guest.mode === 'FAMILY' || order.placedBy === guest.guestId;
+const visibleTo = (guest: GuestRef, order: Order) => guest.mode === 'FAMILY' || order.placedBy === guest.guestId;
 
-export async function listOrders(guest: GuestPrincipal): Promise<OrderView[]> {
+export async function listOrders(guest: GuestRef): Promise<OrderView[]> {
   return (await listSessionOrders(guest.sessionId)).filter((order) => visibleTo(guest, order)).map(toOrderView);
 }
 
-export async function getOrderForGuest(guest: GuestPrincipal, orderId: string): Promise<OrderView> {
+export async function getOrderForGuest(guest: GuestRef, orderId: string): Promise<OrderView> {
   const order = await getOrder(guest.sessionId, orderId);
   if (!order || !visibleTo(guest, order)) throw new NotFoundError();
   return toOrderView(order);

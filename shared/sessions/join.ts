@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { noteAuditSubject } from '../audit/audit';
-import type { GuestPrincipal } from '../auth/principal';
+import type { GuestRef } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
@@ -151,7 +151,7 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
 }
 
 /** `GET /v1/session`: the guest's own session, table, restaurant and fellow guests. */
-export async function describeGuestSession(principal: GuestPrincipal, now: Date) {
+export async function describeGuestSession(principal: GuestRef, now: Date) {
   const session = await getSession(principal.sessionId);
   if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
   const [table, restaurant, guests] = await Promise.all([

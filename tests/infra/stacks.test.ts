@@ -5,7 +5,8 @@ import { constructIdFor } from '../../lib/constructs/api-function';
 import { buildStage } from '../../lib/ordering-app';
 import { STAGE_NAMES, stages } from '../../lib/stage-config';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
-import { authorizer, restRoutes, webSocketRoutes } from '../../shared/http/routes';
+import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
+import { streamFilterPatterns } from '../../shared/realtime/stream-filters';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
 
@@ -69,7 +70,12 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
 
   it('runs every function on nodejs24.x/arm64 with its own log group and the stage retention', () => {
     const functions = Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-    const handlers = new Set([authorizer.handler, ...Object.values(restRoutes).map((r) => r.handler), webSocketRoutes.$connect.handler]);
+    const handlers = new Set([
+      authorizer.handler,
+      streamConsumer.handler,
+      ...Object.values(restRoutes).map((r) => r.handler),
+      ...Object.values(webSocketRoutes).map((r) => r.handler),
+    ]);
     expect(functions).toHaveLength(handlers.size);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
@@ -141,6 +147,53 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       const readsSecret = JSON.stringify(policy?.[1].Properties.PolicyDocument).includes('secretsmanager:GetSecretValue');
       expect(readsSecret, route.handler).toBe('pinKey' in route && route.pinKey === true);
     }
+  });
+
+  it('has exactly the manifest WebSocket routes, the authorizer on $connect and stage throttling', () => {
+    const routes = Object.values(apiResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(Object.keys(webSocketRoutes).sort());
+    for (const route of routes) {
+      expect(route.Properties.AuthorizationType ?? 'NONE').toBe(route.Properties.RouteKey === '$connect' ? 'CUSTOM' : 'NONE');
+    }
+    const twoWay = Object.entries(webSocketRoutes).filter(([, r]) => 'returnResponse' in r && r.returnResponse).map(([key]) => key);
+    api.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', twoWay.length);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: config.webSocketThrottle.rateLimit,
+        ThrottlingBurstLimit: config.webSocketThrottle.burstLimit,
+      }),
+    });
+  });
+
+  it('feeds the fan-out from the stream with filters, bisection, bounded retries, partial failures and a DLQ', () => {
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 300,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: streamFilterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    api.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    api.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('lets only the fan-out manage connections, and only on this WebSocket API', () => {
+    const policies = Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+    const managing = policies.filter(([, r]) => JSON.stringify(r.Properties.PolicyDocument).includes('execute-api:ManageConnections'));
+    expect(managing.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunctionServiceRoleDefaultPolicy/)]);
+    const statement = JSON.stringify(managing[0]?.[1].Properties.PolicyDocument);
+    expect(statement).toContain('WebSocketApi');
+    expect(statement).toContain('@connections');
   });
 
   it('grants read-only functions no write access to the table', () => {

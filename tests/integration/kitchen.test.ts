@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../lib/local/lambda-context';
 import { addLine } from '../../shared/cart/cart';
 import { LINE_STATUSES } from '../../shared/kitchen/line-status';
-import { changeLineStatus, listTickets } from '../../shared/kitchen/kitchen';
+import { changeLineStatus, listTicketsFor } from '../../shared/kitchen/kitchen';
 import { createOrderPlacer } from '../../shared/orders/place-order';
 import { diningTable, newKey } from '../support/dining';
 
@@ -63,12 +63,12 @@ describe('line state machine (DynamoDB Local)', () => {
     for (const step of ['IN_PROGRESS', 'READY'] as const) {
       await Promise.all(order.lines.map((line) => changeLineStatus(owner, order.orderId, line.lineId, step, new Date())));
     }
-    const { tickets } = await listTickets(owner, { limit: 50 });
+    const { tickets } = await listTicketsFor(owner, { limit: 50 });
     const ticket = tickets.find((t) => t.orderId === order.orderId);
     expect(ticket?.status).toBe('READY');
     expect(ticket?.lines.every((line) => line.status === 'READY')).toBe(true);
 
     await Promise.all(order.lines.map((line) => changeLineStatus(owner, order.orderId, line.lineId, 'SERVED', new Date())));
-    expect((await listTickets(owner, { limit: 50 })).tickets.map((t) => t.orderId)).not.toContain(order.orderId);
+    expect((await listTicketsFor(owner, { limit: 50 })).tickets.map((t) => t.orderId)).not.toContain(order.orderId);
   });
 });

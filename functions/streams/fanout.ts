@@ -1,0 +1,11 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../../shared/observability/logger';
+import { managementApiPoster } from '../../shared/realtime/poster';
+import { processStreamRecords } from '../../shared/realtime/stream';
+
+/** DynamoDB Streams → WebSocket messages, with partial batch failures reported. */
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler((event) => processStreamRecords(event.Records, managementApiPoster()));

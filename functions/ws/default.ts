@@ -1,0 +1,7 @@
+import { errorMessage } from '../../shared/realtime/connections';
+import { wsHandler } from '../../shared/realtime/ws-handler';
+
+/** `$default`: any action the API does not know. */
+export const handler = wsHandler(async ({ now }) =>
+  errorMessage('UNKNOWN_ACTION', 'Known actions: subscribe, sync, ping.', now),
+);

@@ -1,0 +1,4 @@
+import { pong } from '../../shared/realtime/connections';
+import { wsHandler } from '../../shared/realtime/ws-handler';
+
+export const handler = wsHandler(async ({ now }) => pong(now));

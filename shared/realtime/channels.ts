@@ -1,0 +1,17 @@
+import type { Principal } from '../auth/principal';
+
+/** Channels a connection can be in; each is one DynamoDB partition of membership items. */
+export const channels = {
+  /** A session's guests (INDIVIDUAL guests get only their own cart and order events, filtered per member). */
+  session: (sessionId: string) => `session#${sessionId}`,
+  /** Every guest connected at a restaurant: menu availability changes. */
+  guests: (restaurantId: string) => `guests#${restaurantId}`,
+  /** A restaurant's staff screens: kitchen tickets, filtered per member by station. */
+  kitchen: (restaurantId: string) => `kitchen#${restaurantId}`,
+} as const;
+
+export function channelsOf(principal: Principal): string[] {
+  return principal.kind === 'guest'
+    ? [channels.session(principal.sessionId), channels.guests(principal.restaurantId)]
+    : [channels.kitchen(principal.restaurantId)];
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import type { GuestRef, Principal } from '../auth/principal';
+import { getCart } from '../cart/cart';
+import { deleteConnection, getConnection, saveConnection, setStation } from '../db/connections';
+import type { Connection } from '../db/connections';
+import { AppError } from '../errors';
+import { listTickets } from '../kitchen/kitchen';
+import { listOrders } from '../orders/orders';
+import { describeGuestSession } from '../sessions/join';
+import { Station } from '../staff/staff';
+import { channels, channelsOf } from './channels';
+import type { ServerMessage } from './messages';
+
+/** `$connect`, after the authorizer accepted the token: remember who this is and what they hear. */
+export async function connect(principal: Principal, connectionId: string, now: Date): Promise<void> {
+  const connection: Connection = {
+    connectionId,
+    kind: principal.kind,
+    restaurantId: principal.restaurantId,
+    tokenHash: principal.tokenHash,
+    sessionId: principal.kind === 'guest' ? principal.sessionId : null,
+    guestId: principal.kind === 'guest' ? principal.guestId : null,
+    mode: principal.kind === 'guest' ? principal.mode : null,
+    station: principal.kind === 'staff' && principal.role === 'KITCHEN' ? principal.station : null,
+    channels: channelsOf(principal),
+    connectedAt: now.toISOString(),
+  };
+  await saveConnection(connection, now);
+}
+
+export const disconnect = (connectionId: string): Promise<void> => deleteConnection(connectionId);
+
+const reply = (type: string, data: unknown, now: Date): ServerMessage => ({ type, id: randomUUID(), at: now.toISOString(), data });
+
+/** A client message the route cannot serve, answered as `{type: "error"}` on the socket. */
+export class SocketError extends AppError {}
+
+async function requireConnection(connectionId: string): Promise<Connection> {
+  const connection = await getConnection(connectionId);
+  if (!connection) throw new SocketError(410, 'GONE', 'This connection is no longer known; reconnect.');
+  return connection;
+}
+
+export const SubscribeMessage = z.object({ action: z.literal('subscribe'), station: Station.nullable() });
+
+/** Staff: follow one station's tickets (or all, with null). */
+export async function subscribe(connectionId: string, body: unknown, now: Date): Promise<ServerMessage> {
+  const connection = await requireConnection(connectionId);
+  if (connection.kind !== 'staff') throw new SocketError(403, 'FORBIDDEN', 'Only staff screens subscribe to stations.');
+  const message = SubscribeMessage.safeParse(body);
+  if (!message.success) throw new SocketError(400, 'VALIDATION_FAILED', 'Send {"action":"subscribe","station":"GRILL"} or null.');
+  await setStation(connection, channels.kitchen(connection.restaurantId), message.data.station);
+  return reply('subscribed', { station: message.data.station }, now);
+}
+
+/** The current state after (re)connecting: a guest's session, cart and orders; staff's active tickets. */
+export async function snapshot(connectionId: string, now: Date): Promise<ServerMessage> {
+  const connection = await requireConnection(connectionId);
+  if (connection.kind === 'guest') {
+    const guest: GuestRef = {
+      restaurantId: connection.restaurantId,
+      sessionId: connection.sessionId as string,
+      guestId: connection.guestId as string,
+      mode: connection.mode as GuestRef['mode'],
+    };
+    const [session, cart, orders] = await Promise.all([describeGuestSession(guest, now), getCart(guest), listOrders(guest)]);
+    return reply('snapshot', { session, cart, orders }, now);
+  }
+  const { tickets } = await listTickets(connection.restaurantId, connection.station, { limit: 100 });
+  return reply('snapshot', { tickets }, now);
+}
+
+export const pong = (now: Date): ServerMessage => reply('pong', {}, now);
+
+export const errorMessage = (code: string, message: string, now: Date): ServerMessage => reply('error', { code, message }, now);

@@ -1,0 +1,70 @@
+import { connectionsOfToken, deleteConnection, listChannel } from '../db/connections';
+import { logger } from '../observability/logger';
+import type { RecordPlan } from './messages';
+
+/** How the fan-out talks to connections: API Gateway's @connections API, or a stand-in in tests. */
+export interface ConnectionPoster {
+  /** Throws {@link isGone} errors for connections that no longer exist. */
+  post(connectionId: string, payload: string): Promise<void>;
+  close(connectionId: string): Promise<void>;
+}
+
+/** 410 Gone: the client went away without saying goodbye. */
+export const isGone = (error: unknown): boolean =>
+  (error as { name?: string }).name === 'GoneException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410;
+
+/** Posts in parallel, at most this many at once per record, so a big restaurant cannot flood the API. */
+export const POST_CONCURRENCY = 16;
+
+async function forEachBounded<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await run(items[next++] as T);
+  });
+  await Promise.all(workers);
+}
+
+export interface DeliveryResult {
+  sent: number;
+  gone: number;
+  failed: number;
+}
+
+/**
+ * Delivers a record's messages. Gone connections are forgotten; any other failure is counted so
+ * the record is retried (clients drop the duplicates by message id). One dead phone never stops
+ * delivery to the others.
+ */
+export async function deliver(plan: RecordPlan, poster: ConnectionPoster): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, gone: 0, failed: 0 };
+  for (const delivery of plan.deliveries) {
+    const members = await listChannel(delivery.channel);
+    await forEachBounded(members, POST_CONCURRENCY, async (member) => {
+      const message = delivery.build(member);
+      if (!message) return;
+      try {
+        await poster.post(member.connectionId, JSON.stringify(message));
+        result.sent++;
+      } catch (error) {
+        if (isGone(error)) {
+          result.gone++;
+          await deleteConnection(member.connectionId);
+        } else {
+          result.failed++;
+          logger.warn('post to connection failed', { connectionId: member.connectionId, error: error as Error });
+        }
+      }
+    });
+  }
+  const toClose = [
+    ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []),
+    ...(plan.closeTokenConnections ? await connectionsOfToken(plan.closeTokenConnections) : []),
+  ];
+  await forEachBounded(toClose, POST_CONCURRENCY, async (connectionId) => {
+    await poster.close(connectionId).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
+    await deleteConnection(connectionId);
+  });
+  return result;
+}

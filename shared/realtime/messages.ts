@@ -1,0 +1,130 @@
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import { toCartView } from '../cart/cart';
+import { FAMILY_CART, toCart } from '../db/carts';
+import type { ChannelMember } from '../db/connections';
+import { toOrder } from '../db/orders';
+import type { Order } from '../db/orders';
+import { toTicket } from '../kitchen/ticket';
+import { toOrderView } from '../orders/orders';
+import { channels } from './channels';
+
+/** Every server message: `id` is derived from the stream record, so a redelivered record repeats it. */
+export interface ServerMessage {
+  type: string;
+  id: string;
+  at: string;
+  data: unknown;
+}
+
+/** A message for the members of one channel; `build` returns undefined for members it is not for. */
+export interface Delivery {
+  channel: string;
+  build: (member: ChannelMember) => ServerMessage | undefined;
+}
+
+export interface RecordPlan {
+  deliveries: Delivery[];
+  /** After delivering: close every connection of this channel (a closed session). */
+  closeChannel?: string;
+  /** Close the connections this token opened (a revoked or expired token). */
+  closeTokenConnections?: string;
+}
+
+/** API Gateway's WebSocket frame limit is 32 KB; keep a margin for the envelope. */
+export const MAX_MESSAGE_BYTES = 32 * 1024 - 512;
+
+/**
+ * Keeps a message under the frame limit: one too large becomes the same event without its payload,
+ * `{truncated: true}` plus the ids, and the client sends `sync` for the full state.
+ */
+export function fitFrame(message: ServerMessage, ids: Record<string, unknown>): ServerMessage {
+  if (Buffer.byteLength(JSON.stringify(message)) <= MAX_MESSAGE_BYTES) return message;
+  return { ...message, data: { truncated: true, ...ids } };
+}
+
+const image = (value: Record<string, AttributeValue> | undefined) =>
+  value ? unmarshall(value as Record<string, SdkAttributeValue>) : undefined;
+
+const isGuest = (member: ChannelMember) => member.kind === 'guest';
+const isStaff = (member: ChannelMember) => member.kind === 'staff';
+/** INDIVIDUAL guests see only what is theirs. */
+const sees = (member: ChannelMember, owner: string) => isGuest(member) && (member.mode !== 'INDIVIDUAL' || member.guestId === owner);
+
+function orderPlan(order: Order, created: boolean, envelope: (type: string) => Pick<ServerMessage, 'type' | 'id' | 'at'>): RecordPlan {
+  const guestMessage = created
+    ? fitFrame({ ...envelope('order.placed'), data: { order: toOrderView(order) } }, { orderId: order.orderId })
+    : fitFrame(
+        {
+          ...envelope('order.updated'),
+          data: { orderId: order.orderId, status: order.status, lines: order.lines.map(({ lineId, status }) => ({ lineId, status })) },
+        },
+        { orderId: order.orderId },
+      );
+  const ticketType = created ? 'ticket.created' : 'ticket.updated';
+  return {
+    deliveries: [
+      { channel: channels.session(order.sessionId), build: (member) => (sees(member, order.placedBy) ? guestMessage : undefined) },
+      {
+        channel: channels.kitchen(order.restaurantId),
+        build: (member) => {
+          if (!isStaff(member)) return undefined;
+          const ticket = toTicket(order, member.station);
+          return ticket && fitFrame({ ...envelope(ticketType), data: { ticket } }, { orderId: order.orderId });
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Maps one stream record to what it means for connected clients. Handlers only write; this is the
+ * only place that decides who hears about a change. Kitchen messages come from the price-free
+ * ticket projection only.
+ */
+export function planRecord(record: DynamoDBRecord): RecordPlan {
+  const after = image(record.dynamodb?.NewImage);
+  const before = image(record.dynamodb?.OldImage);
+  const type = (after ?? before)?.type;
+  const at = new Date((record.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString();
+  const envelope = (messageType: string) => ({ type: messageType, id: `${record.eventID}:${messageType}`, at });
+  const none: RecordPlan = { deliveries: [] };
+
+  if (record.eventName === 'REMOVE') {
+    return type === 'Token' && before ? { deliveries: [], closeTokenConnections: String(before.pk).slice('TOKEN#'.length) } : none;
+  }
+  if (!after) return none;
+
+  switch (type) {
+    case 'Cart': {
+      if (record.eventName !== 'MODIFY') return none; // a new, empty cart is nobody's news
+      const cart = toCart(after);
+      const message = fitFrame({ ...envelope('cart.updated'), data: { cart: toCartView(cart) } }, { version: cart.version });
+      return {
+        deliveries: [
+          {
+            channel: channels.session(cart.sessionId),
+            build: (member) => (isGuest(member) && (cart.owner === FAMILY_CART || member.guestId === cart.owner) ? message : undefined),
+          },
+        ],
+      };
+    }
+    case 'Order':
+      return orderPlan(toOrder(after), record.eventName === 'INSERT', envelope);
+    case 'TableSession': {
+      if (before?.status !== 'OPEN' || after.status !== 'CLOSED') return none;
+      const channel = channels.session(String(after.sessionId));
+      const message = { ...envelope('session.closed'), data: { sessionId: after.sessionId } };
+      return { deliveries: [{ channel, build: (member) => (isGuest(member) ? message : undefined) }], closeChannel: channel };
+    }
+    case 'MenuItem': {
+      const available = (item: Record<string, unknown> | undefined) => Boolean(item?.available) && !item?.archivedAt;
+      if (!before || available(before) === available(after)) return none;
+      const message = { ...envelope('menu.item.updated'), data: { itemId: after.itemId, available: available(after) } };
+      return { deliveries: [{ channel: channels.guests(String(after.restaurantId)), build: (member) => (isGuest(member) ? message : undefined) }] };
+    }
+    default:
+      return none;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Which stream records the fan-out consumes: item changes that can produce a message, and token
+ * removals (revocation closes sockets). The deployed event source mapping's filter criteria and the
+ * local stream poller both use these patterns, so Lambda is not even invoked for anything else.
+ */
+export const streamFilterPatterns = [
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: { NewImage: { type: { S: ['Cart', 'Order', 'TableSession', 'MenuItem'] } } },
+  },
+  {
+    eventName: ['REMOVE'],
+    dynamodb: { OldImage: { type: { S: ['Token'] } } },
+  },
+] as const;
+
+type Pattern = { readonly [key: string]: Pattern | readonly string[] };
+
+/** The part of EventBridge pattern matching these patterns use: nested objects and lists of allowed strings. */
+export function matchesPattern(value: unknown, pattern: Pattern): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = (value as Record<string, unknown> | undefined)?.[key];
+    return Array.isArray(expected) ? expected.includes(actual as string) : matchesPattern(actual, expected as Pattern);
+  });
+}
+
+export const passesStreamFilters = (record: unknown): boolean =>
+  streamFilterPatterns.some((pattern) => matchesPattern(record, pattern as unknown as Pattern));

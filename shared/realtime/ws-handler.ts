@@ -1,0 +1,62 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { AppError } from '../errors';
+import { logger } from '../observability/logger';
+import { errorMessage } from './connections';
+import type { ServerMessage } from './messages';
+
+/** The parts of an API Gateway WebSocket proxy event the routes use. */
+export interface WebSocketEvent {
+  requestContext: {
+    connectionId: string;
+    routeKey: string;
+    eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
+    requestId: string;
+    authorizer?: unknown;
+  };
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface WebSocketResult {
+  statusCode: number;
+  body?: string;
+}
+
+export interface WebSocketRequest {
+  connectionId: string;
+  body: unknown;
+  authorizer: unknown;
+  now: Date;
+}
+
+/**
+ * Builds a WebSocket route handler: Powertools logger context, JSON parsing, and one mapping of
+ * errors to an `{type: "error"}` message on the socket (nothing internal in it). A returned message
+ * is the route's response; `$connect` refuses the handshake by throwing.
+ */
+export function wsHandler(handle: (request: WebSocketRequest) => Promise<ServerMessage | void>) {
+  return middy<WebSocketEvent, WebSocketResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const now = new Date();
+      logger.setCorrelationId(event.requestContext.requestId);
+      const send = (message: ServerMessage | void): WebSocketResult => ({ statusCode: 200, ...(message ? { body: JSON.stringify(message) } : {}) });
+      let body: unknown;
+      try {
+        const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        return send(errorMessage('BAD_JSON', 'Messages are JSON objects with an "action".', now));
+      }
+      try {
+        return send(await handle({ connectionId: event.requestContext.connectionId, body, authorizer: event.requestContext.authorizer, now }));
+      } catch (error) {
+        if (event.requestContext.eventType === 'CONNECT') throw error;
+        if (error instanceof AppError) return send(errorMessage(error.code, error.message, now));
+        logger.error('websocket route failed', { error: error as Error, route: event.requestContext.routeKey });
+        return send(errorMessage('INTERNAL', 'Something went wrong.', now));
+      }
+    });
+}
