@@ -5,6 +5,7 @@ import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
 const usage = `npm start [-- options]
 
   --port <n>               REST API port (default 3000; 0 picks a free one)
+  --ws-port <n>            WebSocket API port (default 3001; 0 picks a free one)
   --dynamodb-port <n>      DynamoDB Local port (default 8000)
   --in-memory              keep no data across restarts (default: data in .local/dynamodb)
   --dynamodb-endpoint <u>  use an already running DynamoDB Local instead of starting one
@@ -16,6 +17,7 @@ const usage = `npm start [-- options]
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '3000' },
+    'ws-port': { type: 'string', default: '3001' },
     'dynamodb-port': { type: 'string', default: '8000' },
     'in-memory': { type: 'boolean', default: false },
     'dynamodb-endpoint': { type: 'string' },
@@ -47,6 +49,7 @@ for (const assignment of values.set) {
 
 const runtime = await startLocalRuntime({
   restPort: Number(values.port),
+  webSocketPort: Number(values['ws-port']),
   dynamoDbPort: Number(values['dynamodb-port']),
   dynamoDbEndpoint: values['dynamodb-endpoint'],
   inMemory: values['in-memory'],
@@ -57,6 +60,7 @@ const runtime = await startLocalRuntime({
 });
 
 console.log(`REST API: ${runtime.restUrl}`);
+console.log(`WebSocket API: ${runtime.webSocketUrl}`);
 console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);
 
 if (values.seed === 'demo') {

@@ -15,6 +15,7 @@ import type { GatewayErrorType } from '../../shared/http/gateway-errors';
 import { authorizer, restRoutes } from '../../shared/http/routes';
 import type { RestRoute } from '../../shared/http/routes';
 import { lambdaContext, loadHandler } from './lambda-context';
+import { isAllowed } from './policy';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
@@ -39,21 +40,6 @@ function compile(route: RestRoute, handler: ProxyHandler): CompiledRoute {
     return '([^/]+)';
   });
   return { route, pattern: new RegExp(`^${source}$`), paramNames, handler };
-}
-
-/** Does an IAM-style resource pattern (with `*` and `?`) match the method ARN? */
-function resourceMatches(pattern: string, arn: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`).test(arn);
-}
-
-/** Evaluates the authorizer's policy the way API Gateway does: an explicit Deny wins, else an Allow is needed. */
-function isAllowed(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
-  const matching = result.policyDocument.Statement.filter((statement) => {
-    const resources = 'Resource' in statement ? [statement.Resource].flat() : [];
-    return resources.some((resource) => resourceMatches(String(resource), methodArn));
-  });
-  return !matching.some((s) => s.Effect === 'Deny') && matching.some((s) => s.Effect === 'Allow');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -1,6 +1,8 @@
 import { functionEnvironment, stages } from '../stage-config';
-import { ensureTable, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
+import { ensureTable, freePort, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
 import { startRestGateway } from './rest-gateway';
+import { startStreamPoller } from './stream-poller';
+import { startWebSocketGateway } from './websocket-gateway';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
@@ -9,6 +11,8 @@ const root = new URL('../../', import.meta.url);
 
 export interface LocalRuntimeOptions {
   restPort: number;
+  /** WebSocket API and its @connections endpoint (0 picks a free port). */
+  webSocketPort: number;
   /** Use this DynamoDB (e.g. the test harness's) instead of starting DynamoDB Local. */
   dynamoDbEndpoint?: string;
   dynamoDbPort: number;
@@ -24,6 +28,7 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   restUrl: string;
+  webSocketUrl: string;
   dynamoDbEndpoint: string;
   close(): Promise<void>;
 }
@@ -44,7 +49,8 @@ export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string,
 
 /**
  * The local stand-in for the deployed stage: DynamoDB Local with the table from the shared
- * definition, and the REST routes of the manifest served by the real handler modules.
+ * definition, the REST and WebSocket routes of the manifest served by the real handler modules,
+ * and the stream poller feeding the real fan-out handler, which posts back through @connections.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dynamo = options.dynamoDbEndpoint
@@ -52,17 +58,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : await startDynamoDbLocal({ port: options.dynamoDbPort, dbPath: options.inMemory ? undefined : LOCAL_DATA_DIR });
   try {
     await ensureTable(dynamo.endpoint, options.tableName);
-    useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
+    // The fan-out's environment names the @connections endpoint, so its port is fixed before any handler loads.
+    const webSocketPort = options.webSocketPort || (await freePort());
+    useLocalEnvironment(dynamo.endpoint, options.tableName, {
+      WEBSOCKET_ENDPOINT: `http://127.0.0.1:${webSocketPort}`,
+      ...options.overrides,
+    });
     const rest = await startRestGateway({
       root,
       port: options.restPort,
       trustForwardedFor: options.trustForwardedFor ?? false,
       log: options.log,
     });
+    const webSocket = await startWebSocketGateway({ root, port: webSocketPort, log: options.log });
+    const poller = await startStreamPoller({ root, endpoint: dynamo.endpoint, tableName: options.tableName, log: options.log });
     return {
       restUrl: rest.url,
+      webSocketUrl: webSocket.url,
       dynamoDbEndpoint: dynamo.endpoint,
       close: async () => {
+        await poller.stop();
+        await webSocket.close();
         await rest.close();
         await dynamo.stop();
       },

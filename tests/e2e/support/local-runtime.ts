@@ -6,6 +6,7 @@ const root = new URL('../../../', import.meta.url);
 
 export interface RunningRuntime {
   url: string;
+  webSocketUrl: string;
   /** Everything the runtime and its handlers printed so far (stdout and stderr). */
   logs(): string;
   stop(): Promise<void>;
@@ -24,6 +25,8 @@ export async function startRuntime(overrides: Record<string, string> = {}): Prom
       'bin/local.ts',
       '--port',
       '0',
+      '--ws-port',
+      '0',
       '--dynamodb-endpoint',
       inject('dynamoDbEndpoint'),
       '--table-name',
@@ -37,13 +40,14 @@ export async function startRuntime(overrides: Record<string, string> = {}): Prom
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, webSocketUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local runtime did not start:\n${output}`)), 45_000);
     child.stdout?.on('data', () => {
-      const match = /REST API: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+      const rest = /REST API: (http:\/\/\S+)/.exec(output)?.[1];
+      const webSocket = /WebSocket API: (ws:\/\/\S+)/.exec(output)?.[1];
+      if (rest && webSocket) {
         clearTimeout(timer);
-        resolve(match[1].replace('localhost', '127.0.0.1'));
+        resolve([rest.replace('localhost', '127.0.0.1'), webSocket.replace('localhost', '127.0.0.1')]);
       }
     });
     child.once('exit', (code) => reject(new Error(`local runtime exited with ${code}:\n${output}`)));
@@ -51,6 +55,7 @@ export async function startRuntime(overrides: Record<string, string> = {}): Prom
 
   return {
     url,
+    webSocketUrl,
     logs: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
