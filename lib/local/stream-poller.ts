@@ -14,6 +14,19 @@ const POLL_INTERVAL_MS = 100;
 const BATCH_SIZE = 100;
 const RETRY_ATTEMPTS = 3;
 
+type WireValue = Record<string, unknown>;
+
+/** The Streams client reads an empty map `{"M": {}}` back as `{}`; Lambda would deliver `{"M": {}}`. */
+function repairValue(value: WireValue): WireValue {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: repairImage(value.M as Record<string, WireValue>) };
+  if (value.L) return { L: (value.L as WireValue[]).map(repairValue) };
+  return value;
+}
+
+const repairImage = (image: Record<string, WireValue> | undefined) =>
+  image && Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairValue(value)]));
+
 /**
  * DynamoDB Local quirks, mended so the handler sees what Lambda gives it: records carry no
  * `eventSourceARN`, `awsRegion` says `ddblocal`, the creation time is a Date (Lambda: epoch seconds,
@@ -27,8 +40,10 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
     awsRegion: localAwsEnv.AWS_REGION,
     dynamodb: {
       ...(record.dynamodb as unknown as DynamoDBRecord['dynamodb']),
+      NewImage: repairImage(record.dynamodb?.NewImage as Record<string, WireValue> | undefined),
+      OldImage: repairImage(record.dynamodb?.OldImage as Record<string, WireValue> | undefined),
       ApproximateCreationDateTime: created ? Math.floor(new Date(created).getTime() / 1000) : undefined,
-    },
+    } as DynamoDBRecord['dynamodb'],
   };
 }
 

@@ -71,10 +71,15 @@ export async function getConnection(connectionId: string): Promise<Connection | 
   return Item && toConnection(Item);
 }
 
-/** Forgets a connection and everything that points at it (idempotent). */
-export async function deleteConnection(connectionId: string): Promise<void> {
+/**
+ * Forgets a connection and everything that points at it (idempotent). `seenIn` names a channel
+ * membership to drop even if the connection item itself is already gone.
+ */
+export async function deleteConnection(connectionId: string, seenIn?: string): Promise<void> {
   const connection = await getConnection(connectionId);
-  if (connection) await batchWrite(itemsOf(connection).map(deleteRequest));
+  const known = connection ? itemsOf(connection) : [];
+  const extra = seenIn && !connection?.channels.includes(seenIn) ? [keys.channelMember(seenIn, connectionId)] : [];
+  if (known.length + extra.length > 0) await batchWrite([...known, ...extra].map(deleteRequest));
 }
 
 /** The members of a channel: one Query on its partition. */

@@ -48,7 +48,7 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster): Promi
       } catch (error) {
         if (isGone(error)) {
           result.gone++;
-          await deleteConnection(member.connectionId);
+          await deleteConnection(member.connectionId, delivery.channel);
         } else {
           result.failed++;
           logger.warn('post to connection failed', { connectionId: member.connectionId, error: error as Error });
