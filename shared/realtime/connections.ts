@@ -10,6 +10,7 @@ import { listOrders } from '../orders/orders';
 import { describeGuestSession } from '../sessions/join';
 import { Station } from '../staff/staff';
 import { channels, channelsOf } from './channels';
+import { fitFrame } from './messages';
 import type { ServerMessage } from './messages';
 
 /** `$connect`, after the authorizer accepted the token: remember who this is and what they hear. */
@@ -65,10 +66,17 @@ export async function snapshot(connectionId: string, now: Date): Promise<ServerM
       mode: connection.mode as GuestRef['mode'],
     };
     const [session, cart, orders] = await Promise.all([describeGuestSession(guest, now), getCart(guest), listOrders(guest)]);
-    return reply('snapshot', { session, cart, orders }, now);
+    // Too big for one frame: the client reads the same state over REST.
+    return fitFrame(reply('snapshot', { session, cart, orders }, now), {});
   }
   const { tickets } = await listTickets(connection.restaurantId, connection.station, { limit: 100 });
-  return reply('snapshot', { tickets }, now);
+  // Oldest tickets first; if they do not all fit in a frame, send what fits and say so.
+  let message = reply('snapshot', { tickets }, now);
+  while (fitFrame(message, {}) !== message) {
+    tickets.pop();
+    message = reply('snapshot', { tickets, truncated: true }, now);
+  }
+  return message;
 }
 
 export const pong = (now: Date): ServerMessage => reply('pong', {}, now);

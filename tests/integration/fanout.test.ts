@@ -1,0 +1,112 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { getConnection, listChannel, saveConnection } from '../../shared/db/connections';
+import type { Connection } from '../../shared/db/connections';
+import { channels } from '../../shared/realtime/channels';
+import type { ConnectionPoster } from '../../shared/realtime/fanout';
+import { processStreamRecords } from '../../shared/realtime/stream';
+
+const sessionId = () => `S${randomUUID()}`;
+
+async function guestConnection(session: string, name: string): Promise<string> {
+  const connectionId = `${name}-${randomUUID()}`;
+  const connection: Connection = {
+    connectionId,
+    kind: 'guest',
+    restaurantId: 'R1',
+    tokenHash: `hash-${connectionId}`,
+    sessionId: session,
+    guestId: name,
+    mode: 'FAMILY',
+    station: null,
+    channels: [channels.session(session), channels.guests('R1')],
+    connectedAt: new Date().toISOString(),
+  };
+  await saveConnection(connection, new Date());
+  return connectionId;
+}
+
+/** A genuine stream record of a FAMILY cart changing. */
+function cartRecord(session: string, sequence: string, version: number): DynamoDBRecord {
+  const cart = { pk: `SESSION#${session}`, sk: 'CART#FAMILY', type: 'Cart', sessionId: session, owner: 'FAMILY', version, lines: {} };
+  return {
+    eventID: `event-${sequence}`,
+    eventName: 'MODIFY',
+    eventSource: 'aws:dynamodb',
+    eventVersion: '1.1',
+    awsRegion: 'eu-west-1',
+    eventSourceARN: 'arn:aws:dynamodb:eu-west-1:000000000000:table/t/stream/x',
+    dynamodb: {
+      SequenceNumber: sequence,
+      ApproximateCreationDateTime: 1_800_000_000,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      Keys: marshall({ pk: cart.pk, sk: cart.sk }) as never,
+      NewImage: marshall(cart) as never,
+      OldImage: marshall({ ...cart, version: version - 1 }) as never,
+    },
+  };
+}
+
+/** A poster whose answer per connection the test decides. */
+function poster(failures: Record<string, Error>) {
+  const posted: { connectionId: string; message: { type: string; id: string } }[] = [];
+  const stub: ConnectionPoster = {
+    post: async (connectionId, payload) => {
+      const failure = Object.entries(failures).find(([prefix]) => connectionId.startsWith(prefix))?.[1];
+      if (failure) throw failure;
+      posted.push({ connectionId, message: JSON.parse(payload) });
+    },
+    close: async () => undefined,
+  };
+  return { stub, posted };
+}
+
+const httpError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+describe('stream fan-out with failing connections (DynamoDB Local)', () => {
+  it('forgets gone connections, still serves the others, and reports only the records that failed', async () => {
+    const [quiet, troubled] = [sessionId(), sessionId()];
+    const alive = await guestConnection(quiet, 'alive');
+    const gone = await guestConnection(quiet, 'gone');
+    const throttled = await guestConnection(troubled, 'throttled');
+    const broken = await guestConnection(troubled, 'broken');
+    const healthyNeighbour = await guestConnection(troubled, 'neighbour');
+    const { stub, posted } = poster({
+      gone: httpError('GoneException', 410),
+      throttled: httpError('LimitExceededException', 429),
+      broken: httpError('InternalServerErrorException', 500),
+    });
+
+    const response = await processStreamRecords([cartRecord(quiet, '100', 3), cartRecord(troubled, '200', 7)], stub);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(posted.map((p) => p.connectionId).sort()).toEqual([alive, healthyNeighbour].sort());
+    expect(posted.find((p) => p.connectionId === alive)?.message).toMatchObject({ type: 'cart.updated', id: 'event-100:cart.updated' });
+    expect(await getConnection(gone)).toBeUndefined();
+    expect((await listChannel(channels.session(quiet))).map((m) => m.connectionId)).toEqual([alive]);
+    for (const kept of [throttled, broken]) expect(await getConnection(kept)).toBeDefined();
+  });
+
+  it('gives a redelivered record the same message id', async () => {
+    const session = sessionId();
+    await guestConnection(session, 'phone');
+    const { stub, posted } = poster({});
+    const record = cartRecord(session, '300', 2);
+    await processStreamRecords([record], stub);
+    await processStreamRecords([record], stub);
+    expect(posted.map((p) => p.message.id)).toEqual(['event-300:cart.updated', 'event-300:cart.updated']);
+  });
+
+  it('reports a record that cannot even be planned, and nothing else', async () => {
+    const session = sessionId();
+    await guestConnection(session, 'phone');
+    const { stub, posted } = poster({});
+    const broken = cartRecord(session, '400', 1);
+    (broken.dynamodb as { NewImage: unknown }).NewImage = { type: { S: 'Cart' }, lines: { BOGUS: 'x' } };
+    const response = await processStreamRecords([broken, cartRecord(session, '401', 2)], stub);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '400' }]);
+    expect(posted).toHaveLength(1);
+  });
+});
