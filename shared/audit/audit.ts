@@ -5,7 +5,7 @@ import type { Principal, StaffPrincipal } from '../auth/principal';
 import { putAuditEntry, queryAudit } from '../db/audit';
 import type { AuditEntry } from '../db/audit';
 import { keyPrefixes } from '../db/keys';
-import { ValidationError } from '../errors';
+import { TableKey, decodeCursor, encodeCursor } from '../http/cursor';
 import { logger } from '../observability/logger';
 
 /** Ids that say what an audited request was about; the domain adds those the request did not carry. */
@@ -88,25 +88,12 @@ export const AuditQuery = z.object({
 });
 export type AuditQueryInput = z.infer<typeof AuditQuery>;
 
-const Cursor = z.object({ pk: z.string(), sk: z.string() });
-
 /** A restaurant's audit log, newest first, a page at a time behind an opaque cursor. */
 export async function listAudit(actor: StaffPrincipal, query: AuditQueryInput) {
-  let startAfter: Record<string, unknown> | undefined;
-  if (query.cursor) {
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-    } catch {
-      decoded = undefined;
-    }
-    const cursor = Cursor.safeParse(decoded);
-    // A cursor is only valid inside the restaurant it came from.
-    if (!cursor.success || cursor.data.pk !== keyPrefixes.auditPk(actor.restaurantId)) {
-      throw new ValidationError([{ path: 'query.cursor', message: 'Not a cursor from this audit log.' }]);
-    }
-    startAfter = cursor.data;
-  }
+  // A cursor is only valid inside the restaurant it came from.
+  const startAfter = query.cursor
+    ? decodeCursor(query.cursor, TableKey, (key) => key.pk === keyPrefixes.auditPk(actor.restaurantId))
+    : undefined;
   const page = await queryAudit(actor.restaurantId, {
     from: query.from ?? '0000',
     to: query.to ?? '9999',
@@ -115,6 +102,6 @@ export async function listAudit(actor: StaffPrincipal, query: AuditQueryInput) {
   });
   return {
     entries: page.entries,
-    nextCursor: page.next ? Buffer.from(JSON.stringify({ pk: page.next.pk, sk: page.next.sk })).toString('base64url') : null,
+    nextCursor: page.next ? encodeCursor(page.next) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CartLine } from './carts';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
@@ -9,13 +10,8 @@ import type { TransactItem } from './transact';
 export type LineStatus = 'QUEUED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
 export type OrderStatus = 'PLACED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
 
-export interface OrderLine {
-  lineId: string;
-  itemId: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  notes: string | null;
+/** A cart line as ordered: priced at placement, with what the kitchen needs and where it is. */
+export interface OrderLine extends Pick<CartLine, 'lineId' | 'itemId' | 'name' | 'quantity' | 'unitPriceCents' | 'notes'> {
   station: string;
   allergens: string[];
   status: LineStatus;

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { getOrder, getOrderRef, queryActiveOrders, updateOrderLine } from '../db/orders';
 import { activeOrdersIndex } from '../db/keys';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { Gsi1Key, decodeCursor, encodeCursor } from '../http/cursor';
 import { Station } from '../staff/staff';
 import { LINE_STATUSES, canMove, deriveOrderStatus } from './line-status';
 import { toKitchenLine, toTicket } from './ticket';
@@ -15,22 +16,6 @@ export const TicketsQuery = z.object({
 });
 
 export const LineStatusBody = z.strictObject({ status: z.enum(LINE_STATUSES) });
-
-const Cursor = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.string(), sk: z.string() });
-
-function decodeCursor(cursor: string, restaurantId: string): Record<string, unknown> {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = Cursor.safeParse(decoded);
-  if (!parsed.success || parsed.data.gsi1pk !== activeOrdersIndex.pk(restaurantId)) {
-    throw new ValidationError([{ path: 'query.cursor', message: 'Not a cursor from this ticket list.' }]);
-  }
-  return parsed.data;
-}
 
 /** `GET …/kitchen/tickets`: a KITCHEN account bound to a station sees that station unless it asks for another. */
 export function listTicketsFor(actor: StaffPrincipal, query: z.infer<typeof TicketsQuery>) {
@@ -47,11 +32,13 @@ export async function listTickets(
   station: string | null,
   page: { limit: number; cursor?: string },
 ): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
-  const startAfter = page.cursor ? decodeCursor(page.cursor, restaurantId) : undefined;
+  const startAfter = page.cursor
+    ? decodeCursor(page.cursor, Gsi1Key, (key) => key.gsi1pk === activeOrdersIndex.pk(restaurantId))
+    : undefined;
   const result = await queryActiveOrders(restaurantId, page.limit, startAfter);
   return {
     tickets: result.orders.map((order) => toTicket(order, station)).filter((ticket): ticket is Ticket => ticket !== undefined),
-    nextCursor: result.next ? Buffer.from(JSON.stringify(result.next)).toString('base64url') : null,
+    nextCursor: result.next ? encodeCursor(result.next) : null,
   };
 }
 
