@@ -133,6 +133,14 @@ describe('placing orders', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(placed.body);
 
+    // The placement logs what it cost: 4 round trips of its own and the capacity they consumed.
+    const logLine = runtime
+      .logs()
+      .split('\n')
+      .find((line) => line.includes('"order placed"') && line.includes(placed.body.orderId));
+    expect(JSON.parse(logLine as string)).toMatchObject({ roundTrips: 4, readCapacityUnits: expect.any(Number), writeCapacityUnits: expect.any(Number) });
+    expect(JSON.parse(logLine as string).writeCapacityUnits).toBeGreaterThan(0);
+
     expectError(await place(token, cart.body.version + 7, key), 422, 'IDEMPOTENCY_KEY_REUSED');
     expect((await api('GET', '/v1/orders', { token })).body.orders).toEqual([placed.body]);
     expect((await api('GET', `/v1/orders/${placed.body.orderId}`, { token })).body).toEqual(placed.body);
