@@ -125,6 +125,7 @@ export function functionEnvironment(config: StageConfig, tableName: string): Rec
     TABLE_NAME: tableName,
     POWERTOOLS_SERVICE_NAME: 'qr-ordering',
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_METRICS_NAMESPACE: `QrOrdering/${config.stage}`,
     GUEST_ORDERING_URL: config.guestOrderingUrl,
     STAFF_TOKEN_TTL_SECONDS: String(auth.staffTokenTtlHours * 3600),
     LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),

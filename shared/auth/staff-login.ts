@@ -8,6 +8,7 @@ import { InvalidCredentialsError, TooManyRequestsError } from '../errors';
 import { Id } from '../http/schemas';
 import { noteAuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
+import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
 import type { Principal } from './principal';
@@ -53,6 +54,7 @@ export async function loginStaff(input: LoginInput, now: Date): Promise<LoginRes
   const staff = valid && credential ? await getStaff(restaurantId, credential.staffId) : undefined;
   if (!staff) {
     const outcome = await recordFailure(reservation.slot, loginPolicy, now);
+    if (outcome.blocked) count('LoginBlocks');
     logger.warn('login failed', { restaurantId, username, blocked: outcome.blocked });
     throw new InvalidCredentialsError();
   }

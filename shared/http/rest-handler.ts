@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { fromAuthorizerContext } from '../auth/principal';
@@ -18,6 +19,7 @@ import {
 import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
+import { metrics } from '../observability/metrics';
 import type { Caller, RestRoute } from './routes';
 
 /** Bodies above this size are refused with 413 before they are parsed. */
@@ -161,6 +163,7 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
 ) {
   return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use(correlateRequest())
     .use(errorResponses())
     .use(jsonBody())

@@ -18,6 +18,7 @@ import { sessionIsLive, toSession } from '../db/sessions';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { AppError, ConflictError, SessionClosedError } from '../errors';
 import { logger } from '../observability/logger';
+import { count } from '../observability/metrics';
 import { isSessionLive } from '../sessions/session-state';
 import { toOrderView } from './orders';
 import type { OrderView } from './orders';
@@ -219,8 +220,11 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
         cartVersion: input.cartVersion,
         nonce,
       });
-      return { order: result.order, replayed: result.nonce !== nonce };
+      const replayed = result.nonce !== nonce;
+      if (!replayed) count('OrdersPlaced');
+      return { order: result.order, replayed };
     } catch (error) {
+      count('OrderPlacementFailed');
       if (error instanceof IdempotencyValidationError) {
         throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
       }

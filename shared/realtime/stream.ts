@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../observability/logger';
+import { count } from '../observability/metrics';
 import { deliver } from './fanout';
 import type { ConnectionPoster } from './fanout';
 import { planRecord } from './messages';
@@ -14,6 +15,9 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
   for (const record of records) {
     try {
       const result = await deliver(planRecord(record), poster);
+      count('FanoutMessages', result.sent);
+      count('FanoutGone', result.gone);
+      count('FanoutFailures', result.failed);
       if (result.failed > 0) throw new Error(`${result.failed} posts failed`);
       if (result.sent + result.gone > 0) logger.debug('record delivered', { eventID: record.eventID, ...result });
     } catch (error) {

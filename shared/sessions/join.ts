@@ -15,6 +15,7 @@ import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError } from '../errors';
 import { Id } from '../http/schemas';
 import { logger } from '../observability/logger';
+import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
 import { releaseInWindow, reserveInWindow } from '../throttle/rate-window';
@@ -104,6 +105,8 @@ async function checkPinAndAdmit(input: JoinInput, now: Date): Promise<JoinResult
   }
   if (!(await verifyPin(session.sessionId, input.pin, session.pinHash))) {
     const outcome = await recordFailure(attempt.slot, pinPolicy(), now);
+    count('PinFailures');
+    if (outcome.blocked) count('PinBlocks');
     logger.warn('wrong pin', { sessionId: session.sessionId, blocked: outcome.blocked });
     const attemptsLeft = outcome.blocked ? 0 : outcome.attemptsLeft;
     throw new JoinRefused(new AppError(401, 'INVALID_PIN', 'Wrong PIN.', { attemptsLeft }), true);

@@ -140,6 +140,13 @@ describe('placing orders', () => {
       .find((line) => line.includes('"order placed"') && line.includes(placed.body.orderId));
     expect(JSON.parse(logLine as string)).toMatchObject({ roundTrips: 4, readCapacityUnits: expect.any(Number), writeCapacityUnits: expect.any(Number) });
     expect(JSON.parse(logLine as string).writeCapacityUnits).toBeGreaterThan(0);
+    // …and an OrdersPlaced metric in CloudWatch Embedded Metric Format, namespaced per stage.
+    const emf = runtime
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
+    expect(emf.some((m) => m.OrdersPlaced === 1 && m._aws.CloudWatchMetrics[0].Namespace === 'QrOrdering/dev')).toBe(true);
 
     expectError(await place(token, cart.body.version + 7, key), 422, 'IDEMPOTENCY_KEY_REUSED');
     expect((await api('GET', '/v1/orders', { token })).body.orders).toEqual([placed.body]);
