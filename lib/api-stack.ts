@@ -1,7 +1,9 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import {
+  AccessLogFormat,
   AuthorizationType,
+  LogGroupLogDestination,
   EndpointType,
   IdentitySource,
   LambdaIntegration,
@@ -9,7 +11,7 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,7 +19,10 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { gatewayErrors } from '../shared/http/gateway-errors';
@@ -26,6 +31,7 @@ import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../shar
 import type { WebSocketRoute } from '../shared/http/routes';
 import { streamFilterPatterns } from '../shared/realtime/stream-filters';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
+import { Monitoring } from './constructs/monitoring';
 import type { StageConfig } from './stage-config';
 
 export interface ApiStackProps extends StackProps {
@@ -46,6 +52,8 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, table } = props;
+
+    const corsOrigin = new URL(config.guestOrderingUrl).origin;
 
     // The key PINs are hashed with: outside the table, so a copy of the table does not reveal PINs.
     const pinKey = new Secret(this, 'PinKey', {
@@ -72,15 +80,31 @@ export class ApiStack extends Stack {
 
     const authorizerFunction = functionFor(authorizer.handler, authorizer.table);
 
+    const accessLogs = (name: string) =>
+      new LogGroup(this, name, {
+        retention: config.logRetentionDays as RetentionDays,
+        removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
     const api = new RestApi(this, 'RestApi', {
       restApiName: `qr-ordering-${config.stage}`,
       description: `QR table ordering REST API (${config.stage})`,
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      cloudWatchRole: false,
+      // Access logging needs the account's API Gateway CloudWatch role; keep it when a stage goes.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: config.stage,
         throttlingRateLimit: config.restThrottle.rateLimit,
         throttlingBurstLimit: config.restThrottle.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs('RestAccessLogs')),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      // Browsers may call the API only from the stage's guest ordering app.
+      defaultCorsPreflightOptions: {
+        allowOrigins: [corsOrigin],
+        allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        maxAge: Duration.hours(1),
       },
     });
 
@@ -117,10 +141,9 @@ export class ApiStack extends Stack {
         type: ResponseType.of(type),
         statusCode: error.status === undefined ? undefined : String(error.status),
         responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': 'application/json', ...error.headers }).map(([name, value]) => [
-            name,
-            `'${value}'`,
-          ]),
+          Object.entries({ 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': corsOrigin, ...error.headers }).map(
+            ([name, value]) => [name, `'${value}'`],
+          ),
         ),
         templates: { 'application/json': template },
       });
@@ -150,8 +173,34 @@ export class ApiStack extends Stack {
       autoDeploy: true,
       throttle: config.webSocketThrottle,
     });
+    const webSocketAccessLogs = accessLogs('WebSocketAccessLogs');
+    (webSocketStage.node.defaultChild as CfnStage).accessLogSettings = {
+      destinationArn: webSocketAccessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        requestTime: '$context.requestTime',
+        routeKey: '$context.routeKey',
+        eventType: '$context.eventType',
+        status: '$context.status',
+        connectionId: '$context.connectionId',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
 
-    this.addStreamConsumer(functionFor, table, webSocketStage);
+    const { fanout, deadLetters } = this.addStreamConsumer(functionFor, table, webSocketStage);
+    if (config.waf) this.addWebAcl(api);
+
+    new Monitoring(this, 'Monitoring', {
+      config,
+      restApi: api,
+      webSocketStage,
+      functions: [...functions.values()],
+      placeOrderFunction: functions.get(restRoutes.placeOrder.handler) as IFunction,
+      fanoutFunction: fanout,
+      deadLetters,
+      table,
+    });
 
     new CfnOutput(this, 'RestApiUrl', { value: api.url });
     new CfnOutput(this, 'WebSocketUrl', { value: webSocketStage.url });
@@ -169,7 +218,7 @@ export class ApiStack extends Stack {
     functionFor: (entry: string, tableAccess: 'none' | 'read' | 'readWrite') => IFunction,
     table: ITable,
     webSocketStage: WebSocketStage,
-  ) {
+  ): { fanout: IFunction; deadLetters: Queue } {
     const fanout = functionFor(streamConsumer.handler, streamConsumer.table) as NodejsFunction;
     fanout.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
     webSocketStage.grantManagementApiAccess(fanout);
@@ -193,5 +242,52 @@ export class ApiStack extends Stack {
         filters: streamFilterPatterns.map((pattern) => FilterCriteria.filter(pattern as unknown as Record<string, unknown>)),
       }),
     );
+    return { fanout, deadLetters };
+  }
+
+  /**
+   * AWS WAF in front of the REST stage: AWS's common rule set (which also caps bodies at 8 KB,
+   * far above any request of this API), and a per-IP rate limit on the two endpoints that take
+   * secrets, joining with a PIN and staff login, on top of their own lockouts.
+   */
+  private addWebAcl(api: RestApi) {
+    const secretPaths = ['/v1/sessions/join', '/v1/staff/login'].map((path) => ({
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'ENDS_WITH',
+        searchString: path,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    }));
+    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('qr-ordering-rest'),
+      rules: [
+        {
+          name: 'AwsCommonRules',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          visibilityConfig: visibility('aws-common-rules'),
+        },
+        {
+          name: 'SecretEndpointsRateLimit',
+          priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: 100,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { orStatement: { statements: secretPaths } },
+            },
+          },
+          visibilityConfig: visibility('secret-endpoints-rate-limit'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: api.deploymentStage.stageArn, webAclArn: acl.attrArn });
   }
 }

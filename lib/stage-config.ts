@@ -24,6 +24,14 @@ export interface StageConfig {
   lambdaMemoryMb: number;
   /** Optional e-mail address subscribed to the stage's alarms. */
   alarmEmail?: string;
+  alarms: {
+    /** Share of REST requests with a 5XX (0.01 = 1 %) over 5 minutes. */
+    rest5xxRate: number;
+    /** p99 duration of order placement, milliseconds. */
+    placeOrderP99Ms: number;
+  };
+  /** An AWS WAF web ACL in front of the REST stage. */
+  waf: boolean;
   auth: {
     staffTokenTtlHours: number;
     /** Consecutive failed logins per username before a lockout. */
@@ -66,6 +74,7 @@ const defaultSessions: StageConfig['sessions'] = {
 export const stages: Record<StageName, StageConfig> = {
   dev: {
     stage: 'dev',
+    waf: false,
     retainData: false,
     pointInTimeRecovery: false,
     deletionProtection: false,
@@ -74,11 +83,13 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 50, burstLimit: 100 },
     webSocketThrottle: { rateLimit: 50, burstLimit: 100 },
     lambdaMemoryMb: 512,
+    alarms: { rest5xxRate: 0.01, placeOrderP99Ms: 1000 },
     auth: defaultAuth,
     sessions: defaultSessions,
   },
   staging: {
     stage: 'staging',
+    waf: true,
     retainData: false,
     pointInTimeRecovery: true,
     deletionProtection: false,
@@ -87,11 +98,13 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 100, burstLimit: 200 },
     webSocketThrottle: { rateLimit: 100, burstLimit: 200 },
     lambdaMemoryMb: 512,
+    alarms: { rest5xxRate: 0.01, placeOrderP99Ms: 1000 },
     auth: defaultAuth,
     sessions: defaultSessions,
   },
   prod: {
     stage: 'prod',
+    waf: true,
     retainData: true,
     pointInTimeRecovery: true,
     deletionProtection: true,
@@ -100,6 +113,7 @@ export const stages: Record<StageName, StageConfig> = {
     restThrottle: { rateLimit: 500, burstLimit: 1000 },
     webSocketThrottle: { rateLimit: 500, burstLimit: 1000 },
     lambdaMemoryMb: 512,
+    alarms: { rest5xxRate: 0.01, placeOrderP99Ms: 1000 },
     auth: defaultAuth,
     sessions: defaultSessions,
   },
@@ -127,6 +141,7 @@ export function functionEnvironment(config: StageConfig, tableName: string): Rec
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: `QrOrdering/${config.stage}`,
     GUEST_ORDERING_URL: config.guestOrderingUrl,
+    CORS_ORIGIN: new URL(config.guestOrderingUrl).origin,
     STAFF_TOKEN_TTL_SECONDS: String(auth.staffTokenTtlHours * 3600),
     LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),
     LOGIN_LOCKOUT_SECONDS: String(auth.loginLockoutMinutes * 60),

@@ -118,7 +118,11 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       const details = 'details' in error ? error.details : {};
       return {
         statusCode: 'status' in error ? error.status : 400,
-        headers: { 'Content-Type': 'application/json', ...('headers' in error ? error.headers : {}) },
+        headers: {
+          'Content-Type': 'application/json',
+          'Access-Control-Allow-Origin': process.env.CORS_ORIGIN ?? '',
+          ...('headers' in error ? error.headers : {}),
+        },
         body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),
       };
     };
@@ -127,6 +131,20 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     if (body === 'too-large') return gatewayError('REQUEST_TOO_LARGE');
+
+    // CORS preflight, answered by API Gateway itself for every resource (defaultCorsPreflightOptions).
+    if (method === 'OPTIONS' && routes.some((compiled) => compiled.pattern.test(url.pathname))) {
+      return {
+        statusCode: 204,
+        headers: {
+          'Access-Control-Allow-Origin': process.env.CORS_ORIGIN ?? '',
+          'Access-Control-Allow-Methods': 'GET,POST,PATCH,DELETE',
+          'Access-Control-Allow-Headers': 'Content-Type,Authorization,Idempotency-Key',
+          'Access-Control-Max-Age': '3600',
+        },
+        body: '',
+      };
+    }
 
     let match: { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined;
     for (const compiled of routes) {

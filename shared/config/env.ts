@@ -26,6 +26,8 @@ const EnvSchema = z
   PIN_MAX_LOCKOUT_SECONDS: seconds,
   /** Failed joins per source IP per rolling hour, across all tables. */
   IP_MAX_FAILURES_PER_HOUR: z.coerce.number().int().positive(),
+  /** The guest ordering app's origin: the only one browsers may call the API from. */
+  CORS_ORIGIN: z.url().optional(),
   /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
   WEBSOCKET_ENDPOINT: z.url().optional(),
   /** The PIN hashing key: a Secrets Manager secret when deployed, a plain value only locally. */

@@ -17,6 +17,7 @@ import {
   errorBody,
 } from '../errors';
 import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
+import { env } from '../config/env';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import { metrics } from '../observability/metrics';
@@ -114,6 +115,7 @@ function respond(requestId: string, result: RestResult): APIGatewayProxyResult {
     statusCode: result.status,
     headers: {
       ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
+      ...(env.CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env.CORS_ORIGIN, Vary: 'Origin' } : {}),
       'X-Request-Id': requestId,
       ...result.headers,
     },

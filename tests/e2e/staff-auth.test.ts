@@ -194,6 +194,16 @@ describe('the error contract over HTTP', () => {
     expectError(await api('POST', '/v1/staff/login', { rawBody }), 413, 'PAYLOAD_TOO_LARGE');
   });
 
+  it('allows browsers from the guest ordering origin only', async () => {
+    const preflight = await fetch(`${runtime.url}/v1/sessions/join`, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
+    const response = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect((await api('GET', '/v1/nothing-here')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+
   it('puts the request id on successful responses too', async () => {
     const response = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
     expect(response.headers.get('x-request-id')).toMatch(/\S+/);

@@ -26,7 +26,7 @@ function restMethods(resources: Resources) {
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
   return Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::ApiGateway::Method')
+    .filter((resource) => resource.Type === 'AWS::ApiGateway::Method' && resource.Properties.HttpMethod !== 'OPTIONS')
     .map(({ Properties }) => ({
       route: `${Properties.HttpMethod} ${pathOf(Properties.ResourceId)}`,
       authorizationType: Properties.AuthorizationType as string,
@@ -194,6 +194,61 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     const statement = JSON.stringify(managing[0]?.[1].Properties.PolicyDocument);
     expect(statement).toContain('WebSocketApi');
     expect(statement).toContain('@connections');
+  });
+
+  it('puts AWS WAF (common rules, rate limit on join and login) in front of REST in staging and prod only', () => {
+    api.resourceCountIs('AWS::WAFv2::WebACL', config.waf ? 1 : 0);
+    api.resourceCountIs('AWS::WAFv2::WebACLAssociation', config.waf ? 1 : 0);
+    expect(config.waf).toBe(stage !== 'dev');
+    if (!config.waf) return;
+    const acl = JSON.stringify(api.findResources('AWS::WAFv2::WebACL'));
+    expect(acl).toContain('AWSManagedRulesCommonRuleSet');
+    expect(acl).toContain('/v1/sessions/join');
+    expect(acl).toContain('/v1/staff/login');
+    api.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+
+  it('allows CORS only from the guest ordering origin, everywhere', () => {
+    const origin = new URL(config.guestOrderingUrl).origin;
+    const preflights = Object.values(apiResources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const preflight of preflights) {
+      expect(JSON.stringify(preflight.Properties.Integration.IntegrationResponses)).toContain(`'${origin}'`);
+    }
+    for (const [, fn] of Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables.CORS_ORIGIN).toBe(origin);
+    }
+  });
+
+  it('writes JSON access logs for both APIs, kept as long as the stage keeps logs', () => {
+    const logGroupOf = (arn: { 'Fn::GetAtt': string[] }) => apiResources[arn['Fn::GetAtt'][0] as string];
+    const rest = Object.values(apiResources).find((r) => r.Type === 'AWS::ApiGateway::Stage');
+    expect(JSON.parse(rest?.Properties.AccessLogSetting.Format)).toMatchObject({ requestId: '$context.requestId' });
+    expect(logGroupOf(rest?.Properties.AccessLogSetting.DestinationArn)?.Properties.RetentionInDays).toBe(config.logRetentionDays);
+    const ws = Object.values(apiResources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(JSON.parse(ws?.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
+    expect(logGroupOf(ws?.Properties.AccessLogSettings.DestinationArn)?.Properties.RetentionInDays).toBe(config.logRetentionDays);
+  });
+
+  it('pages through SNS on 5XX rate, Lambda errors and throttles, placement p99, iterator age, DLQ, DynamoDB throttles, WebSocket errors', () => {
+    const alarms = Object.values(apiResources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const byName = (suffix: string) => alarms.find((a) => String(a.Properties.AlarmName).endsWith(suffix))?.Properties;
+    expect(byName('Rest5xxRate')).toMatchObject({ MetricName: '5XXError', Statistic: 'Average', Threshold: config.alarms.rest5xxRate });
+    expect(byName('PlaceOrderP99Latency')).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: config.alarms.placeOrderP99Ms });
+    expect(byName('FanoutIteratorAge')).toMatchObject({ MetricName: 'IteratorAge', Threshold: 60_000 });
+    expect(byName('FanoutDeadLetters')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
+    expect(byName('WebSocketExecutionErrors')).toMatchObject({ MetricName: 'ExecutionError', Threshold: 0 });
+    expect(byName('DynamoDbThrottles')).toMatchObject({ Threshold: 0 });
+    const functionCount = Object.values(apiResources).filter((r) => r.Type === 'AWS::Lambda::Function').length;
+    const covered = alarms
+      .filter((a) => /LambdaErrors\d+$/.test(String(a.Properties.AlarmName)))
+      .flatMap((a) => a.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat));
+    expect(covered).toHaveLength(functionCount);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarms/) }]);
+    api.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    api.resourceCountIs('AWS::SNS::Subscription', config.alarmEmail ? 1 : 0);
   });
 
   it('grants read-only functions no write access to the table', () => {
