@@ -19,7 +19,7 @@ export interface RestRoute {
   handler: string;
   allow: readonly Caller[];
   /** Least-privilege table access for the handler's function. */
-  table: 'read' | 'readWrite';
+  table: 'none' | 'read' | 'readWrite';
   /**
    * The audit action recorded for every call, whatever its outcome; every state-changing route says
    * whether it is audited (`false` for high-volume guest actions such as cart edits).
@@ -314,6 +314,14 @@ export const restRoutes = {
     allow: STAFF,
     table: 'readWrite',
     summary: 'Moves an order line along QUEUED → IN_PROGRESS → READY → SERVED (WAITER: SERVED only).',
+  },
+  getOpenApi: {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: 'functions/http/get-openapi.ts',
+    allow: ['PUBLIC'],
+    table: 'none',
+    summary: 'Public: this API as an OpenAPI 3.1 document.',
   },
   listAudit: {
     method: 'GET',

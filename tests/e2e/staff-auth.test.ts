@@ -204,6 +204,13 @@ describe('the error contract over HTTP', () => {
     expect((await api('GET', '/v1/nothing-here')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 
+  it('serves its OpenAPI 3.1 document publicly', async () => {
+    const response = await api('GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(response.body.paths['/v1/staff/login'].post.operationId).toBe('staffLogin');
+  });
+
   it('puts the request id on successful responses too', async () => {
     const response = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
     expect(response.headers.get('x-request-id')).toMatch(/\S+/);

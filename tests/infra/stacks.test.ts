@@ -144,7 +144,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     for (const route of routes) {
       const prefix = `${constructIdFor(route.handler)}FunctionServiceRoleDefaultPolicy`;
       const policy = Object.entries(apiResources).find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::IAM::Policy');
-      const readsSecret = JSON.stringify(policy?.[1].Properties.PolicyDocument).includes('secretsmanager:GetSecretValue');
+      const readsSecret = JSON.stringify(policy?.[1].Properties.PolicyDocument ?? {}).includes('secretsmanager:GetSecretValue');
       expect(readsSecret, route.handler).toBe('pinKey' in route && route.pinKey === true);
     }
   });
