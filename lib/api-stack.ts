@@ -1,9 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
   LogGroupLogDestination,
+  MethodLoggingLevel,
   EndpointType,
   IdentitySource,
   LambdaIntegration,
@@ -61,6 +63,10 @@ export class ApiStack extends Stack {
       description: `HMAC key for table-session PINs (${config.stage})`,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    Validations.of(pinKey).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: "Rotating the key would invalidate the PIN hashes of every live session; it never leaves Secrets Manager and the few functions that hash PINs.",
+    });
 
     const functions = new Map<string, IFunction>();
     const functionFor = (entry: string, tableAccess: 'none' | 'read' | 'readWrite', readsPinKey = false): IFunction => {
@@ -99,6 +105,10 @@ export class ApiStack extends Stack {
         throttlingBurstLimit: config.restThrottle.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs('RestAccessLogs')),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // Execution logs for errors only: request bodies (PINs, passwords) must never reach logs.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
       },
       // Browsers may call the API only from the stage's guest ordering app.
       defaultCorsPreflightOptions: {
@@ -115,6 +125,31 @@ export class ApiStack extends Stack {
       identitySources: [IdentitySource.header('Authorization')],
       resultsCacheTtl: Duration.seconds(0),
     });
+
+    const apiNag = Validations.of(api);
+    apiNag.acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG4',
+      reason: 'Staff and guest tokens are checked by the Lambda REQUEST authorizer; there are no Cognito user pools.',
+    });
+    apiNag.acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'Only the routes the contract makes public (login, join, public menu, table code, OpenAPI) and the CORS preflights have no authorizer; an infra test checks every other route uses it.',
+    });
+    apiNag.acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG2',
+      reason: "Each handler validates its request with zod (the schemas that also produce the OpenAPI document), so failures get the contract's error body.",
+    });
+    apiNag.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: "API Gateway's account role for writing access logs uses AmazonAPIGatewayPushToCloudWatchLogs, its purpose-made managed policy.",
+    });
+    if (!config.waf) {
+      apiNag.acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG3',
+        reason: 'dev is a developer stage without AWS WAF (cost); staging and prod have a web ACL.',
+      });
+    }
 
     for (const route of Object.values(restRoutes)) {
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
@@ -168,6 +203,10 @@ export class ApiStack extends Stack {
     for (const [action, route] of Object.entries(messageRoutes)) {
       webSocketApi.addRoute(action, { integration: wsIntegration(action, route), returnResponse: route.returnResponse });
     }
+    Validations.of(webSocketApi).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason: 'API Gateway runs WebSocket authorizers on $connect only; every later route of a connection is already authenticated.',
+    });
     const webSocketStage = new WebSocketStage(this, 'WebSocketStage', {
       webSocketApi,
       stageName: config.stage,
@@ -223,12 +262,20 @@ export class ApiStack extends Stack {
     const fanout = functionFor(streamConsumer.handler, streamConsumer.table) as NodejsFunction;
     fanout.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
     webSocketStage.grantManagementApiAccess(fanout);
+    const apiLogicalId = this.resolve(this.getLogicalId(webSocketStage.api.node.defaultChild as CfnElement));
+    Validations.of(fanout).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${webSocketStage.stageName}/*/@connections/*]`,
+      reason: 'Posting to and closing any connection of this WebSocket API stage is the fan-out’s job; connection ids are only known at run time.',
+    });
 
     const deadLetters = new Queue(this, 'FanoutDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(deadLetters).acknowledge({ id, reason: 'This queue is itself the dead-letter destination of the stream consumer.' });
+    }
     fanout.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
