@@ -6,8 +6,7 @@ import * as z from 'zod';
  */
 const seconds = z.coerce.number().int().positive();
 
-const EnvSchema = z
-  .object({
+const EnvSchema = z.object({
   STAGE: z.string().min(1),
   TABLE_NAME: z.string().min(1),
   /** Set only for DynamoDB Local (local runtime and tests). */
@@ -33,11 +32,7 @@ const EnvSchema = z
   /** The PIN hashing key: a Secrets Manager secret when deployed, a plain value only locally. */
   PIN_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   PIN_KEY: z.string().min(16).optional(),
-  })
-  .refine((e) => (e.PIN_KEY_SECRET_ARN === undefined) !== (e.PIN_KEY === undefined), {
-    message: 'Set exactly one of PIN_KEY_SECRET_ARN (deployed) and PIN_KEY (local).',
-    path: ['PIN_KEY'],
-  });
+});
 
 export type Env = z.infer<typeof EnvSchema>;
 

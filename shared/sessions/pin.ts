@@ -7,6 +7,7 @@ let key: Promise<Buffer> | undefined;
 function pinKey(): Promise<Buffer> {
   key ??= (async () => {
     if (env.PIN_KEY) return Buffer.from(env.PIN_KEY);
+    if (!env.PIN_KEY_SECRET_ARN) throw new Error('Neither PIN_KEY_SECRET_ARN (deployed) nor PIN_KEY (local) is set');
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env.PIN_KEY_SECRET_ARN }));
     if (!secret.SecretString) throw new Error('PIN key secret has no value');
