@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
 
 /** A Lambda context like the one the runtime passes, for invoking handlers locally. */
 export function lambdaContext(functionName: string, awsRequestId: string, timeoutMs = 10_000): Context {
@@ -19,9 +20,39 @@ export function lambdaContext(functionName: string, awsRequestId: string, timeou
   };
 }
 
-/** Loads a handler module named in the route manifest (the process runs under tsx, so .ts imports work). */
-export async function loadHandler<T>(root: string, entry: string): Promise<T> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Lambda event shape
+type Handler = (event: any, context: Context) => Promise<unknown>;
+
+/**
+ * Loads a handler named in the route manifest (the process runs under tsx, so .ts imports work).
+ * Like Lambda's REPORT line, every invocation then logs one `invocation` line: the handler, its
+ * duration, and the DynamoDB round trips it made with the capacity units they consumed, which is
+ * what the benchmarks read.
+ */
+export async function loadHandler<T extends Handler>(root: string, entry: string, log: (line: Record<string, unknown>) => void): Promise<T> {
   const module = (await import(new URL(entry, root).href)) as { handler?: T };
-  if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
-  return module.handler;
+  const handler = module.handler;
+  if (typeof handler !== 'function') throw new Error(`${entry} does not export a handler`);
+  return ((event: unknown, context: Context) => {
+    const started = performance.now();
+    let error = false;
+    return measureDynamoDb(
+      () =>
+        handler(event, context).catch((thrown: unknown) => {
+          error = true;
+          throw thrown;
+        }),
+      (usage) =>
+        log({
+          message: 'invocation',
+          function: entry,
+          requestId: context.awsRequestId,
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+          error,
+          dynamoDbCalls: usage.calls.map((call) => call.operation),
+          readCapacityUnits: usage.readUnits,
+          writeCapacityUnits: usage.writeUnits,
+        }),
+    );
+  }) as T;
 }

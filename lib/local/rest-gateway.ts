@@ -102,9 +102,9 @@ export interface RestGatewayOptions {
  * `requestContext.authorizer`, and answers its own errors with the same gateway responses.
  */
 export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
-  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.handler);
+  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.handler, options.log);
   const routes = await Promise.all(
-    Object.values(restRoutes).map(async (route) => compile(route, await loadHandler<ProxyHandler>(options.root.href, route.handler))),
+    Object.values(restRoutes).map(async (route) => compile(route, await loadHandler<ProxyHandler>(options.root.href, route.handler, options.log))),
   );
 
   const sourceIpOf = (req: IncomingMessage): string => {

@@ -52,10 +52,10 @@ export async function startWebSocketGateway(options: {
   port: number;
   log: (line: Record<string, unknown>) => void;
 }): Promise<WebSocketGateway> {
-  const authorize = await loadHandler<Authorizer>(options.root.href, authorizer.handler);
+  const authorize = await loadHandler<Authorizer>(options.root.href, authorizer.handler, options.log);
   const handlers = new Map<string, RouteHandler>();
   for (const [routeKey, route] of Object.entries(webSocketRoutes)) {
-    handlers.set(routeKey, await loadHandler<RouteHandler>(options.root.href, route.handler));
+    handlers.set(routeKey, await loadHandler<RouteHandler>(options.root.href, route.handler, options.log));
   }
   const sockets = new Map<string, OpenSocket>();
   const wss = new WebSocketServer({ noServer: true });

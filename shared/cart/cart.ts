@@ -21,7 +21,7 @@ export const CartLineParams = z.object({ lineId: Id });
 
 export interface CartView {
   version: number;
-  lines: (Omit<CartLine, 'addedAt'> & { lineTotalCents: number })[];
+  lines: (Pick<CartLine, 'lineId' | 'itemId' | 'name' | 'quantity' | 'unitPriceCents' | 'notes' | 'addedBy'> & { lineTotalCents: number })[];
   totalCents: number;
 }
 
@@ -30,7 +30,16 @@ export const cartOwner = (guest: Pick<GuestRef, 'mode' | 'guestId'>): string => 
 
 /** Totals are computed here, from the server's prices, never taken from a client. */
 export function toCartView(cart: Cart): CartView {
-  const lines = cart.lines.map(({ addedAt: _addedAt, ...line }) => ({ ...line, lineTotalCents: line.unitPriceCents * line.quantity }));
+  const lines = cart.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, addedBy }) => ({
+    lineId,
+    itemId,
+    name,
+    quantity,
+    unitPriceCents,
+    notes,
+    addedBy,
+    lineTotalCents: unitPriceCents * quantity,
+  }));
   return { version: cart.version, lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0) };
 }
 
@@ -64,6 +73,9 @@ export async function addLine(guest: GuestPrincipal, input: z.infer<typeof AddLi
     notes: input.notes ?? null,
     addedBy: guest.guestId,
     addedAt: now.toISOString(),
+    station: item.station,
+    allergens: item.allergens,
+    menuRevision: item.revision,
   };
   const cart = await addCartLine(guest.sessionId, cartOwner(guest), line, MAX_CART_LINES);
   if (!cart) throw new ConflictError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} lines.`);

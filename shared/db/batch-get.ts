@@ -1,7 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import type { Key } from './keys';
-import type { CapacityMeter } from './capacity';
 
 const MAX_ROUNDS = 8;
 
@@ -9,19 +8,15 @@ const MAX_ROUNDS = 8;
  * Several items in one round trip (BatchGetItem, up to 100 keys), re-asking for unprocessed keys.
  * Results come back by `pk|sk`, because BatchGetItem returns them in no particular order.
  */
-export async function batchGet(keys: Key[], consistent = true, meter?: CapacityMeter): Promise<Map<string, Record<string, unknown>>> {
+export async function batchGet(keys: Key[], consistent = true): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   let pending: Record<string, unknown>[] = keys;
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_ROUNDS) throw new Error(`batch get left ${pending.length} keys unprocessed`);
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
-    const { Responses, UnprocessedKeys, ConsumedCapacity } = await db.send(
-      new BatchGetCommand({
-        RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } },
-        ReturnConsumedCapacity: meter ? 'TOTAL' : 'NONE',
-      }),
+    const { Responses, UnprocessedKeys } = await db.send(
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
     );
-    meter?.add('read', ConsumedCapacity);
     for (const item of Responses?.[tableName] ?? []) found.set(keyId(item as unknown as Key), item);
     pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
   }

@@ -17,6 +17,11 @@ export interface CartLine {
   notes: string | null;
   addedBy: string;
   addedAt: string;
+  /** What the kitchen needs of the dish, as the menu had it at `menuRevision`. */
+  station?: string;
+  allergens?: string[];
+  /** The menu item's revision this line was priced at: placement orders at it while the menu is unchanged. */
+  menuRevision?: number;
 }
 
 export interface Cart {

@@ -20,6 +20,8 @@ export interface MenuItem {
   allergens: string[];
   createdAt: string;
   updatedAt: string;
+  /** Bumped by every change: a cart line keeps the revision it was priced at, and placement conditions on it. */
+  revision: number;
   /** Set when archived: the item leaves the menu but stays readable by key. */
   archivedAt?: string;
 }
@@ -38,6 +40,7 @@ export const toMenuItem = (item: Record<string, unknown>): MenuItem => ({
   allergens: (item.allergens as string[] | undefined) ?? [],
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
+  revision: (item.revision as number | undefined) ?? 0,
   ...(item.archivedAt ? { archivedAt: item.archivedAt as string } : {}),
 });
 
@@ -49,15 +52,16 @@ const itemRecord = (item: MenuItem) => ({
   ...item,
 });
 
-/** Condition that a menu item is still live, available and at the price the caller read. */
-export function menuItemUnchanged(item: MenuItem): TransactItem {
+/** Condition that a menu item is live, available and unchanged since `revision` (price, name, station, allergens). */
+export function menuItemUnchanged(restaurantId: string, itemId: string, revision: number): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName,
-      Key: keys.menuItem(item.restaurantId, item.itemId),
-      ConditionExpression: '#available = :true AND #price = :price AND attribute_not_exists(archivedAt)',
-      ExpressionAttributeNames: { '#available': 'available', '#price': 'priceCents' },
-      ExpressionAttributeValues: { ':true': true, ':price': item.priceCents },
+      Key: keys.menuItem(restaurantId, itemId),
+      // Items written before revisions existed have none: they are at revision 0.
+      ConditionExpression: `#available = :true AND ${revision === 0 ? '(attribute_not_exists(#revision) OR #revision = :revision)' : '#revision = :revision'} AND attribute_not_exists(archivedAt)`,
+      ExpressionAttributeNames: { '#available': 'available', '#revision': 'revision' },
+      ExpressionAttributeValues: { ':true': true, ':revision': revision },
     },
   };
 }
@@ -91,10 +95,10 @@ export async function updateMenuItem(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.menuItem(restaurantId, itemId),
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')} ADD #revision :one`,
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',
-        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])),
+        ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#revision': 'revision' },
+        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])), ':one': 1 },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -112,9 +116,10 @@ export async function archiveMenuItem(restaurantId: string, itemId: string, now:
       new UpdateCommand({
         TableName: tableName,
         Key: keys.menuItem(restaurantId, itemId),
-        UpdateExpression: 'SET archivedAt = :now, updatedAt = :now REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: 'SET archivedAt = :now, updatedAt = :now REMOVE gsi1pk, gsi1sk ADD #revision :one',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
       }),
     );
     return true;

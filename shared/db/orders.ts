@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CapacityMeter } from './capacity';
 import type { CartLine } from './carts';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
@@ -141,9 +140,9 @@ export async function listSessionOrders(sessionId: string): Promise<Order[]> {
 }
 
 /** The next ticket number of the restaurant's (UTC) day: one atomic ADD. Numbers never repeat within a day. */
-export async function nextTicketNumber(restaurantId: string, now: Date, meter?: CapacityMeter): Promise<number> {
+export async function nextTicketNumber(restaurantId: string, now: Date): Promise<number> {
   const day = now.toISOString().slice(0, 10);
-  const { Attributes, ConsumedCapacity } = await db.send(
+  const { Attributes } = await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: keys.ticketCounter(restaurantId, day),
@@ -151,10 +150,8 @@ export async function nextTicketNumber(restaurantId: string, now: Date, meter?: 
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':one': 1, ':ttl': epochSeconds(now) + 3 * 24 * 3600 },
       ReturnValues: 'UPDATED_NEW',
-      ReturnConsumedCapacity: meter ? 'TOTAL' : 'NONE',
     }),
   );
-  meter?.add('write', ConsumedCapacity);
   return Number(Attributes?.lastNumber);
 }
 

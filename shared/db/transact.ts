@@ -1,5 +1,4 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from './client';
@@ -23,14 +22,14 @@ export class TransactionCancelledError extends Error {
 const MAX_CONFLICT_RETRIES = 3;
 
 /**
- * TransactWriteItems, returning the capacity it consumed. Conflicts with another in-flight transaction are retried (they say nothing
+ * TransactWriteItems. Conflicts with another in-flight transaction are retried (they say nothing
  * about our conditions); condition failures become a TransactionCancelledError for the domain to map.
  */
-export async function transactWrite(items: TransactItem[]): Promise<ConsumedCapacity[]> {
+export async function transactWrite(items: TransactItem[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const { ConsumedCapacity } = await db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return ConsumedCapacity ?? [];
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');

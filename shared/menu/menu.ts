@@ -61,6 +61,7 @@ const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date
   allergens: input.allergens,
   createdAt: now.toISOString(),
   updatedAt: now.toISOString(),
+  revision: 0,
 });
 
 export async function createMenuItem(actor: StaffPrincipal, input: CreateMenuItemInput, now: Date): Promise<MenuItemView> {

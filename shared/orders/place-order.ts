@@ -6,8 +6,8 @@ import * as z from 'zod';
 import type { GuestPrincipal } from '../auth/principal';
 import { ItemUnavailableError, cartOwner } from '../cart/cart';
 import { batchGet, keyId } from '../db/batch-get';
-import { CapacityMeter } from '../db/capacity';
 import { emptyCart, getCart, toCart } from '../db/carts';
+import type { CartLine } from '../db/carts';
 import { dynamoClient, tableName } from '../db/client';
 import { IDEMPOTENCY_PK, keys } from '../db/keys';
 import { menuItemUnchanged, toMenuItem } from '../db/menu';
@@ -17,6 +17,8 @@ import type { Order } from '../db/orders';
 import { sessionIsLive, toSession } from '../db/sessions';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { AppError, ConflictError, SessionClosedError } from '../errors';
+import { measureDynamoDb } from '../observability/dynamodb-usage';
+import type { DynamoDbUsage } from '../observability/dynamodb-usage';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { isSessionLive } from '../sessions/session-state';
@@ -55,30 +57,68 @@ const cartChanged = (currentVersion: number) =>
   new ConflictError('CART_CHANGED', 'The cart changed since you looked at it. Review it and try again.', { currentVersion });
 const cartEmpty = () => new ConflictError('CART_EMPTY', 'The cart is empty.');
 
+/** What an order line takes from the menu: one dish at one revision. */
+interface Dish {
+  itemId: string;
+  name: string;
+  priceCents: number;
+  station: string;
+  allergens: string[];
+  revision: number;
+}
+
 /**
- * Turns the cart into an order, once. Round trips: one BatchGetItem (session, cart, an order with
- * this id, the table for its name), one for the menu items, the ticket counter, and one TransactWriteItems that puts the
- * order (attribute_not_exists), empties the cart (condition: still at `cartVersion`), checks the
- * session is live and every dish is still available at the price used. Any failed condition leaves
- * everything as it was.
+ * The dishes as the cart's lines priced them, when every line carries its menu revision and the lines
+ * of each dish agree; `undefined` sends the placement to the menu (lines added before revisions existed).
+ */
+function dishesFromCart(lines: CartLine[]): Map<string, Dish> | undefined {
+  const dishes = new Map<string, Dish>();
+  for (const line of lines) {
+    if (line.menuRevision === undefined || line.station === undefined) return undefined;
+    const known = dishes.get(line.itemId);
+    if (known && known.revision !== line.menuRevision) return undefined;
+    dishes.set(line.itemId, {
+      itemId: line.itemId,
+      name: line.name,
+      priceCents: line.unitPriceCents,
+      station: line.station,
+      allergens: line.allergens ?? [],
+      revision: line.menuRevision,
+    });
+  }
+  return dishes;
+}
+
+/** The dishes as the menu has them now (one BatchGetItem); 409 ITEM_UNAVAILABLE names any that cannot be ordered. */
+async function dishesFromMenu(restaurantId: string, itemIds: string[]): Promise<Map<string, Dish>> {
+  const found = await batchGet(itemIds.map((itemId) => keys.menuItem(restaurantId, itemId)));
+  const items = itemIds.map((itemId) => found.get(keyId(keys.menuItem(restaurantId, itemId)))).map((item) => item && toMenuItem(item));
+  const unavailable = itemIds.filter((_, i) => !items[i]?.available || items[i]?.archivedAt);
+  if (unavailable.length > 0) throw new ItemUnavailableError(unavailable);
+  return new Map((items as MenuItem[]).map(({ itemId, name, priceCents, station, allergens, revision }) => [itemId, { itemId, name, priceCents, station, allergens, revision }]));
+}
+
+/**
+ * Turns the cart into an order, once, in four round trips: one BatchGetItem (session, cart, an
+ * order with this id, the table for its name), the ticket counter, and one TransactWriteItems that
+ * puts the order (attribute_not_exists), empties the cart (condition: still at `cartVersion`),
+ * checks the session is live and that every dish is available and unchanged since the revision its
+ * lines were priced at. Prices are therefore the menu's at placement without reading the menu: only
+ * when a dish changed since it went into the cart does the placement read the menu and try again.
+ * Any failed condition leaves everything as it was.
  */
 export async function placeOrderOnce(request: PlaceOrderRequest, deps: PlacementDeps, now: Date): Promise<{ order: OrderView; nonce: string }> {
-  const { sessionId } = request;
+  const { sessionId, restaurantId } = request;
   const owner = cartOwner(request);
   const orderId = deriveOrderId(sessionId, request.idempotencyKey);
   const done = (order: Order) => ({ order: toOrderView(order), nonce: request.nonce });
-  const meter = new CapacityMeter();
 
-  const found = await batchGet(
-    [
+  const found = await batchGet([
     keys.session(sessionId),
     keys.cart(sessionId, owner),
     keys.order(sessionId, orderId),
-    keys.table(request.restaurantId, request.tableId),
-    ],
-    true,
-    meter,
-  );
+    keys.table(restaurantId, request.tableId),
+  ]);
   const existing = found.get(keyId(keys.order(sessionId, orderId)));
   if (existing) return done(toOrder(existing));
   const sessionItem = found.get(keyId(keys.session(sessionId)));
@@ -92,34 +132,21 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
   if (itemIds.length > MAX_DISHES_PER_ORDER) {
     throw new ConflictError('CART_FULL', `One order can hold at most ${MAX_DISHES_PER_ORDER} different dishes.`);
   }
-  const number = await nextTicketNumber(request.restaurantId, now, meter);
+  const number = await nextTicketNumber(restaurantId, now);
+  let dishes = dishesFromCart(cart.lines) ?? (await dishesFromMenu(restaurantId, itemIds));
 
   for (let attempt = 0; ; attempt++) {
-    // Prices and availability as they are now, not as they were when the lines were added.
-    const menuItems = await batchGet(
-      itemIds.map((itemId) => keys.menuItem(request.restaurantId, itemId)),
-      true,
-      meter,
-    );
-    const menu = new Map<string, MenuItem>();
-    for (const itemId of itemIds) {
-      const item = menuItems.get(keyId(keys.menuItem(request.restaurantId, itemId)));
-      if (item) menu.set(itemId, toMenuItem(item));
-    }
-    const unavailable = itemIds.filter((itemId) => !menu.get(itemId)?.available || menu.get(itemId)?.archivedAt);
-    if (unavailable.length > 0) throw new ItemUnavailableError(unavailable);
-
     const lines = cart.lines.map((line) => {
-      const item = menu.get(line.itemId) as MenuItem;
+      const dish = dishes.get(line.itemId) as Dish;
       return {
         lineId: line.lineId,
         itemId: line.itemId,
-        name: item.name,
+        name: dish.name,
         quantity: line.quantity,
-        unitPriceCents: item.priceCents,
+        unitPriceCents: dish.priceCents,
         notes: line.notes,
-        station: item.station,
-        allergens: item.allergens,
+        station: dish.station,
+        allergens: dish.allergens,
         status: 'QUEUED' as const,
         updatedAt: now.toISOString(),
       };
@@ -127,9 +154,9 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
     const order: Order = {
       orderId,
       sessionId,
-      restaurantId: request.restaurantId,
+      restaurantId,
       tableId: request.tableId,
-      tableName: String(found.get(keyId(keys.table(request.restaurantId, request.tableId)))?.name ?? ''),
+      tableName: String(found.get(keyId(keys.table(restaurantId, request.tableId)))?.name ?? ''),
       number,
       status: 'PLACED',
       placedAt: now.toISOString(),
@@ -139,24 +166,12 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       revision: 0,
     };
     try {
-      const transaction = await deps.transactWrite([
+      await deps.transactWrite([
         ...putOrder(order),
         emptyCart(sessionId, owner, cart.version),
         sessionIsLive(sessionId, now),
-        ...[...menu.values()].map(menuItemUnchanged),
+        ...[...dishes.values()].map((dish) => menuItemUnchanged(restaurantId, dish.itemId, dish.revision)),
       ]);
-      meter.add('write', transaction);
-      // Our round trips and units; Powertools adds two more round trips (its record put and update).
-      logger.info('order placed', {
-        restaurantId: order.restaurantId,
-        sessionId,
-        orderId,
-        number,
-        lines: lines.length,
-        roundTrips: meter.roundTrips,
-        readCapacityUnits: meter.units.read,
-        writeCapacityUnits: meter.units.write,
-      });
       return done(order);
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
@@ -166,8 +181,9 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
         throw latest && latest.lines.length > 0 ? cartChanged(latest.version) : cartEmpty();
       }
       if (error.failed(3)) throw new SessionClosedError();
-      // A dish changed price or availability between our read and the write: read the menu again.
+      // A dish changed (price, name, station, availability) since it was priced: order it as the menu has it now.
       if (attempt === MENU_RACE_RETRIES) throw new ConflictError('MENU_CHANGED', 'The menu is changing right now. Try again.');
+      dishes = await dishesFromMenu(restaurantId, itemIds);
     }
   }
 }
@@ -210,18 +226,36 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
     config.registerLambdaContext(context);
     const nonce = randomUUID();
     try {
-      const result = await idempotentPlacement({
-        sessionId: guest.sessionId,
-        guestId: guest.guestId,
-        mode: guest.mode,
-        restaurantId: guest.restaurantId,
-        tableId: guest.tableId,
-        idempotencyKey: idempotencyKey.data,
-        cartVersion: input.cartVersion,
-        nonce,
-      });
+      let usage: DynamoDbUsage | undefined;
+      const result = await measureDynamoDb(
+        () =>
+          idempotentPlacement({
+            sessionId: guest.sessionId,
+            guestId: guest.guestId,
+            mode: guest.mode,
+            restaurantId: guest.restaurantId,
+            tableId: guest.tableId,
+            idempotencyKey: idempotencyKey.data,
+            cartVersion: input.cartVersion,
+            nonce,
+          }),
+        (measured) => (usage = measured),
+      );
       const replayed = result.nonce !== nonce;
-      if (!replayed) count('OrdersPlaced');
+      if (!replayed) {
+        count('OrdersPlaced');
+        // What a placement costs, Powertools' record included: the round trips by name and the units consumed.
+        logger.info('order placed', {
+          restaurantId: guest.restaurantId,
+          sessionId: guest.sessionId,
+          orderId: result.order.orderId,
+          number: result.order.number,
+          lines: result.order.lines.length,
+          dynamoDbCalls: usage?.calls.map((call) => call.operation),
+          readCapacityUnits: usage?.readUnits,
+          writeCapacityUnits: usage?.writeUnits,
+        });
+      }
       return { order: result.order, replayed };
     } catch (error) {
       count('OrderPlacementFailed');

@@ -8,12 +8,20 @@ import { listSessionOrders } from '../../shared/db/orders';
 import { transactWrite } from '../../shared/db/transact';
 import { updateMenuItem } from '../../shared/menu/menu';
 import { getOrderForGuest, listOrders } from '../../shared/orders/orders';
+import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
+import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 import { createOrderPlacer } from '../../shared/orders/place-order';
 import { closeSession } from '../../shared/sessions/sessions';
 import { diningTable, newKey } from '../support/dining';
 
 const placeOrder = createOrderPlacer();
 const context = () => lambdaContext('place-order', `req-${Math.random()}`);
+/** Runs `work` and returns its result with the DynamoDB round trips it made. */
+async function measured<T>(work: () => Promise<T>): Promise<{ result: T; usage: DynamoDbUsage }> {
+  let usage: DynamoDbUsage | undefined;
+  const result = await measureDynamoDb(work, (u) => (usage = u));
+  return { result, usage: usage as DynamoDbUsage };
+}
 const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ ok: true as const, value }), (error: { code?: string; status?: number }) => ({ ok: false as const, error }));
 
 describe('placing an order (DynamoDB Local)', () => {
@@ -109,6 +117,43 @@ describe('placing an order (DynamoDB Local)', () => {
     const { order } = await placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context());
     expect(order.lines[0]).toMatchObject({ unitPriceCents: 1800, quantity: 2 });
     expect(order.totalCents).toBe(3600);
+  });
+
+  it('places in five named round trips, pricing from the cart lines while the menu is unchanged', async () => {
+    const { guest, burger, fries } = await diningTable();
+    const phone = await guest();
+    await addLine(phone, { itemId: burger.itemId, quantity: 2 }, new Date());
+    const cart = await addLine(phone, { itemId: fries.itemId, quantity: 1 }, new Date());
+
+    const { result, usage } = await measured(() => placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context()));
+
+    expect(result.order.totalCents).toBe(2 * 1650 + 450);
+    // Idempotency record, session + cart + order + table, ticket number, the transaction, the record completed.
+    expect(usage.calls.map((call) => call.operation)).toEqual(['PutItem', 'BatchGetItem', 'UpdateItem', 'TransactWriteItems', 'UpdateItem']);
+    expect(usage.readUnits).toBeGreaterThan(0);
+    expect(usage.writeUnits).toBeGreaterThan(usage.readUnits);
+  });
+
+  it('reads the menu and orders at its values when a dish changed after it went into the cart', async () => {
+    const { guest, burger, owner } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    await updateMenuItem(owner, burger.itemId, { name: 'Smash Burger', station: 'FLAT_TOP' }, new Date());
+
+    const { result, usage } = await measured(() => placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context()));
+
+    const orders = await listSessionOrders(phone.sessionId);
+    expect(orders[0]?.lines[0]).toMatchObject({ name: 'Smash Burger', station: 'FLAT_TOP', unitPriceCents: 1650 });
+    expect(result.order.lines[0]).toMatchObject({ name: 'Smash Burger' });
+    expect(usage.calls.map((call) => call.operation)).toEqual([
+      'PutItem',
+      'BatchGetItem',
+      'UpdateItem',
+      'TransactWriteItems', // refused: the burger's revision moved on
+      'BatchGetItem', // the menu as it is now
+      'TransactWriteItems',
+      'UpdateItem',
+    ]);
   });
 
   it('recovers when the transaction fails after the idempotency record was taken', async () => {
