@@ -47,9 +47,11 @@ export async function loadHandler<T extends Handler>(root: string, entry: string
           message: 'invocation',
           function: entry,
           requestId: context.awsRequestId,
+          // API Gateway's id, shared by a request's authorizer and handler invocations (none for stream batches).
+          gatewayRequestId: (event as { requestContext?: { requestId?: string } }).requestContext?.requestId,
           durationMs: Math.round((performance.now() - started) * 100) / 100,
           error,
-          dynamoDbCalls: usage.calls.map((call) => call.operation),
+          dynamoDbCalls: usage.calls,
           readCapacityUnits: usage.readUnits,
           writeCapacityUnits: usage.writeUnits,
         }),

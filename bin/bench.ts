@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
+import { useLocalEnvironment } from '../lib/local/runtime';
+import { stages } from '../lib/stage-config';
+import { InvocationLog } from '../tests/bench/invocations';
+import { spawnRuntime } from '../tests/support/runtime-process';
+
+const usage = `npm run bench [-- options]
+
+Runs the local runtime against DynamoDB Local and prints, per operation: latency, throughput, the
+DynamoDB round trips and capacity units, the same calls issued raw, fan-out latency, cold starts,
+a 200-socket fan-out and the cost of 1,000 orders on AWS. Progress goes to stderr, the report to stdout.
+
+  --restaurants <n>     restaurants (default 2)
+  --tables <n>          tables per restaurant, half FAMILY, half INDIVIDUAL (default 10)
+  --guests <n>          guests (phones) per table (default 4)
+  --kitchens <n>        kitchen screens per restaurant (default 3)
+  --lines <n>           cart lines each guest adds (default 3)
+  --samples <n>         sequential samples per operation for the raw comparison (default 100)
+  --fanout-sockets <n>  sockets on one restaurant for the fan-out scale test (default 200)
+  --cold-start-runs <n> fresh processes per function for import times (default 5)
+  --bundles <dir>       a synthesized dev stage (cdk.out/dev) to take the bundles from; default: synthesize one
+  --smoke               seconds-long run of every part (CI): tiny sizes, 1 cold start run
+`;
+
+const { values } = parseArgs({
+  options: {
+    restaurants: { type: 'string', default: '2' },
+    tables: { type: 'string', default: '10' },
+    guests: { type: 'string', default: '4' },
+    kitchens: { type: 'string', default: '3' },
+    lines: { type: 'string', default: '3' },
+    samples: { type: 'string', default: '100' },
+    'fanout-sockets': { type: 'string', default: '200' },
+    'cold-start-runs': { type: 'string', default: '5' },
+    bundles: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const positive = (name: keyof typeof values) => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} needs a whole number of at least 1.\n\n${usage}`);
+    process.exit(2);
+  }
+  return value;
+};
+const smoke = values.smoke;
+const options = {
+  restaurants: smoke ? 1 : positive('restaurants'),
+  tables: smoke ? 2 : positive('tables'),
+  guests: smoke ? 2 : positive('guests'),
+  kitchens: smoke ? 1 : positive('kitchens'),
+  lines: smoke ? 2 : positive('lines'),
+  samples: smoke ? 5 : positive('samples'),
+  fanoutSockets: smoke ? 10 : positive('fanout-sockets'),
+  coldStartRuns: smoke ? 1 : positive('cold-start-runs'),
+};
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const tableName = 'qr-ordering-bench';
+progress('starting DynamoDB Local (in memory) and the local runtime');
+const dynamo = await startDynamoDbLocal();
+await ensureTable(dynamo.endpoint, tableName);
+const invocations = new InvocationLog();
+const runtime = await spawnRuntime({ dynamoDbEndpoint: dynamo.endpoint, tableName, onLine: (line) => invocations.add(line) });
+// The load generator creates restaurants with the domain functions, which read this environment when first imported.
+useLocalEnvironment(dynamo.endpoint, tableName);
+
+try {
+  const { runLoad } = await import('../tests/bench/load');
+  const load = await runLoad(runtime, options, progress);
+  console.log(JSON.stringify({ ops: load.recorder.operations().map((op) => ({ op, ...load.recorder.summary(op) })), fanout: load.fanout, orders: load.orders, sockets: load.sockets, wall: load.wallSeconds }, null, 1));
+  for (const op of load.recorder.operations()) {
+    const id = load.requestIds.get(op)?.[0];
+    console.log(op, JSON.stringify(invocations.forRequest(id ?? '')));
+  }
+  console.log(cpus()[0]?.model, totalmem(), stages.dev.lambdaMemoryMb);
+} finally {
+  await runtime.stop();
+  await dynamo.stop();
+}

@@ -1,0 +1,73 @@
+import { App } from 'aws-cdk-lib';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { constructIdFor } from '../../lib/constructs/api-function';
+import { localAwsEnv } from '../../lib/local/dynamodb-local';
+import { buildStage } from '../../lib/ordering-app';
+import { functionEnvironment, stackNames, stages } from '../../lib/stage-config';
+import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
+import { median } from './stats';
+
+export interface ColdStart {
+  entry: string;
+  bundleBytes: number;
+  /** Median time to import the bundle (and the AWS SDK it leaves to the runtime) in a fresh Node process. */
+  initMs: number;
+}
+
+/** Synthesizes the dev stage with bundling (what `cdk deploy` uploads) into `outdir`. */
+export function synthesizeDev(outdir: string): void {
+  const app = new App({ outdir, context: { stage: 'dev' } });
+  buildStage(app, stages.dev);
+  app.synth();
+}
+
+/** Every function's bundle in a synthesized dev stage, by handler entry. */
+function bundles(cdkOut: string): Map<string, string> {
+  const template = JSON.parse(readFileSync(join(cdkOut, `${stackNames('dev').api}.template.json`), 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  const entries = new Set([authorizer.handler, streamConsumer.handler, ...Object.values(restRoutes).map((r) => r.handler), ...Object.values(webSocketRoutes).map((r) => r.handler)]);
+  const found = new Map<string, string>();
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const asset = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type !== 'AWS::Lambda::Function' || !asset) continue;
+    const entry = [...entries].find((candidate) => logicalId.startsWith(`${constructIdFor(candidate)}Function`));
+    if (entry) found.set(entry, join(cdkOut, asset, 'index.mjs'));
+  }
+  return found;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Bundle size (minified, as deployed) and init time: a fresh Node process with the function's
+ * environment imports the bundle, `runs` times, and reports how long the import took. The AWS SDK
+ * stays outside the bundles (the runtime provides it), so it is imported from node_modules here.
+ */
+export async function measureColdStarts(cdkOut: string, runs: number, onProgress: (line: string) => void): Promise<ColdStart[]> {
+  const found = bundles(resolve(cdkOut));
+  if (found.size === 0) throw new Error(`No function bundles in ${cdkOut}: synthesize the dev stage first.`);
+  const env = {
+    ...process.env,
+    ...functionEnvironment(stages.dev, 'qr-ordering-bench'),
+    ...localAwsEnv,
+    PIN_KEY: 'bench-only-pin-key-never-deployed',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  const script = "const t=performance.now();await import(process.env.BUNDLE);process.stdout.write(String(performance.now()-t))";
+  const results: ColdStart[] = [];
+  for (const [entry, file] of found) {
+    if (!existsSync(file)) throw new Error(`${entry}: no bundle at ${file}`);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...env, BUNDLE: file } });
+      times.push(Number(stdout));
+    }
+    results.push({ entry, bundleBytes: statSync(file).size, initMs: median(times) });
+    onProgress(`cold start ${results.length}/${found.size}: ${entry}`);
+  }
+  return results.sort((a, b) => b.initMs - a.initMs);
+}

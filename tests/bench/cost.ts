@@ -1,0 +1,84 @@
+import type { Invocation } from './invocations';
+
+/**
+ * AWS list prices, us-east-1, on-demand, as published in 2025 (the first pricing tier of each).
+ * Lambda: https://aws.amazon.com/lambda/pricing/ · API Gateway: https://aws.amazon.com/api-gateway/pricing/ ·
+ * DynamoDB on-demand (after the November 2024 reduction): https://aws.amazon.com/dynamodb/pricing/on-demand/
+ */
+export const PRICES = {
+  lambdaRequestsPerMillion: 0.2,
+  lambdaArmGbSecond: 0.0000133334,
+  restRequestsPerMillion: 3.5,
+  webSocketMessagesPerMillion: 1.0,
+  webSocketConnectionMinutesPerMillion: 0.25,
+  dynamoDbWriteUnitsPerMillion: 0.625,
+  dynamoDbReadUnitsPerMillion: 0.125,
+} as const;
+
+/** What the model assumes beyond what the run measures. */
+export const ASSUMPTIONS = {
+  /** A guest's phone holds its socket for the whole visit. */
+  guestMinutesPerVisit: 60,
+  /** Kitchen screens stay connected through a 12-hour service day… */
+  kitchenMinutesPerDay: 12 * 60,
+  /** …in a restaurant that takes this many orders a day. */
+  ordersPerRestaurantDay: 300,
+  /** AWS bills transactional writes at two units per KB; DynamoDB Local reports one. */
+  transactionMultiplier: 2,
+} as const;
+
+/** Functions that set a restaurant up rather than serve an order: not part of the cost of an order. */
+const SETUP_FUNCTIONS = ['functions/http/staff-login.ts', 'functions/http/create-staff.ts', 'functions/http/create-table.ts'];
+
+export interface CostInput {
+  /** Every invocation the runtime reported while the load ran. */
+  invocations: Invocation[];
+  orders: number;
+  memoryMb: number;
+  webSocketMessages: number;
+  guestSockets: number;
+  kitchenScreensPerRestaurant: number;
+}
+
+export interface CostLine {
+  item: string;
+  quantity: string;
+  dollars: number;
+}
+
+/** The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above. */
+export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total: number; dynamoDb: number } {
+  const scale = 1000 / input.orders;
+  const setupRequests = new Set(input.invocations.filter((i) => SETUP_FUNCTIONS.includes(i.function) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
+  const counted = input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId));
+
+  const gbSeconds = counted.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (input.memoryMb / 1024) * scale;
+  const restRequests = new Set(counted.filter((i) => i.function.startsWith('functions/http/')).map((i) => i.gatewayRequestId)).size * scale;
+  const units = (read: boolean) =>
+    counted
+      .flatMap((i) => i.dynamoDbCalls)
+      .filter((call) => ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems'].includes(call.operation) === read)
+      .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0) * scale;
+  const connectionMinutes =
+    (input.guestSockets * ASSUMPTIONS.guestMinutesPerVisit) * scale +
+    (input.kitchenScreensPerRestaurant * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
+  const messages = input.webSocketMessages * scale;
+  const invocations = counted.length * scale;
+
+  const perMillion = (count: number, price: number) => (count / 1e6) * price;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const readUnits = units(true);
+  const writeUnits = units(false);
+  const lines: CostLine[] = [
+    { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
+    { item: 'Lambda compute (arm64)', quantity: `${fmt(gbSeconds)} GB-s`, dollars: gbSeconds * PRICES.lambdaArmGbSecond },
+    { item: 'API Gateway REST', quantity: `${fmt(restRequests)} requests`, dollars: perMillion(restRequests, PRICES.restRequestsPerMillion) },
+    { item: 'API Gateway WebSocket messages', quantity: `${fmt(messages)} messages`, dollars: perMillion(messages, PRICES.webSocketMessagesPerMillion) },
+    { item: 'API Gateway WebSocket connection minutes', quantity: `${fmt(connectionMinutes)} minutes`, dollars: perMillion(connectionMinutes, PRICES.webSocketConnectionMinutesPerMillion) },
+    { item: 'DynamoDB writes (on demand)', quantity: `${fmt(writeUnits)} WRU`, dollars: perMillion(writeUnits, PRICES.dynamoDbWriteUnitsPerMillion) },
+    { item: 'DynamoDB reads (on demand)', quantity: `${fmt(readUnits)} RRU`, dollars: perMillion(readUnits, PRICES.dynamoDbReadUnitsPerMillion) },
+    { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
+  ];
+  const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);
+  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { BenchSocket, timedCall } from './clients';
+import { expectStatus, openTable, setUpRestaurant } from './load';
+import type { Endpoints } from './load';
+import { percentile } from './stats';
+
+export interface FanoutScale {
+  guestSockets: number;
+  kitchenSockets: number;
+  /** After the placement's HTTP response: when the first, the median, the 99th percentile and the last socket had the message. */
+  firstMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  allMs: number;
+  missing: number;
+}
+
+/**
+ * One order in a restaurant with `sockets` connections on it: half the phones of one FAMILY table
+ * (each its own guest), half kitchen screens. Measures how long until every socket has the order.
+ */
+export async function measureFanoutScale(endpoints: Endpoints, sockets: number): Promise<FanoutScale> {
+  const restaurant = await setUpRestaurant(endpoints, 1, 'Fan-out Bistro');
+  const kitchenToken = (restaurant.kitchens[0] as { token: string }).token;
+  const table = await openTable(endpoints, restaurant.owner, 'Long table', 'FAMILY');
+  const guestCount = Math.ceil(sockets / 2);
+  const open: BenchSocket[] = [];
+  try {
+    const tokens: string[] = [];
+    for (let g = 0; g < guestCount; g++) {
+      const joined = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/sessions/join', { ip: '10.201.0.1', body: { tableCode: table.tableCode, pin: table.pin } }), 201);
+      tokens.push(joined.body.token);
+    }
+    for (const token of tokens) open.push(await BenchSocket.open(endpoints.webSocketUrl, token));
+    for (let k = 0; k < sockets - guestCount; k++) open.push(await BenchSocket.open(endpoints.webSocketUrl, kitchenToken));
+
+    const menu = (await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
+    const itemId = menu.categories[0].items[0].itemId as string;
+    const token = tokens[0] as string;
+    const added = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/cart/lines', { token, body: { itemId, quantity: 1 } }), 201);
+    const placed = await expectStatus(
+      timedCall(endpoints.url, 'POST', '/v1/orders', { token, headers: { 'idempotency-key': randomUUID() }, body: { cartVersion: added.body.version } }),
+      201,
+    );
+    const key = `placed:${placed.body.orderId}`;
+    const deadline = performance.now() + 15_000;
+    await Promise.all(open.map((socket) => socket.waitForAll([key], deadline)));
+    const latencies = open.flatMap((socket) => {
+      const seen = socket.firstSeen.get(key);
+      return seen === undefined ? [] : [seen - placed.endedAt];
+    });
+    latencies.sort((a, b) => a - b);
+    return {
+      guestSockets: guestCount,
+      kitchenSockets: sockets - guestCount,
+      firstMs: latencies[0] ?? Number.NaN,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      allMs: latencies.length === open.length ? (latencies.at(-1) as number) : Number.NaN,
+      missing: open.length - latencies.length,
+    };
+  } finally {
+    for (const socket of open) socket.close();
+  }
+}

@@ -1,0 +1,61 @@
+/** Nearest-rank percentile of already sorted values. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+export interface LatencySummary {
+  count: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Operations per second between the first start and the last finish. */
+  throughput: number;
+}
+
+interface Sample {
+  ms: number;
+  ok: boolean;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Latency samples per operation name, in milliseconds. */
+export class Recorder {
+  private readonly samples = new Map<string, Sample[]>();
+
+  record(operation: string, startedAt: number, endedAt: number, ok: boolean): void {
+    const list = this.samples.get(operation) ?? [];
+    list.push({ ms: endedAt - startedAt, ok, startedAt, endedAt });
+    this.samples.set(operation, list);
+  }
+
+  operations(): string[] {
+    return [...this.samples.keys()];
+  }
+
+  count(operation?: string): number {
+    return operation ? (this.samples.get(operation)?.length ?? 0) : [...this.samples.values()].reduce((sum, list) => sum + list.length, 0);
+  }
+
+  errors(): number {
+    return [...this.samples.values()].flat().filter((sample) => !sample.ok).length;
+  }
+
+  summary(operation: string): LatencySummary {
+    const list = this.samples.get(operation) ?? [];
+    const sorted = list.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+    const span = Math.max(...list.map((s) => s.endedAt)) - Math.min(...list.map((s) => s.startedAt));
+    return {
+      count: list.length,
+      errors: list.filter((s) => !s.ok).length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      throughput: span > 0 ? (list.length / span) * 1000 : Number.NaN,
+    };
+  }
+}

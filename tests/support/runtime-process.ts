@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+
+const root = new URL('../../', import.meta.url);
+
+export interface RuntimeProcess {
+  url: string;
+  webSocketUrl: string;
+  /** Everything the runtime and its handlers printed so far (stdout and stderr). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bin/local.ts` (what `npm start` runs) as a child process against an already running
+ * DynamoDB Local, on free ports, trusting X-Forwarded-For so one machine can play many clients.
+ * `onLine` sees each line the runtime prints, as it comes.
+ */
+export async function spawnRuntime(options: {
+  dynamoDbEndpoint: string;
+  tableName: string;
+  overrides?: Record<string, string>;
+  onLine?: (line: string) => void;
+}): Promise<RuntimeProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bin/local.ts',
+      '--port',
+      '0',
+      '--ws-port',
+      '0',
+      '--dynamodb-endpoint',
+      options.dynamoDbEndpoint,
+      '--table-name',
+      options.tableName,
+      '--trust-forwarded-for',
+      ...Object.entries(options.overrides ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  let partial = '';
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    if (!options.onLine) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+
+  const [url, webSocketUrl] = await new Promise<[string, string]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local runtime did not start:\n${output}`)), 45_000);
+    child.stdout.on('data', () => {
+      const rest = /REST API: (http:\/\/\S+)/.exec(output)?.[1];
+      const webSocket = /WebSocket API: (ws:\/\/\S+)/.exec(output)?.[1];
+      if (rest && webSocket) {
+        clearTimeout(timer);
+        resolve([rest.replace('localhost', '127.0.0.1'), webSocket.replace('localhost', '127.0.0.1')]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`local runtime exited with ${code}:\n${output}`)));
+  });
+
+  return {
+    url,
+    webSocketUrl,
+    logs: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
