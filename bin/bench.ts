@@ -66,6 +66,7 @@ const options = {
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const tableName = 'qr-ordering-bench';
+const started = new Date();
 progress('starting DynamoDB Local (in memory) and the local runtime');
 const dynamo = await startDynamoDbLocal();
 await ensureTable(dynamo.endpoint, tableName);
@@ -76,13 +77,66 @@ useLocalEnvironment(dynamo.endpoint, tableName);
 
 try {
   const { runLoad } = await import('../tests/bench/load');
+  const { compareWithRaw } = await import('../tests/bench/compare');
+  const { measureFanoutScale } = await import('../tests/bench/fanout-scale');
+  const { measureColdStarts, synthesizeDev } = await import('../tests/bench/cold-start');
+  const { costPer1000Orders } = await import('../tests/bench/cost');
+  const report = await import('../tests/bench/report');
+  const memoryMb = stages.dev.lambdaMemoryMb;
+
+  progress(`load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each`);
+  const firstLoadInvocation = invocations.all.length;
   const load = await runLoad(runtime, options, progress);
-  console.log(JSON.stringify({ ops: load.recorder.operations().map((op) => ({ op, ...load.recorder.summary(op) })), fanout: load.fanout, orders: load.orders, sockets: load.sockets, wall: load.wallSeconds }, null, 1));
-  for (const op of load.recorder.operations()) {
-    const id = load.requestIds.get(op)?.[0];
-    console.log(op, JSON.stringify(invocations.forRequest(id ?? '')));
+  const loadInvocations = invocations.all.slice(firstLoadInvocation);
+
+  progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
+  const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);
+
+  progress(`fan-out to ${options.fanoutSockets} sockets`);
+  const scale = await measureFanoutScale(runtime, options.fanoutSockets);
+
+  let bundles = values.bundles;
+  if (!bundles) {
+    bundles = '.local/bench/cdk.out';
+    progress(`synthesizing the dev stage with bundling into ${bundles}`);
+    synthesizeDev(bundles);
   }
-  console.log(cpus()[0]?.model, totalmem(), stages.dev.lambdaMemoryMb);
+  const coldStarts = await measureColdStarts(bundles, options.coldStartRuns, progress);
+
+  const cost = costPer1000Orders({
+    invocations: loadInvocations,
+    orders: load.orders,
+    memoryMb,
+    webSocketMessages: load.sockets.messagesReceived,
+    guestSockets: load.sockets.guests,
+    kitchenScreensPerRestaurant: options.kitchens,
+  });
+  const comparison = report.comparisonSection(comparisons, invocations);
+  const cpu = cpus();
+  console.log(
+    [
+      `## Benchmark run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      '',
+      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'),
+      `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; DynamoDB Local 3.3.0 (in memory); ` +
+        'runtime, DynamoDB Local and this load generator share the machine.',
+      '',
+      report.loadSection(load),
+      '',
+      comparison.text,
+      '',
+      report.fanoutScaleSection(scale),
+      '',
+      report.coldStartSection(coldStarts, options.coldStartRuns),
+      '',
+      report.costSection(cost, memoryMb),
+    ].join('\n'),
+  );
+  const failures = load.recorder.errors() + load.fanout.reduce((sum, f) => sum + f.lost, 0) + scale.missing;
+  if (failures > 0) {
+    progress(`${failures} failed requests or lost messages`);
+    process.exitCode = 1;
+  }
 } finally {
   await runtime.stop();
   await dynamo.stop();

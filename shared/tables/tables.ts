@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
@@ -50,16 +49,11 @@ export async function listTables(actor: StaffPrincipal): Promise<TableView[]> {
   return (await queryTables(actor.restaurantId)).map(toView);
 }
 
-async function requireTable(actor: StaffPrincipal, tableId: string): Promise<DiningTable> {
+/** The caller's restaurant's table, or 404. */
+export async function requireTable(actor: StaffPrincipal, tableId: string): Promise<DiningTable> {
   const table = await getTable(actor.restaurantId, tableId);
   if (!table) throw new NotFoundError();
   return table;
-}
-
-/** The table's QR code as SVG: it encodes `orderUrl`, nothing else. */
-export async function tableQrSvg(actor: StaffPrincipal, tableId: string): Promise<string> {
-  const table = await requireTable(actor, tableId);
-  return QRCode.toString(orderUrl(table.tableCode), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
 /** A new code for the table: the printed QR code stops working at once. */

@@ -143,7 +143,7 @@ export class RawBaseline {
       }),
     );
     const cart = found.Responses?.[this.tableName]?.find((item) => String(item.sk).startsWith('CART#'));
-    const lines = Object.values((cart?.lines ?? {}) as Record<string, Record<string, unknown>>).map((line) => ({ ...line, status: 'QUEUED', updatedAt: new Date().toISOString() }));
+    const lines = Object.values((cart?.lines ?? {}) as Record<string, { itemId: string; lineId: string }>).map((line) => ({ ...line, status: 'QUEUED', updatedAt: new Date().toISOString() }));
     const { Attributes } = await this.db.send(
       new UpdateCommand({ TableName: this.tableName, Key: keys.ticketCounter(restaurant, new Date().toISOString().slice(0, 10)), UpdateExpression: 'ADD lastNumber :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
     );
@@ -155,14 +155,14 @@ export class RawBaseline {
           { Put: { TableName: this.tableName, Item: { ...keys.orderRef(orderId), sessionId: session, restaurantId: restaurant }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Update: { TableName: this.tableName, Key: keys.cart(session, 'FAMILY'), UpdateExpression: 'SET #lines = :empty ADD #version :one', ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#lines': 'lines', '#version': 'version' }, ExpressionAttributeValues: { ':empty': {}, ':one': 1, ':version': cart?.version } } },
           { ConditionCheck: { TableName: this.tableName, Key: keys.session(session), ConditionExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':open': 'OPEN' } } },
-          ...[...new Set(lines.map((line) => line.itemId as string))].map((itemId) => ({
+          ...[...new Set(lines.map((line) => line.itemId))].map((itemId) => ({
             ConditionCheck: { TableName: this.tableName, Key: keys.menuItem(restaurant, itemId), ConditionExpression: 'available = :true AND revision = :zero', ExpressionAttributeValues: { ':true': true, ':zero': 0 } },
           })),
         ],
       }),
     );
     this.cartVersion = (cart?.version as number) + 1;
-    this.lastOrder = { orderId, lineIds: lines.map((line) => line.lineId as string) };
+    this.lastOrder = { orderId, lineIds: lines.map((line) => line.lineId) };
     await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: idempotencyKey, UpdateExpression: 'SET #status = :done, #data = :data', ExpressionAttributeNames: { '#status': 'status', '#data': 'data' }, ExpressionAttributeValues: { ':done': 'COMPLETED', ':data': JSON.stringify(order) } }));
     await this.audit();
   }

@@ -27,15 +27,16 @@ export function synthesizeDev(outdir: string): void {
 /** Every function's bundle in a synthesized dev stage, by handler entry. */
 function bundles(cdkOut: string): Map<string, string> {
   const template = JSON.parse(readFileSync(join(cdkOut, `${stackNames('dev').api}.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+    Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
   };
   const entries = new Set([authorizer.handler, streamConsumer.handler, ...Object.values(restRoutes).map((r) => r.handler), ...Object.values(webSocketRoutes).map((r) => r.handler)]);
   const found = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    const asset = resource.Metadata?.['aws:asset:path'];
-    if (resource.Type !== 'AWS::Lambda::Function' || !asset) continue;
+    // The asset's folder is named after the hash that is also its S3 key.
+    const hash = resource.Properties.Code?.S3Key?.replace(/\.zip$/, '');
+    if (resource.Type !== 'AWS::Lambda::Function' || !hash) continue;
     const entry = [...entries].find((candidate) => logicalId.startsWith(`${constructIdFor(candidate)}Function`));
-    if (entry) found.set(entry, join(cdkOut, asset, 'index.mjs'));
+    if (entry) found.set(entry, join(cdkOut, `asset.${hash}`, 'index.mjs'));
   }
   return found;
 }

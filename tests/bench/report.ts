@@ -1,0 +1,147 @@
+import { authorizer } from '../../shared/http/routes';
+import type { ColdStart } from './cold-start';
+import type { Comparison } from './compare';
+import { ASSUMPTIONS, PRICES } from './cost';
+import type { CostLine } from './cost';
+import type { FanoutScale } from './fanout-scale';
+import type { Invocation, InvocationLog } from './invocations';
+import type { LoadResult } from './load';
+import { median } from './stats';
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+export const BUNDLE_LIMIT_BYTES = 250 * 1024;
+export const INIT_LIMIT_MS = 150;
+export const PLACEMENT_RATIO_LIMIT = 1.5;
+export const PLACEMENT_ROUND_TRIP_LIMIT = 6;
+
+export function loadSection(load: LoadResult): string {
+  const rows = load.recorder.operations().map((operation) => {
+    const s = load.recorder.summary(operation);
+    return [operation, s.count, s.errors, ms(s.p50), ms(s.p95), ms(s.p99), s.throughput.toFixed(1)];
+  });
+  const fanout = load.fanout.map((f) => [f.kind, f.deliveries, f.lost, ms(f.p50), ms(f.p99)]);
+  return [
+    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open)`,
+    '',
+    'Latency in ms from sending the request to the last byte of the answer; throughput in requests per second while that operation ran.',
+    '',
+    table(['operation', 'count', 'errors', 'p50', 'p95', 'p99', 'per s'], rows),
+    '',
+    'Fan-out: from the HTTP response of the write to each socket that must hear of it receiving the message (ms).',
+    '',
+    table(['message', 'deliveries', 'lost', 'p50', 'p99'], fanout),
+  ].join('\n');
+}
+
+/** The most common sequence of DynamoDB operations among invocations, e.g. `GetItem → UpdateItem`. */
+function callSequence(invocations: Invocation[]): string {
+  const counts = new Map<string, number>();
+  for (const i of invocations) {
+    const sequence = i.dynamoDbCalls.map((call) => call.operation).join(' → ') || 'none';
+    counts.set(sequence, (counts.get(sequence) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
+}
+
+export interface OperationCost {
+  operation: string;
+  roundTrips: number;
+  handlerRoundTrips: number;
+}
+
+export function comparisonSection(comparisons: Comparison[], log: InvocationLog): { text: string; costs: OperationCost[] } {
+  const ratioRows = comparisons.map((c) => [c.operation, ms(c.ours.p50), ms(c.raw.p50), `${(c.ours.p50 / c.raw.p50).toFixed(2)}×`, ms(c.ours.p99), ms(c.raw.p99)]);
+  const costs: OperationCost[] = [];
+  const capacityRows = comparisons.map((c) => {
+    const invocations = c.requestIds.flatMap((id) => log.forRequest(id));
+    const handlers = invocations.filter((i) => i.function !== authorizer.handler);
+    const authorizers = invocations.filter((i) => i.function === authorizer.handler);
+    const perRequest = (pick: (i: Invocation) => number) => invocations.reduce((sum, i) => sum + pick(i), 0) / c.requestIds.length;
+    const handlerRoundTrips = median(handlers.map((i) => i.dynamoDbCalls.length));
+    const authorizerRoundTrips = authorizers.length ? median(authorizers.map((i) => i.dynamoDbCalls.length)) : 0;
+    costs.push({ operation: c.operation, roundTrips: handlerRoundTrips + authorizerRoundTrips, handlerRoundTrips });
+    return [
+      c.operation,
+      `${handlerRoundTrips}: ${callSequence(handlers)}`,
+      authorizers.length ? `${authorizerRoundTrips}: ${callSequence(authorizers)}` : '– (public)',
+      perRequest((i) => i.readCapacityUnits).toFixed(1),
+      perRequest((i) => i.writeCapacityUnits).toFixed(1),
+      ms(median(handlers.map((i) => i.durationMs))),
+      authorizers.length ? ms(median(authorizers.map((i) => i.durationMs))) : '–',
+    ];
+  });
+  const placement = comparisons.find((c) => c.operation === 'place order');
+  const placementCost = costs.find((c) => c.operation === 'place order');
+  const ratio = placement ? placement.ours.p50 / placement.raw.p50 : Number.NaN;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  return {
+    costs,
+    text: [
+      `### One at a time, ours beside the raw DynamoDB calls it needs (${comparisons[0]?.requestIds.length ?? 0} samples each)`,
+      '',
+      'Ours: the HTTP request through the local API Gateway, the authorizer and the handler. Raw: the same',
+      'DynamoDB calls from a bare SDK client in the benchmark process, one after the other, alternating with ours.',
+      '',
+      table(['operation', 'ours p50', 'raw p50', 'ours ÷ raw', 'ours p99', 'raw p99'], ratioRows),
+      '',
+      'DynamoDB round trips (in order) and capacity units per request, from `ReturnConsumedCapacity` on every call; Lambda duration p50 in ms.',
+      '',
+      table(['operation', 'handler round trips', 'authorizer round trips', 'RCU', 'WCU', 'handler ms', 'authorizer ms'], capacityRows),
+      '',
+      `Targets: placement ≤ ${PLACEMENT_RATIO_LIMIT}× its raw calls: ${ratio.toFixed(2)}×, ${verdict(ratio <= PLACEMENT_RATIO_LIMIT)}; ` +
+        `at most ${PLACEMENT_ROUND_TRIP_LIMIT} round trips in the placement handler: ${placementCost?.handlerRoundTrips}, ${verdict((placementCost?.handlerRoundTrips ?? Infinity) <= PLACEMENT_ROUND_TRIP_LIMIT)}.`,
+    ].join('\n'),
+  };
+}
+
+export function fanoutScaleSection(scale: FanoutScale): string {
+  return [
+    `### Fan-out to ${scale.guestSockets + scale.kitchenSockets} sockets on one restaurant (${scale.guestSockets} phones of one FAMILY table, ${scale.kitchenSockets} kitchen screens)`,
+    '',
+    'One order placed; ms after its HTTP response until the sockets had `order.placed` / `ticket.created`.',
+    '',
+    table(['first', 'p50', 'p99', 'all', 'missing'], [[ms(scale.firstMs), ms(scale.p50Ms), ms(scale.p99Ms), ms(scale.allMs), scale.missing]]),
+  ].join('\n');
+}
+
+export function coldStartSection(coldStarts: ColdStart[], runs: number): string {
+  const rows = coldStarts.map((c) => [
+    c.entry,
+    (c.bundleBytes / 1024).toFixed(1),
+    ms(c.initMs),
+  ]);
+  const bigBundles = coldStarts.filter((c) => c.bundleBytes > BUNDLE_LIMIT_BYTES).length;
+  const slowInits = coldStarts.filter((c) => c.initMs > INIT_LIMIT_MS).length;
+  return [
+    `### Cold start per function (bundles from a dev synthesis; init = median of ${runs} fresh Node processes importing the bundle)`,
+    '',
+    table(['function', 'bundle KB (minified)', 'init ms'], rows),
+    '',
+    `Targets: every bundle ≤ 250 KB: ${bigBundles === 0 ? 'met' : `**${bigBundles} over**`} (largest ${(Math.max(...coldStarts.map((c) => c.bundleBytes)) / 1024).toFixed(1)} KB); ` +
+      `init ≤ ${INIT_LIMIT_MS} ms: ${slowInits === 0 ? 'met' : `**${slowInits} over**`} (slowest ${ms(Math.max(...coldStarts.map((c) => c.initMs)))} ms).`,
+  ].join('\n');
+}
+
+export function costSection(cost: { lines: CostLine[]; total: number; dynamoDb: number }, memoryMb: number): string {
+  const rows = cost.lines.map((line) => [line.item, line.quantity, `$${line.dollars.toFixed(4)}`]);
+  return [
+    '### What 1,000 orders cost on AWS (us-east-1, on demand)',
+    '',
+    table(['item', 'per 1,000 orders', 'cost'], [...rows, ['**total**', '', `**$${cost.total.toFixed(4)}**`]]),
+    '',
+    `DynamoDB alone (the raw cost of the data): $${cost.dynamoDb.toFixed(4)} of $${cost.total.toFixed(4)} (${((cost.dynamoDb / cost.total) * 100).toFixed(0)} %).`,
+    '',
+    `Prices: Lambda $${PRICES.lambdaRequestsPerMillion}/M requests and $${PRICES.lambdaArmGbSecond}/GB-s (arm64); REST $${PRICES.restRequestsPerMillion}/M; ` +
+      `WebSocket $${PRICES.webSocketMessagesPerMillion}/M messages and $${PRICES.webSocketConnectionMinutesPerMillion}/M connection minutes; ` +
+      `DynamoDB $${PRICES.dynamoDbWriteUnitsPerMillion}/M WRU and $${PRICES.dynamoDbReadUnitsPerMillion}/M RRU; Streams read by Lambda are free.`,
+    `Assumptions: every invocation of the run's order flow counts (restaurant set-up — logins, staff, tables — does not), each billed at its measured duration rounded up to 1 ms at ${memoryMb} MB; ` +
+      `every message the sockets received is one billed message (all under 32 KB); a phone stays connected ${ASSUMPTIONS.guestMinutesPerVisit} minutes per visit; ` +
+      `kitchen screens ${ASSUMPTIONS.kitchenMinutesPerDay / 60} h a day in a restaurant of ${ASSUMPTIONS.ordersPerRestaurantDay} orders a day; ` +
+      `transactional write units ×${ASSUMPTIONS.transactionMultiplier} (AWS bills them double, DynamoDB Local does not). ` +
+      'Not included: CloudWatch Logs and metrics, X-Ray, WAF, alarms and the dashboard (fixed monthly costs, see the README). ' +
+      'Durations were measured here against DynamoDB Local, whose calls are slower than DynamoDB’s, so compute is overstated rather than understated.',
+  ].join('\n');
+}
