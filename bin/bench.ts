@@ -18,6 +18,7 @@ a 200-socket fan-out and the cost of 1,000 orders on AWS. Progress goes to stder
   --guests <n>          guests (phones) per table (default 4)
   --kitchens <n>        kitchen screens per restaurant (default 3)
   --lines <n>           cart lines each guest adds (default 3)
+  --think <ms>          pause before each tap of a guest or kitchen screen (default 250; 0 = flat out)
   --samples <n>         sequential samples per operation for the raw comparison (default 100)
   --fanout-sockets <n>  sockets on one restaurant for the fan-out scale test (default 200)
   --cold-start-runs <n> fresh processes per function for import times (default 5)
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     guests: { type: 'string', default: '4' },
     kitchens: { type: 'string', default: '3' },
     lines: { type: 'string', default: '3' },
+    think: { type: 'string', default: '250' },
     samples: { type: 'string', default: '100' },
     'fanout-sockets': { type: 'string', default: '200' },
     'cold-start-runs': { type: 'string', default: '5' },
@@ -52,6 +54,14 @@ const positive = (name: keyof typeof values) => {
   }
   return value;
 };
+function thinkMs() {
+  const value = Number(values.think);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--think needs a whole number of milliseconds.\n\n${usage}`);
+    process.exit(2);
+  }
+  return value;
+}
 const smoke = values.smoke;
 const options = {
   restaurants: smoke ? 1 : positive('restaurants'),
@@ -59,6 +69,7 @@ const options = {
   guests: smoke ? 2 : positive('guests'),
   kitchens: smoke ? 1 : positive('kitchens'),
   lines: smoke ? 2 : positive('lines'),
+  thinkMs: smoke ? 0 : thinkMs(),
   samples: smoke ? 5 : positive('samples'),
   fanoutSockets: smoke ? 10 : positive('fanout-sockets'),
   coldStartRuns: smoke ? 1 : positive('cold-start-runs'),
@@ -84,7 +95,7 @@ try {
   const report = await import('../tests/bench/report');
   const memoryMb = stages.dev.lambdaMemoryMb;
 
-  progress(`load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each`);
+  progress(`load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each, ${options.thinkMs} ms think time`);
   const firstLoadInvocation = invocations.all.length;
   const load = await runLoad(runtime, options, progress);
   const loadInvocations = invocations.all.slice(firstLoadInvocation);
@@ -121,7 +132,7 @@ try {
       `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; DynamoDB Local 3.3.0 (in memory); ` +
         'runtime, DynamoDB Local and this load generator share the machine.',
       '',
-      report.loadSection(load),
+      report.loadSection(load, options.thinkMs),
       '',
       comparison.text,
       '',

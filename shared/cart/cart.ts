@@ -30,16 +30,10 @@ export const cartOwner = (guest: Pick<GuestRef, 'mode' | 'guestId'>): string => 
 
 /** Totals are computed here, from the server's prices, never taken from a client. */
 export function toCartView(cart: Cart): CartView {
-  const lines = cart.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, addedBy }) => ({
-    lineId,
-    itemId,
-    name,
-    quantity,
-    unitPriceCents,
-    notes,
-    addedBy,
-    lineTotalCents: unitPriceCents * quantity,
-  }));
+  // Only the contract's fields: a line's menu snapshot (station, allergens, revision) stays on the server.
+  const lines = cart.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, addedBy }) => (
+    { lineId, itemId, name, quantity, unitPriceCents, notes, addedBy, lineTotalCents: unitPriceCents * quantity }
+  ));
   return { version: cart.version, lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0) };
 }
 

@@ -16,7 +16,8 @@ export const isGone = (error: unknown): boolean =>
 /** Posts in parallel, at most this many at once per record, so a big restaurant cannot flood the API. */
 export const POST_CONCURRENCY = 16;
 
-async function forEachBounded<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+/** Runs `run` over `items`, at most `limit` at a time. */
+export async function forEachBounded<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await run(items[next++] as T);

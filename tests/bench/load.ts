@@ -16,6 +16,8 @@ export interface LoadOptions {
   kitchens: number;
   /** Cart lines each guest adds. */
   lines: number;
+  /** Pause before each tap of a guest or a kitchen screen (people are not machines), ms. */
+  thinkMs: number;
 }
 
 export interface Endpoints {
@@ -45,6 +47,8 @@ export interface StaffLogin {
   restaurantId: string;
   token: string;
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const password = () => `pw-${randomBytes(12).toString('base64url')}`;
 
@@ -96,7 +100,7 @@ export async function expectStatus(pending: Promise<TimedResponse>, status: numb
 /**
  * The load: R restaurants × T tables × G guests, K kitchen screens per restaurant. Every guest and
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
- * add their lines; then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
+ * add their lines (each tap after a think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
  * each retried once with the same key (a replay); then the kitchen moves every line QUEUED →
  * IN_PROGRESS → READY → SERVED. Each write's message is awaited on the sockets that must get it.
  */
@@ -164,6 +168,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         await Promise.all(
           guests.map(async (guest, g) => {
             for (let l = 0; l < options.lines; l++) {
+              await pause(options.thinkMs);
               const dish = guest.dishes[(g * options.lines + l) % guest.dishes.length];
               const added = await measure(
                 'cart add',
@@ -179,6 +184,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         const placers = mode === 'FAMILY' ? guests.slice(0, 1) : guests;
         const placed = await Promise.all(
           placers.map(async (guest) => {
+            await pause(options.thinkMs);
             let cartVersion = guest.cartVersion;
             if (mode === 'FAMILY') cartVersion = (await measure('get cart', 200, timedCall(endpoints.url, 'GET', '/v1/cart', { token: guest.token, ip: guest.ip }))).body.version;
             const key = randomUUID();
@@ -198,6 +204,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
             for (const line of order.lines) {
               for (const status of ['IN_PROGRESS', 'READY', 'SERVED']) {
+                await pause(options.thinkMs);
                 const moved = await measure(
                   'line transition',
                   200,

@@ -17,14 +17,14 @@ export const INIT_LIMIT_MS = 150;
 export const PLACEMENT_RATIO_LIMIT = 1.5;
 export const PLACEMENT_ROUND_TRIP_LIMIT = 6;
 
-export function loadSection(load: LoadResult): string {
+export function loadSection(load: LoadResult, thinkMs: number): string {
   const rows = load.recorder.operations().map((operation) => {
     const s = load.recorder.summary(operation);
     return [operation, s.count, s.errors, ms(s.p50), ms(s.p95), ms(s.p99), s.throughput.toFixed(1)];
   });
   const fanout = load.fanout.map((f) => [f.kind, f.deliveries, f.lost, ms(f.p50), ms(f.p99)]);
   return [
-    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open)`,
+    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open; ${thinkMs} ms think time before each tap)`,
     '',
     'Latency in ms from sending the request to the last byte of the answer; throughput in requests per second while that operation ran.',
     '',

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ASSUMPTIONS, PRICES, costPer1000Orders } from '../bench/cost';
+import type { Invocation } from '../bench/invocations';
+import { percentile } from '../bench/stats';
+
+const invocation = (fn: string, requestId: string | undefined, durationMs: number, calls: [string, number][]): Invocation => ({
+  function: fn,
+  gatewayRequestId: requestId,
+  durationMs,
+  error: false,
+  dynamoDbCalls: calls.map(([operation, capacityUnits]) => ({ operation, capacityUnits })),
+  readCapacityUnits: 0,
+  writeCapacityUnits: 0,
+});
+
+describe('benchmark arithmetic', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('prices 1,000 orders from the invocations, doubling transactional units and leaving set-up out', () => {
+    const { lines, total, dynamoDb } = costPer1000Orders({
+      invocations: [
+        invocation('functions/auth/authorizer.ts', 'r1', 4.2, [['GetItem', 1], ['GetItem', 1]]),
+        invocation('functions/http/place-order.ts', 'r1', 40.1, [['PutItem', 1], ['BatchGetItem', 3], ['TransactWriteItems', 6]]),
+        invocation('functions/streams/fanout.ts', undefined, 9.5, [['Query', 0.5]]),
+        // Set-up: neither the login nor anything else of its request counts.
+        invocation('functions/http/staff-login.ts', 'r2', 90, [['UpdateItem', 1]]),
+      ],
+      orders: 1,
+      memoryMb: 1024,
+      webSocketMessages: 3,
+      guestSockets: 2,
+      kitchenScreensPerRestaurant: 3,
+    });
+    const dollars = (item: string) => lines.find((line) => line.item === item)?.dollars;
+    expect(dollars('Lambda requests')).toBeCloseTo((3000 / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
+    // Each invocation billed rounded up to the millisecond: 5 + 41 + 10 ms at 1 GB, a thousand times.
+    expect(dollars('Lambda compute (arm64)')).toBeCloseTo(56 * PRICES.lambdaArmGbSecond, 10);
+    expect(dollars('API Gateway REST')).toBeCloseTo((1000 / 1e6) * PRICES.restRequestsPerMillion, 10);
+    expect(dollars('DynamoDB writes (on demand)')).toBeCloseTo(((1 + 6 * ASSUMPTIONS.transactionMultiplier) * 1000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
+    expect(dollars('DynamoDB reads (on demand)')).toBeCloseTo((5.5 * 1000 / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
+    const minutes = 2 * ASSUMPTIONS.guestMinutesPerVisit * 1000 + (3 * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
+    expect(dollars('API Gateway WebSocket connection minutes')).toBeCloseTo((minutes / 1e6) * PRICES.webSocketConnectionMinutesPerMillion, 10);
+    expect(total).toBeCloseTo(lines.reduce((sum, line) => sum + line.dollars, 0), 10);
+    expect(dynamoDb).toBeGreaterThan(0);
+    expect(dynamoDb).toBeLessThan(total);
+  });
+});
