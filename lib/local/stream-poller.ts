@@ -105,7 +105,9 @@ export async function startStreamPoller(options: {
     }
   }
 
-  async function pollOnce() {
+  /** One GetRecords per open shard; true when any shard had records (then poll again at once). */
+  async function pollOnce(): Promise<boolean> {
+    let busy = false;
     if (describe) await refreshShards();
     for (const [shardId, iterator] of iterators) {
       const { Records, NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }));
@@ -115,21 +117,24 @@ export async function startStreamPoller(options: {
         closedShards.add(shardId);
         describe = true;
       }
+      busy ||= (Records ?? []).length > 0;
       const records = (Records ?? []).map((record) => toLambdaRecord(record, streamArn as string)).filter(passesStreamFilters);
       if (records.length > 0) await invoke(records);
     }
+    return busy;
   }
 
   const loop = (async () => {
     while (running) {
+      let busy = false;
       try {
-        await pollOnce();
+        busy = await pollOnce();
       } catch (error) {
         if (running) options.log({ level: 'ERROR', message: 'stream poll failed', error: (error as Error).message });
         describe = true;
       }
-      // Empty GetRecords answers at once on DynamoDB Local: pace the loop.
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      // Empty GetRecords answers at once on DynamoDB Local: pace the loop while the stream is quiet.
+      if (!busy) await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
   })();
 
