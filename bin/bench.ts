@@ -18,7 +18,7 @@ a 200-socket fan-out and the cost of 1,000 orders on AWS. Progress goes to stder
   --guests <n>          guests (phones) per table (default 4)
   --kitchens <n>        kitchen screens per restaurant (default 3)
   --lines <n>           cart lines each guest adds (default 3)
-  --think <ms>          pause before each tap of a guest or kitchen screen (default 250; 0 = flat out)
+  --think <ms>          mean pause before each tap of a guest or kitchen screen (default 1000; 0 = flat out)
   --samples <n>         sequential samples per operation for the raw comparison (default 100)
   --fanout-sockets <n>  sockets on one restaurant for the fan-out scale test (default 200)
   --cold-start-runs <n> fresh processes per function for import times (default 5)
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     guests: { type: 'string', default: '4' },
     kitchens: { type: 'string', default: '3' },
     lines: { type: 'string', default: '3' },
-    think: { type: 'string', default: '250' },
+    think: { type: 'string', default: '1000' },
     samples: { type: 'string', default: '100' },
     'fanout-sockets': { type: 'string', default: '200' },
     'cold-start-runs': { type: 'string', default: '5' },

@@ -16,7 +16,7 @@ export interface LoadOptions {
   kitchens: number;
   /** Cart lines each guest adds. */
   lines: number;
-  /** Pause before each tap of a guest or a kitchen screen (people are not machines), ms. */
+  /** Mean pause before each tap of a guest or a kitchen screen (people are not machines), ms; uniformly 0 to twice this. */
   thinkMs: number;
 }
 
@@ -100,7 +100,7 @@ export async function expectStatus(pending: Promise<TimedResponse>, status: numb
 /**
  * The load: R restaurants × T tables × G guests, K kitchen screens per restaurant. Every guest and
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
- * add their lines (each tap after a think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
+ * add their lines (each tap after a random think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
  * each retried once with the same key (a replay); then the kitchen moves every line QUEUED →
  * IN_PROGRESS → READY → SERVED. Each write's message is awaited on the sockets that must get it.
  */
@@ -123,6 +123,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
   const awaitMessage = (kind: Expectation['kind'], key: string, writtenAt: number, sockets: BenchSocket[]) =>
     expectations.push({ key, kind, writtenAt, sockets });
 
+  const think = () => pause(Math.random() * 2 * options.thinkMs);
   const started = performance.now();
   const ticker = setInterval(() => {
     const pending = expectations.filter((e) => e.sockets.some((s) => !s.firstSeen.has(e.key))).length;
@@ -149,6 +150,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         const guests = await Promise.all(
           Array.from({ length: options.guests }, async (_, g) => {
             const ip = `10.${r}.${t}.${g + 1}`;
+            await think();
             const menu = await measure('get menu', 200, timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`, { ip }));
             const joined = await measure(
               'join',
@@ -168,7 +170,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         await Promise.all(
           guests.map(async (guest, g) => {
             for (let l = 0; l < options.lines; l++) {
-              await pause(options.thinkMs);
+              await think();
               const dish = guest.dishes[(g * options.lines + l) % guest.dishes.length];
               const added = await measure(
                 'cart add',
@@ -184,7 +186,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         const placers = mode === 'FAMILY' ? guests.slice(0, 1) : guests;
         const placed = await Promise.all(
           placers.map(async (guest) => {
-            await pause(options.thinkMs);
+            await think();
             let cartVersion = guest.cartVersion;
             if (mode === 'FAMILY') cartVersion = (await measure('get cart', 200, timedCall(endpoints.url, 'GET', '/v1/cart', { token: guest.token, ip: guest.ip }))).body.version;
             const key = randomUUID();
@@ -204,7 +206,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
             for (const line of order.lines) {
               for (const status of ['IN_PROGRESS', 'READY', 'SERVED']) {
-                await pause(options.thinkMs);
+                await think();
                 const moved = await measure(
                   'line transition',
                   200,

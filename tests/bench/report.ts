@@ -24,7 +24,7 @@ export function loadSection(load: LoadResult, thinkMs: number): string {
   });
   const fanout = load.fanout.map((f) => [f.kind, f.deliveries, f.lost, ms(f.p50), ms(f.p99)]);
   return [
-    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open; ${thinkMs} ms think time before each tap)`,
+    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open; ${thinkMs} ms mean think time before each tap)`,
     '',
     'Latency in ms from sending the request to the last byte of the answer; throughput in requests per second while that operation ran.',
     '',
