@@ -16,6 +16,8 @@ export interface DynamoDbUsage {
 }
 
 const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+/** Reads consume read capacity; everything else the middleware records consumes write capacity. */
+export const isReadOperation = (operation: string): boolean => READ_OPERATIONS.has(operation);
 const ITEM_OPERATIONS = new Set([...READ_OPERATIONS, 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 /** Every measurement that encloses the current call, innermost last: a call counts for each of them. */
@@ -36,7 +38,7 @@ export async function measureDynamoDb<T>(work: () => Promise<T>, report: (usage:
 
 function summarize(calls: DynamoDbCall[]): DynamoDbUsage {
   const units = (read: boolean) =>
-    calls.filter((call) => READ_OPERATIONS.has(call.operation) === read).reduce((sum, call) => sum + call.capacityUnits, 0);
+    calls.filter((call) => isReadOperation(call.operation) === read).reduce((sum, call) => sum + call.capacityUnits, 0);
   return { calls, readUnits: units(true), writeUnits: units(false) };
 }
 

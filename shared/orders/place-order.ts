@@ -99,7 +99,8 @@ async function dishesFromMenu(restaurantId: string, itemIds: string[]): Promise<
 }
 
 /**
- * Turns the cart into an order, once, in four round trips: one BatchGetItem (session, cart, an
+ * Turns the cart into an order, once, in three round trips of its own (Powertools adds the put and
+ * update of its record, the REST wrapper the audit entry): one BatchGetItem (session, cart, an
  * order with this id, the table for its name), the ticket counter, and one TransactWriteItems that
  * puts the order (attribute_not_exists), empties the cart (condition: still at `cartVersion`),
  * checks the session is live and that every dish is available and unchanged since the revision its

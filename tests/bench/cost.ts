@@ -1,3 +1,4 @@
+import { isReadOperation } from '../../shared/observability/dynamodb-usage';
 import type { Invocation } from './invocations';
 
 /**
@@ -57,7 +58,7 @@ export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total:
   const units = (read: boolean) =>
     counted
       .flatMap((i) => i.dynamoDbCalls)
-      .filter((call) => ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems'].includes(call.operation) === read)
+      .filter((call) => isReadOperation(call.operation) === read)
       .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0) * scale;
   const connectionMinutes =
     (input.guestSockets * ASSUMPTIONS.guestMinutesPerVisit) * scale +
