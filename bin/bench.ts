@@ -122,7 +122,6 @@ try {
     guestSockets: load.sockets.guests,
     kitchenScreensPerRestaurant: options.kitchens,
   });
-  const comparison = report.comparisonSection(comparisons, invocations);
   const cpu = cpus();
   console.log(
     [
@@ -134,7 +133,7 @@ try {
       '',
       report.loadSection(load, options.thinkMs),
       '',
-      comparison.text,
+      report.comparisonSection(comparisons, invocations),
       '',
       report.fanoutScaleSection(scale),
       '',

@@ -49,18 +49,16 @@ export function messageKeys(message: any): string[] {
   return [];
 }
 
-/** A real WebSocket client that notes when it first saw each key, and how many messages and bytes it got. */
+/** A real WebSocket client that notes when it first saw each key, and how many messages it got. */
 export class BenchSocket {
   readonly firstSeen = new Map<string, number>();
   messages = 0;
-  bytes = 0;
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       const now = performance.now();
       this.messages++;
-      this.bytes += data.length;
       for (const key of messageKeys(JSON.parse(data.toString()))) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
       for (const wake of this.waiters.splice(0)) wake();
     });

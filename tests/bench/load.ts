@@ -39,7 +39,7 @@ export interface LoadResult {
   requestIds: Map<string, string[]>;
   fanout: { kind: string; deliveries: number; lost: number; p50: number; p99: number }[];
   orders: number;
-  sockets: { guests: number; kitchens: number; messagesReceived: number; bytesReceived: number };
+  sockets: { guests: number; kitchens: number; messagesReceived: number };
   wallSeconds: number;
 }
 
@@ -244,7 +244,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       return { kind, deliveries: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     });
     const guestSockets = allSockets.length - restaurants.length * options.kitchens;
-    const result: LoadResult = {
+    return {
       recorder,
       requestIds,
       fanout,
@@ -253,11 +253,9 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         guests: guestSockets,
         kitchens: restaurants.length * options.kitchens,
         messagesReceived: allSockets.reduce((sum, s) => sum + s.messages, 0),
-        bytesReceived: allSockets.reduce((sum, s) => sum + s.bytes, 0),
       },
       wallSeconds,
     };
-    return result;
   } finally {
     clearInterval(ticker);
     for (const socket of allSockets) socket.close();

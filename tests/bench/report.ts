@@ -46,15 +46,9 @@ function callSequence(invocations: Invocation[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
 }
 
-export interface OperationCost {
-  operation: string;
-  roundTrips: number;
-  handlerRoundTrips: number;
-}
-
-export function comparisonSection(comparisons: Comparison[], log: InvocationLog): { text: string; costs: OperationCost[] } {
+export function comparisonSection(comparisons: Comparison[], log: InvocationLog): string {
   const ratioRows = comparisons.map((c) => [c.operation, ms(c.ours.p50), ms(c.raw.p50), `${(c.ours.p50 / c.raw.p50).toFixed(2)}×`, ms(c.ours.p99), ms(c.raw.p99)]);
-  const costs: OperationCost[] = [];
+  let placementRoundTrips = Number.NaN;
   const capacityRows = comparisons.map((c) => {
     const invocations = c.requestIds.flatMap((id) => log.forRequest(id));
     const handlers = invocations.filter((i) => i.function !== authorizer.handler);
@@ -62,7 +56,7 @@ export function comparisonSection(comparisons: Comparison[], log: InvocationLog)
     const perRequest = (pick: (i: Invocation) => number) => invocations.reduce((sum, i) => sum + pick(i), 0) / c.requestIds.length;
     const handlerRoundTrips = median(handlers.map((i) => i.dynamoDbCalls.length));
     const authorizerRoundTrips = authorizers.length ? median(authorizers.map((i) => i.dynamoDbCalls.length)) : 0;
-    costs.push({ operation: c.operation, roundTrips: handlerRoundTrips + authorizerRoundTrips, handlerRoundTrips });
+    if (c.operation === 'place order') placementRoundTrips = handlerRoundTrips;
     return [
       c.operation,
       `${handlerRoundTrips}: ${callSequence(handlers)}`,
@@ -74,27 +68,23 @@ export function comparisonSection(comparisons: Comparison[], log: InvocationLog)
     ];
   });
   const placement = comparisons.find((c) => c.operation === 'place order');
-  const placementCost = costs.find((c) => c.operation === 'place order');
   const ratio = placement ? placement.ours.p50 / placement.raw.p50 : Number.NaN;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
-  return {
-    costs,
-    text: [
-      `### One at a time, ours beside the raw DynamoDB calls it needs (${comparisons[0]?.requestIds.length ?? 0} samples each)`,
-      '',
-      'Ours: the HTTP request through the local API Gateway, the authorizer and the handler. Raw: the same',
-      'DynamoDB calls from a bare SDK client in the benchmark process, one after the other, alternating with ours.',
-      '',
-      table(['operation', 'ours p50', 'raw p50', 'ours ÷ raw', 'ours p99', 'raw p99'], ratioRows),
-      '',
-      'DynamoDB round trips (in order) and capacity units per request, from `ReturnConsumedCapacity` on every call; Lambda duration p50 in ms.',
-      '',
-      table(['operation', 'handler round trips', 'authorizer round trips', 'RCU', 'WCU', 'handler ms', 'authorizer ms'], capacityRows),
-      '',
-      `Targets: placement ≤ ${PLACEMENT_RATIO_LIMIT}× its raw calls: ${ratio.toFixed(2)}×, ${verdict(ratio <= PLACEMENT_RATIO_LIMIT)}; ` +
-        `at most ${PLACEMENT_ROUND_TRIP_LIMIT} round trips in the placement handler: ${placementCost?.handlerRoundTrips}, ${verdict((placementCost?.handlerRoundTrips ?? Infinity) <= PLACEMENT_ROUND_TRIP_LIMIT)}.`,
-    ].join('\n'),
-  };
+  return [
+    `### One at a time, ours beside the raw DynamoDB calls it needs (${comparisons[0]?.requestIds.length ?? 0} samples each)`,
+    '',
+    'Ours: the HTTP request through the local API Gateway, the authorizer and the handler. Raw: the same',
+    'DynamoDB calls from a bare SDK client in the benchmark process, one after the other, alternating with ours.',
+    '',
+    table(['operation', 'ours p50', 'raw p50', 'ours ÷ raw', 'ours p99', 'raw p99'], ratioRows),
+    '',
+    'DynamoDB round trips (in order) and capacity units per request, from `ReturnConsumedCapacity` on every call; Lambda duration p50 in ms.',
+    '',
+    table(['operation', 'handler round trips', 'authorizer round trips', 'RCU', 'WCU', 'handler ms', 'authorizer ms'], capacityRows),
+    '',
+    `Targets: placement ≤ ${PLACEMENT_RATIO_LIMIT}× its raw calls: ${ratio.toFixed(2)}×, ${verdict(ratio <= PLACEMENT_RATIO_LIMIT)}; ` +
+      `at most ${PLACEMENT_ROUND_TRIP_LIMIT} round trips in the placement handler: ${placementRoundTrips}, ${verdict(placementRoundTrips <= PLACEMENT_ROUND_TRIP_LIMIT)}.`,
+  ].join('\n');
 }
 
 export function fanoutScaleSection(scale: FanoutScale): string {

@@ -37,8 +37,8 @@ export class Recorder {
     return [...this.samples.keys()];
   }
 
-  count(operation?: string): number {
-    return operation ? (this.samples.get(operation)?.length ?? 0) : [...this.samples.values()].reduce((sum, list) => sum + list.length, 0);
+  count(): number {
+    return [...this.samples.values()].reduce((sum, list) => sum + list.length, 0);
   }
 
   errors(): number {
