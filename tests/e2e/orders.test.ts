@@ -144,6 +144,19 @@ describe('placing orders', () => {
       writeCapacityUnits: expect.any(Number),
     });
     expect(JSON.parse(logLine as string).writeCapacityUnits).toBeGreaterThan(0);
+    // Like Lambda's REPORT line, the runtime reports each invocation of the request: the authorizer and the handler,
+    // the handler's round trips in order (the audit entry last) with their units. The benchmarks read these.
+    const invocations = runtime
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"invocation"') && line.includes(placed.headers.get('x-amzn-requestid') as string))
+      .map((line) => JSON.parse(line));
+    expect(invocations.map((i) => i.function).sort()).toEqual(['functions/auth/authorizer.ts', 'functions/http/place-order.ts']);
+    const handler = invocations.find((i) => i.function === 'functions/http/place-order.ts');
+    expect(handler.dynamoDbCalls.map((call: { operation: string }) => call.operation)).toEqual([
+      'PutItem', 'BatchGetItem', 'UpdateItem', 'TransactWriteItems', 'UpdateItem', 'PutItem',
+    ]);
+    expect(handler).toMatchObject({ error: false, durationMs: expect.any(Number), writeCapacityUnits: expect.any(Number) });
     // …and an OrdersPlaced metric in CloudWatch Embedded Metric Format, namespaced per stage.
     const emf = runtime
       .logs()
