@@ -30,12 +30,28 @@ export type FailureOutcome = { blocked: false; attemptsLeft: number } | { blocke
 const lockoutSeconds = (policy: AttemptPolicy, blocks: number) =>
   Math.min(policy.lockoutSeconds * 2 ** blocks, policy.maxLockoutSeconds);
 
+/** Waits (ms) before asking again while parallel attempts hold every slot; together well under a second. */
+const CONTENTION_WAITS_MS = [25, 50, 100, 200, 400];
+
 /**
  * Reserves an attempt with one conditional update: the failure is counted before the secret is
  * checked, and the condition refuses once `maxFailures` are counted or a block holds. So however
  * many attempts arrive in parallel, at most `maxFailures` are ever evaluated before the block.
+ * When the slots are only taken by attempts still in flight (no block yet), it asks again after a
+ * short wait: those attempts end within milliseconds, a success frees the slots and wrong guesses
+ * set the block, so a family joining with the right PIN at the same moment is let in, not refused.
  */
 export async function reserveAttempt(key: Key, policy: AttemptPolicy, now: Date): Promise<Reservation> {
+  for (let attempt = 0; ; attempt++) {
+    const reservation = await tryReserve(key, policy, now);
+    if (reservation.allowed || reservation.blocked || attempt === CONTENTION_WAITS_MS.length) {
+      return reservation.allowed ? reservation : { allowed: false, retryAfterSeconds: reservation.retryAfterSeconds };
+    }
+    await new Promise((resolve) => setTimeout(resolve, CONTENTION_WAITS_MS[attempt]));
+  }
+}
+
+async function tryReserve(key: Key, policy: AttemptPolicy, now: Date): Promise<{ allowed: true; slot: AttemptSlot } | { allowed: false; blocked: boolean; retryAfterSeconds: number }> {
   const nowSeconds = epochSeconds(now);
   try {
     const { Attributes } = await db.send(
@@ -66,9 +82,9 @@ export async function reserveAttempt(key: Key, policy: AttemptPolicy, now: Date)
     // The low-level exception carries the old item in wire format.
     const blockedUntil = Number(error.Item?.blockedUntil?.N ?? 0);
     const blocks = Number(error.Item?.blocks?.N ?? 0);
-    // Not blocked yet means parallel attempts took the last slots and one of them is setting the block.
-    const retryAfterSeconds = blockedUntil > nowSeconds ? blockedUntil - nowSeconds : lockoutSeconds(policy, blocks);
-    return { allowed: false, retryAfterSeconds };
+    const blocked = blockedUntil > nowSeconds;
+    // Not blocked yet means parallel attempts took the last slots and one of them may be setting the block.
+    return { allowed: false, blocked, retryAfterSeconds: blocked ? blockedUntil - nowSeconds : lockoutSeconds(policy, blocks) };
   }
 }
 

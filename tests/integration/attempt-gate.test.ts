@@ -22,6 +22,31 @@ describe('attempt gate (DynamoDB Local)', () => {
     expect(reservations.filter((r) => !r.allowed).every((r) => !r.allowed && r.retryAfterSeconds === 900)).toBe(true);
   });
 
+  it('lets 12 parallel attempts with the right secret in: waiting ones get the slots that successes free', async () => {
+    const gateKey = key();
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const reservation = await reserveAttempt(gateKey, policy, at(0));
+        if (reservation.allowed) await recordSuccess(reservation.slot);
+        return reservation.allowed;
+      }),
+    );
+    expect(outcomes.every(Boolean)).toBe(true);
+  });
+
+  it('still evaluates only maxFailures of 30 parallel wrong guesses: the waiting ones meet the block', async () => {
+    const gateKey = key();
+    const reservations = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const reservation = await reserveAttempt(gateKey, policy, at(0));
+        if (reservation.allowed) await recordFailure(reservation.slot, policy, at(0));
+        return reservation;
+      }),
+    );
+    expect(reservations.filter((r) => r.allowed)).toHaveLength(5);
+    expect(reservations.filter((r) => !r.allowed).every((r) => !r.allowed && r.retryAfterSeconds > 0)).toBe(true);
+  });
+
   it('counts down attempts, then blocks for the lockout, then lets attempts through again', async () => {
     const gateKey = key();
     const outcomes = [];
