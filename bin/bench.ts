@@ -133,7 +133,11 @@ try {
       '',
       report.loadSection(load, options.thinkMs),
       '',
-      report.comparisonSection(comparisons, invocations),
+      report.comparisonSection(
+        comparisons,
+        invocations,
+        [...load.requestIds].filter(([operation]) => !comparisons.some((c) => c.operation === operation)),
+      ),
       '',
       report.fanoutScaleSection(scale),
       '',

@@ -46,10 +46,15 @@ function callSequence(invocations: Invocation[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
 }
 
-export function comparisonSection(comparisons: Comparison[], log: InvocationLog): string {
+/**
+ * The ratio table, then round trips and units per request: for the compared operations from their
+ * one-at-a-time samples, for the load's other operations (`others`: request ids by operation) from the load.
+ */
+export function comparisonSection(comparisons: Comparison[], log: InvocationLog, others: [string, string[]][]): string {
   const ratioRows = comparisons.map((c) => [c.operation, ms(c.ours.p50), ms(c.raw.p50), `${(c.ours.p50 / c.raw.p50).toFixed(2)}×`, ms(c.ours.p99), ms(c.raw.p99)]);
   let placementRoundTrips = Number.NaN;
-  const capacityRows = comparisons.map((c) => {
+  const measured = [...comparisons.map((c) => ({ operation: c.operation as string, requestIds: c.requestIds })), ...others.map(([operation, requestIds]) => ({ operation, requestIds }))];
+  const capacityRows = measured.map((c) => {
     const invocations = c.requestIds.flatMap((id) => log.forRequest(id));
     const handlers = invocations.filter((i) => i.function !== authorizer.handler);
     const authorizers = invocations.filter((i) => i.function === authorizer.handler);
@@ -78,7 +83,8 @@ export function comparisonSection(comparisons: Comparison[], log: InvocationLog)
     '',
     table(['operation', 'ours p50', 'raw p50', 'ours ÷ raw', 'ours p99', 'raw p99'], ratioRows),
     '',
-    'DynamoDB round trips (in order) and capacity units per request, from `ReturnConsumedCapacity` on every call; Lambda duration p50 in ms.',
+    'DynamoDB round trips (in order) and capacity units per request, from `ReturnConsumedCapacity` on every call, and Lambda duration p50 in ms:',
+    `the first ${comparisons.length} rows from the samples above, the others from the load (their durations include its queueing).`,
     '',
     table(['operation', 'handler round trips', 'authorizer round trips', 'RCU', 'WCU', 'handler ms', 'authorizer ms'], capacityRows),
     '',
