@@ -20,7 +20,9 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
   const partitions = new Map<string, DynamoDBRecord[]>();
   for (const record of records) {
     const key = record.dynamodb?.Keys?.pk?.S ?? '';
-    partitions.set(key, [...(partitions.get(key) ?? []), record]);
+    const partition = partitions.get(key);
+    if (partition) partition.push(record);
+    else partitions.set(key, [record]);
   }
   const failed = new Set<DynamoDBRecord>();
   await forEachBounded([...partitions.values()], PARTITION_CONCURRENCY, async (partition) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RawBaseline } from './baseline';
 import { timedCall } from './clients';
 import type { TimedResponse } from './clients';
-import { expectStatus, openTable, setUpRestaurant } from './load';
+import { availableDishes, expectStatus, openTable, setUpRestaurant } from './load';
 import type { Endpoints } from './load';
 import { percentile } from './stats';
 
@@ -31,9 +31,7 @@ export async function compareWithRaw(endpoints: Endpoints, dynamoDbEndpoint: str
   const restaurant = await setUpRestaurant(endpoints, 1, 'Comparison Bistro');
   const kitchen = restaurant.kitchens[0] as { token: string };
   const table = await openTable(endpoints, restaurant.owner, 'Table 1', 'FAMILY');
-  const menu = (await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire
-  const dishes = (menu.categories as any[]).flatMap((category) => category.items).filter((item) => item.available);
+  const dishes = availableDishes((await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body);
   const raw = new RawBaseline(dynamoDbEndpoint, tableName);
   await raw.setUp();
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BenchSocket, timedCall } from './clients';
-import { expectStatus, openTable, setUpRestaurant } from './load';
+import { availableDishes, expectStatus, openTable, setUpRestaurant } from './load';
 import type { Endpoints } from './load';
 import { percentile } from './stats';
 
@@ -35,7 +35,7 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
     for (let k = 0; k < sockets - guestCount; k++) open.push(await BenchSocket.open(endpoints.webSocketUrl, kitchenToken));
 
     const menu = (await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
-    const itemId = menu.categories[0].items[0].itemId as string;
+    const itemId = availableDishes(menu)[0].itemId as string;
     const token = tokens[0] as string;
     const added = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/cart/lines', { token, body: { itemId, quantity: 1 } }), 201);
     const placed = await expectStatus(

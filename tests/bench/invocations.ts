@@ -9,6 +9,13 @@ export interface Invocation {
   writeCapacityUnits: number;
 }
 
+/** Appends `value` to the list under `key`, starting the list when there is none. */
+export function append<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
 /** Collects the runtime's invocation lines as they are printed. */
 export class InvocationLog {
   readonly all: Invocation[] = [];
@@ -19,7 +26,7 @@ export class InvocationLog {
     const parsed = JSON.parse(line) as Invocation & { message: string };
     if (parsed.message !== 'invocation') return;
     this.all.push(parsed);
-    if (parsed.gatewayRequestId) (this.byRequest.get(parsed.gatewayRequestId) ?? this.byRequest.set(parsed.gatewayRequestId, []).get(parsed.gatewayRequestId))?.push(parsed);
+    if (parsed.gatewayRequestId) append(this.byRequest, parsed.gatewayRequestId, parsed);
   }
 
   /** The authorizer and handler invocations that served one API Gateway request. */

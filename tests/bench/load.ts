@@ -5,6 +5,7 @@ import { MenuFile, importMenu } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { BenchSocket, timedCall } from './clients';
 import type { TimedResponse } from './clients';
+import { append } from './invocations';
 import { Recorder, percentile } from './stats';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON from the wire */
@@ -91,6 +92,9 @@ export async function openTable(endpoints: Endpoints, owner: StaffLogin, name: s
   return { tableCode: table.tableCode as string, pin: session.pin as string, sessionId: session.sessionId as string, mode };
 }
 
+/** The dishes a guest can order, from the public menu's body. */
+export const availableDishes = (menu: any): any[] => (menu.categories as any[]).flatMap((category) => category.items).filter((item) => item.available);
+
 export async function expectStatus(pending: Promise<TimedResponse>, status: number): Promise<TimedResponse> {
   const response = await pending;
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
@@ -116,7 +120,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     const response = await pending;
     const ok = response.status === expected;
     recorder.record(operation, response.startedAt, response.endedAt, ok);
-    if (response.requestId) (requestIds.get(operation) ?? requestIds.set(operation, []).get(operation))?.push(response.requestId);
+    if (response.requestId) append(requestIds, operation, response.requestId);
     if (!ok) progress(`${operation}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
     return response;
   }
@@ -161,7 +165,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             const socket = await BenchSocket.open(endpoints.webSocketUrl, joined.body.token);
             recorder.record('websocket connect', connectStarted, performance.now(), true);
             allSockets.push(socket);
-            const dishes = (menu.body.categories as any[]).flatMap((category) => category.items).filter((item) => item.available);
+            const dishes = availableDishes(menu.body);
             return { token: joined.body.token as string, ip, socket, dishes, cartVersion: 0 };
           }),
         );
