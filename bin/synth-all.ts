@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
-import { buildStage } from '../lib/ordering-app';
-import { STAGE_NAMES, stages } from '../lib/stage-config';
+import { execFileSync } from 'node:child_process';
+import { STAGE_NAMES } from '../lib/stage-config';
 
-// Synthesizes every stage (bundling included) into cdk.out/<stage>, so a broken stage fails here, not at deploy.
+// Synthesizes every stage (bundling, cdk-nag and Guard included) through the pinned CDK CLI, exactly
+// as `cdk deploy` does, into cdk.out/<stage>: a broken stage fails here, not at deploy. The CLI binds
+// the stacks to AWS_REGION (else us-east-1) and CDK_DEFAULT_ACCOUNT when set; no credentials are needed.
 for (const stage of STAGE_NAMES) {
-  const app = new App({ outdir: `cdk.out/${stage}`, context: { stage } });
-  const { data, api } = buildStage(app, stages[stage]);
-  app.synth();
-  console.log(`synthesized ${stage}: ${data.stackName}, ${api.stackName} → cdk.out/${stage}`);
+  execFileSync('cdk', ['synth', '--quiet', '-c', `stage=${stage}`, '--output', `cdk.out/${stage}`, ...process.argv.slice(2)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  console.log(`synthesized ${stage} → cdk.out/${stage}`);
 }

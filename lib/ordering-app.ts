@@ -1,20 +1,33 @@
-import { Validations } from 'aws-cdk-lib';
-import type { App } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import type { AppProps, Environment } from 'aws-cdk-lib';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
+import { policyChecks } from './policy-checks';
 import { stackNames } from './stage-config';
 import type { StageConfig } from './stage-config';
 
+/** cdk.json's context (feature flags included), so tests and tools synthesize exactly as the CLI does. */
+const projectContext = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> })
+  .context;
+
+/** The project's CDK app: cdk.json's context under the caller's (the CLI's `-c` values win over both), and the policy checks. */
+export function createOrderingApp(props: AppProps = {}): App {
+  const app = new App({ ...props, context: { ...projectContext, ...props.context } });
+  Validations.of(app).addPlugins(...policyChecks(app));
+  return app;
+}
+
+/** The account and region the CDK CLI hands the app (it always sets the region; the account with credentials). */
+export const cliEnvironment = (): Environment => ({ account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION });
+
 /**
- * Builds one stage's stacks into the app. Stack names carry the stage; nothing is shared. cdk-nag's
- * AwsSolutions and Serverless packs check every synthesis (synth, deploy, tests): an unacknowledged
- * finding fails it, and each acknowledgement in the code names its rule and its reason.
+ * Builds one stage's stacks into the app. Stack names carry the stage; nothing is shared. With the
+ * CLI's environment (`cdk synth`, `cdk deploy`) the stacks are bound to it and region and partition
+ * render as literals; without one they stay env-agnostic. Both must synthesize cleanly.
  */
-export function buildStage(app: App, config: StageConfig) {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+export function buildStage(app: App, config: StageConfig, env: Environment = cliEnvironment()) {
   const names = stackNames(config.stage);
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const tags = { project: 'qr-ordering', stage: config.stage };
   const data = new DataStack(app, names.data, { config, env, tags });
   const api = new ApiStack(app, names.api, { config, table: data.table, env, tags });

@@ -108,7 +108,7 @@ export const stages: Record<StageName, StageConfig> = {
     retainData: true,
     pointInTimeRecovery: true,
     deletionProtection: true,
-    logRetentionDays: 90,
+    logRetentionDays: 365,
     guestOrderingUrl: 'https://order.example.com/t',
     restThrottle: { rateLimit: 500, burstLimit: 1000 },
     webSocketThrottle: { rateLimit: 500, burstLimit: 1000 },

@@ -1,11 +1,10 @@
-import { App } from 'aws-cdk-lib';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { constructIdFor } from '../../lib/constructs/api-function';
 import { localAwsEnv } from '../../lib/local/dynamodb-local';
-import { buildStage } from '../../lib/ordering-app';
+import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { functionEnvironment, stackNames, stages } from '../../lib/stage-config';
 import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
 import { median } from './stats';
@@ -19,8 +18,8 @@ export interface ColdStart {
 
 /** Synthesizes the dev stage with bundling (what `cdk deploy` uploads) into `outdir`. */
 export function synthesizeDev(outdir: string): void {
-  const app = new App({ outdir, context: { stage: 'dev' } });
-  buildStage(app, stages.dev);
+  const app = createOrderingApp({ outdir, context: { stage: 'dev' } });
+  buildStage(app, stages.dev, {});
   app.synth();
 }
 

@@ -1,8 +1,7 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { constructIdFor } from '../../lib/constructs/api-function';
-import { buildStage } from '../../lib/ordering-app';
+import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { STAGE_NAMES, stages } from '../../lib/stage-config';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
@@ -12,8 +11,8 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
 
 /** Real synthesis of one stage; asset bundling is skipped (it is exercised by `npm run synth`). */
 function synthesize(stage: (typeof STAGE_NAMES)[number]) {
-  const app = new App({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
-  const { data, api } = buildStage(app, stages[stage]);
+  const app = createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
+  const { data, api } = buildStage(app, stages[stage], {});
   return { data: Template.fromStack(data), api: Template.fromStack(api) };
 }
 

@@ -1,0 +1,71 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import type { Environment } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { buildStage, createOrderingApp } from '../../lib/ordering-app';
+import { policyChecks } from '../../lib/policy-checks';
+import { STAGE_NAMES, stages } from '../../lib/stage-config';
+
+/** Env-agnostic (as tools synthesize without the CLI) and bound to an account in two regions (as `cdk deploy` does). */
+const ENVIRONMENTS: [string, Environment][] = [
+  ['env-agnostic', {}],
+  ['eu-central-1', { account: '123456789012', region: 'eu-central-1' }],
+  ['us-east-1', { account: '123456789012', region: 'us-east-1' }],
+];
+
+const appFor = (stage: string) => createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
+
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+  );
+}
+
+describe.each(STAGE_NAMES)('policy checks on stage %s', (stage) => {
+  it.each(ENVIRONMENTS)('find nothing unacknowledged (cdk-nag AwsSolutions and Serverless, Control Tower Guard rules), %s', (_, env) => {
+    const app = appFor(stage);
+    buildStage(app, stages[stage], env);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('have a reason on every acknowledgement', () => {
+    const app = appFor(stage);
+    buildStage(app, stages[stage], {});
+    const acks = acknowledgements(app);
+    expect(acks.map((ack) => ack.id)).toEqual(expect.arrayContaining([expect.stringMatching(/^cdk-validator-cfnguard::/)]));
+    for (const ack of acks) {
+      expect(ack.id).toMatch(/^(AwsSolutions|Serverless|cdk-validator-cfnguard)/);
+      expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('policy checks', () => {
+  function carelessApp() {
+    const app = new App();
+    Validations.of(app).addPlugins(...policyChecks(app));
+    return { app, stack: new Stack(app, 'Careless') };
+  }
+
+  it('fail the synthesis on a cdk-nag finding nobody acknowledged', () => {
+    const { app, stack } = carelessApp();
+    new Queue(stack, 'PlainQueue', { enforceSSL: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+
+  it('fail the synthesis on a Guard finding nobody acknowledged, even beside acknowledged ones', () => {
+    const { app, stack } = carelessApp();
+    const acknowledged = new Queue(stack, 'Acknowledged', { enforceSSL: true });
+    const careless = new Queue(stack, 'Careless', { enforceSSL: true });
+    for (const queue of [acknowledged, careless]) {
+      for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+        Validations.of(queue).acknowledge({ id, reason: 'only the Guard rule is under test here' });
+      }
+    }
+    Validations.of(acknowledged).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: 'this one is acknowledged' });
+    expect(() => app.synth()).toThrow(/CT\.SQS\.PR\.1[\s\S]*Careless\/Careless/);
+  });
+});
