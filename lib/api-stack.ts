@@ -3,43 +3,37 @@ import type { StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
-  LogGroupLogDestination,
-  MethodLoggingLevel,
   EndpointType,
   IdentitySource,
   LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
   RequestAuthorizer,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { CfnStage} from 'aws-cdk-lib/aws-apigatewayv2';
-import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { gatewayErrors } from '../shared/http/gateway-errors';
 import type { GatewayError } from '../shared/http/gateway-errors';
-import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../shared/http/routes';
-import type { WebSocketRoute } from '../shared/http/routes';
-import { streamFilterPatterns } from '../shared/realtime/stream-filters';
+import { authorizer, restFunctions, restRoutes } from '../shared/http/routes';
+import type { FunctionSpec, RestFunctionName } from '../shared/http/routes';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
-import { Monitoring } from './constructs/monitoring';
-import { acknowledgeFinding } from './constructs/nag';
+import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
+import { INVOKED_ONLY_BY_ITS_API, acknowledgeFinding } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
 import type { StageConfig } from './stage-config';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
+  alarmTopic: ITopic;
 }
 
 /** The contract's error body as a gateway response template; code and message may be VTL references. */
@@ -47,13 +41,10 @@ function errorTemplate(code: string, message: string, details: Record<string, un
   return `{"error":{"code":"${code}","message":${message},"requestId":"$context.requestId","details":${JSON.stringify(details)}}}`;
 }
 
-/** Control Tower's rule reads only a literal or local `SourceArn`; the CDK builds it with `Fn::Join` from the API's id. */
-const invokedOnlyByThisApi =
-  "Each permission lets only apigateway.amazonaws.com invoke, with a SourceArn scoped to this API's own ARN; the rule misreads a SourceArn built with Fn::Join.";
-
 /**
- * REST API (routes from the manifest, all behind the REQUEST authorizer unless public), the
- * WebSocket API with the same authorizer on `$connect`, and every function behind them.
+ * The REST API: routes from the manifest, all behind the REQUEST authorizer unless public, served by
+ * one function per domain; the PIN key; WAF, access logs and alarms. The WebSocket API is the
+ * realtime stack's, so neither stack nears CloudFormation's 500 resources.
  */
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -73,23 +64,16 @@ export class ApiStack extends Stack {
     });
 
     const functions = new Map<string, IFunction>();
-    const functionFor = (entry: string, tableAccess: 'none' | 'read' | 'readWrite', readsPinKey = false): IFunction => {
-      let fn = functions.get(entry);
+    const functionFor = (spec: FunctionSpec): IFunction => {
+      let fn = functions.get(spec.entry);
       if (!fn) {
-        fn = new ApiFunction(this, constructIdFor(entry), {
-          entry,
-          table,
-          tableAccess,
-          config,
-          environment: { PIN_KEY_SECRET_ARN: pinKey.secretArn },
-        }).function;
-        functions.set(entry, fn);
+        fn = new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, pinKey }).function;
+        functions.set(spec.entry, fn);
       }
-      if (readsPinKey) pinKey.grantRead(fn);
       return fn;
     };
 
-    const authorizerFunction = functionFor(authorizer.handler, authorizer.table);
+    const authorizerFunction = functionFor(authorizer);
 
     const accessLogs = (name: string) => stageLogGroup(this, name, config);
     const api = new RestApi(this, 'RestApi', {
@@ -127,7 +111,7 @@ export class ApiStack extends Stack {
     });
 
     // The REST authorizer's invoke permission is made under the function.
-    Validations.of(authorizerFunction).acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: invokedOnlyByThisApi });
+    Validations.of(authorizerFunction).acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: INVOKED_ONLY_BY_ITS_API });
     const apiNag = Validations.of(api);
     apiNag.acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG4',
@@ -149,7 +133,7 @@ export class ApiStack extends Stack {
       ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs').managedPolicyArn,
       "API Gateway's account role for writing access logs uses AmazonAPIGatewayPushToCloudWatchLogs, its purpose-made managed policy.",
     );
-    apiNag.acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: invokedOnlyByThisApi });
+    apiNag.acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: INVOKED_ONLY_BY_ITS_API });
     if (!config.waf) {
       apiNag.acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG3',
@@ -157,10 +141,15 @@ export class ApiStack extends Stack {
       });
     }
 
+    // One invoke permission per function (scoped to this API), not one per method: a route costs one resource, its method.
+    const integrations = new Map<RestFunctionName, LambdaIntegration>();
     for (const route of Object.values(restRoutes)) {
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-      const fn = functionFor(route.handler, route.table, 'pinKey' in route && route.pinKey);
-      const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new LambdaIntegration(functionFor(restFunctions[route.fn]), { scopePermissionToMethod: false });
+        integrations.set(route.fn, integration);
+      }
       api.root
         .resourceForPath(route.path)
         .addMethod(
@@ -191,118 +180,43 @@ export class ApiStack extends Stack {
       });
     }
 
-    const { $connect, $disconnect, $default, ...messageRoutes } = webSocketRoutes;
-    const wsIntegration = (name: string, route: WebSocketRoute) =>
-      new WebSocketLambdaIntegration(`Ws${name}`, functionFor(route.handler, route.table));
-    const webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
-      apiName: `qr-ordering-ws-${config.stage}`,
-      routeSelectionExpression: '$request.body.action',
-      connectRouteOptions: {
-        integration: wsIntegration('Connect', $connect),
-        // No identity source: the token may be in ?token= (browsers) or the Authorization header, and
-        // WebSocket authorizers do not cache, so the authorizer itself reads whichever is there.
-        authorizer: new WebSocketLambdaAuthorizer('WebSocketAuthorizer', authorizerFunction, { identitySource: [] }),
-      },
-      disconnectRouteOptions: { integration: wsIntegration('Disconnect', $disconnect) },
-      defaultRouteOptions: { integration: wsIntegration('Default', $default), returnResponse: $default.returnResponse },
-    });
-    for (const [action, route] of Object.entries(messageRoutes)) {
-      webSocketApi.addRoute(action, { integration: wsIntegration(action, route), returnResponse: route.returnResponse });
-    }
-    Validations.of(webSocketApi).acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: invokedOnlyByThisApi });
-    for (const id of ['AwsSolutions::AwsSolutions-APIG4', 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check']) {
-      Validations.of(webSocketApi).acknowledge({
-        id,
-        reason: 'API Gateway runs WebSocket authorizers on $connect only; every later route of a connection is already authenticated.',
-      });
-    }
-    const webSocketStage = new WebSocketStage(this, 'WebSocketStage', {
-      webSocketApi,
-      stageName: config.stage,
-      autoDeploy: true,
-      throttle: config.webSocketThrottle,
-    });
-    const webSocketAccessLogs = accessLogs('WebSocketAccessLogs');
-    (webSocketStage.node.defaultChild as CfnStage).accessLogSettings = {
-      destinationArn: webSocketAccessLogs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        requestTime: '$context.requestTime',
-        routeKey: '$context.routeKey',
-        eventType: '$context.eventType',
-        status: '$context.status',
-        connectionId: '$context.connectionId',
-        integrationError: '$context.integrationErrorMessage',
-      }),
-    };
-
-    const { fanout, deadLetters } = this.addStreamConsumer(functionFor, table, webSocketStage);
     if (config.waf) this.addWebAcl(api);
 
     new Monitoring(this, 'Monitoring', {
       config,
-      restApi: api,
-      webSocketStage,
+      topic: props.alarmTopic,
+      dashboard: 'api',
       functions: [...functions.values()],
-      placeOrderFunction: functions.get(restRoutes.placeOrder.handler) as IFunction,
-      fanoutFunction: fanout,
-      deadLetters,
-      table,
+      alarms: [
+        {
+          name: 'Rest5xxRate',
+          metric: api.metricServerError({ statistic: 'Average', period: FIVE_MINUTES }),
+          threshold: config.alarms.rest5xxRate,
+          description: 'Share of REST requests answered with a 5XX over 5 minutes.',
+        },
+        {
+          name: 'PlaceOrderP99Latency',
+          metric: (functions.get(restFunctions.orders.entry) as IFunction).metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+          threshold: config.alarms.placeOrderP99Ms,
+          description: 'p99 duration of order placement (ms).',
+        },
+        {
+          name: 'DynamoDbThrottles',
+          metric: table.metricThrottledRequestsForOperations({
+            operations: [Operation.GET_ITEM, Operation.QUERY, Operation.UPDATE_ITEM, Operation.PUT_ITEM, Operation.TRANSACT_WRITE_ITEMS, Operation.BATCH_GET_ITEM],
+            period: FIVE_MINUTES,
+          }),
+          threshold: 0,
+          description: 'DynamoDB throttled requests.',
+        },
+      ],
+      businessMetrics: {
+        Orders: ['OrdersPlaced', 'OrderPlacementFailed'],
+        'Guessing and lockouts': ['PinFailures', 'PinBlocks', 'LoginBlocks'],
+      },
     });
 
     new CfnOutput(this, 'RestApiUrl', { value: api.url });
-    new CfnOutput(this, 'WebSocketUrl', { value: webSocketStage.url });
-  }
-
-  /**
-   * The fan-out: DynamoDB Streams → Lambda → @connections. Filters keep Lambda from running for
-   * records that cannot produce a message. Batches of up to 100 with no batching window, because a
-   * phone should see a change within a second and an empty window costs nothing extra; a failing
-   * record is bisected out, retried 3 times while younger than 5 minutes (older news is stale: clients
-   * sync on reconnect), then sent to an encrypted, TLS-only DLQ. Two batches per shard run in
-   * parallel; Lambda keeps the order of records with the same key, which is the order that matters.
-   */
-  private addStreamConsumer(
-    functionFor: (entry: string, tableAccess: 'none' | 'read' | 'readWrite') => IFunction,
-    table: ITable,
-    webSocketStage: WebSocketStage,
-  ): { fanout: IFunction; deadLetters: Queue } {
-    const fanout = functionFor(streamConsumer.handler, streamConsumer.table) as NodejsFunction;
-    fanout.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
-    const connections = `${this.formatArn({ service: 'execute-api', resource: webSocketStage.api.apiId })}/${webSocketStage.stageName}/*/@connections/*`;
-    fanout.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }));
-    acknowledgeFinding(
-      fanout,
-      'AwsSolutions::AwsSolutions-IAM5',
-      'Resource',
-      connections,
-      'Posting to and closing any connection of this WebSocket API stage is the fan-out’s job; connection ids are only known at run time.',
-    );
-
-    const deadLetters = new Queue(this, 'FanoutDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'cdk-validator-cfnguard::sqs_dlq_check']) {
-      Validations.of(deadLetters).acknowledge({ id, reason: 'This queue is itself the dead-letter destination of the stream consumer.' });
-    }
-    fanout.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(0),
-        parallelizationFactor: 2,
-        bisectBatchOnError: true,
-        retryAttempts: 3,
-        maxRecordAge: Duration.minutes(5),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(deadLetters),
-        filters: streamFilterPatterns.map((pattern) => FilterCriteria.filter(pattern as unknown as Record<string, unknown>)),
-      }),
-    );
-    return { fanout, deadLetters };
   }
 
   /**

@@ -1,6 +1,8 @@
 import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/db/table-definition';
 import type { StageConfig } from './stage-config';
@@ -9,9 +11,11 @@ export interface DataStackProps extends StackProps {
   config: StageConfig;
 }
 
-/** The single table, built from the shared definition; data protection follows the stage. */
+/** The single table, built from the shared definition (data protection follows the stage), and the stage's alarm topic. */
 export class DataStack extends Stack {
   readonly table: Table;
+  /** Every alarm of the stage pages through this topic (the stage's alarm e-mail is subscribed). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -47,6 +51,9 @@ export class DataStack extends Stack {
         Validations.of(this.table).acknowledge({ id, reason: 'Development data is disposable; staging and prod have point-in-time recovery.' });
       }
     }
+
+    this.alarmTopic = new Topic(this, 'Alarms', { displayName: `QR ordering alarms (${config.stage})`, enforceSSL: true });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }

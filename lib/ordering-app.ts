@@ -4,6 +4,7 @@ import type { AppProps, Environment } from 'aws-cdk-lib';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
 import { policyChecks } from './policy-checks';
+import { RealtimeStack } from './realtime-stack';
 import { stackNames } from './stage-config';
 import type { StageConfig } from './stage-config';
 
@@ -30,6 +31,8 @@ export function buildStage(app: App, config: StageConfig, env: Environment = cli
   const names = stackNames(config.stage);
   const tags = { project: 'qr-ordering', stage: config.stage };
   const data = new DataStack(app, names.data, { config, env, tags });
-  const api = new ApiStack(app, names.api, { config, table: data.table, env, tags });
-  return { data, api };
+  const shared = { config, table: data.table, alarmTopic: data.alarmTopic, env, tags };
+  const api = new ApiStack(app, names.api, shared);
+  const realtime = new RealtimeStack(app, names.realtime, shared);
+  return { data, api, realtime };
 }

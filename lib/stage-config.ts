@@ -129,6 +129,7 @@ export function stageConfig(name: string): StageConfig {
 export const stackNames = (stage: StageName) => ({
   data: `QrOrdering-${stage}-Data`,
   api: `QrOrdering-${stage}-Api`,
+  realtime: `QrOrdering-${stage}-Realtime`,
 });
 
 /** The functions' environment (validated by shared/config/env.ts when a function starts). */

@@ -3,7 +3,9 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { FunctionSpec } from '../../shared/http/routes';
 import { tableDefinition } from '../../shared/db/table-definition';
 import { fileURLToPath } from 'node:url';
 import { functionEnvironment } from '../stage-config';
@@ -17,11 +19,12 @@ const READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
 const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 export interface ApiFunctionProps {
-  /** Handler module relative to the repository root, as the route manifest names it. */
-  entry: string;
+  /** The manifest's function: entry module and grants. */
+  spec: FunctionSpec;
   table: ITable;
-  tableAccess: 'none' | 'read' | 'readWrite';
   config: StageConfig;
+  /** The PIN hashing key, for a function whose spec says `pinKey`. */
+  pinKey?: ISecret;
   /** Added to the stage's function environment. */
   environment?: Record<string, string>;
 }
@@ -36,12 +39,13 @@ export class ApiFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
-    const { config, table } = props;
+    const { config, table, spec } = props;
+    if (spec.pinKey && !props.pinKey) throw new Error(`${spec.entry} reads the PIN key, but none was given`);
 
     const logGroup = stageLogGroup(this, 'Logs', config);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: `${repoRoot}${props.entry}`,
+      entry: `${repoRoot}${spec.entry}`,
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
@@ -54,6 +58,7 @@ export class ApiFunction extends Construct {
       tracing: Tracing.ACTIVE,
       environment: {
         ...functionEnvironment(config, table.tableName),
+        ...(spec.pinKey && props.pinKey ? { PIN_KEY_SECRET_ARN: props.pinKey.secretArn } : {}),
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -71,8 +76,9 @@ export class ApiFunction extends Construct {
     });
 
     // Exactly the item operations the access patterns use, on the table and its named indexes: no Scan, no index/*.
-    if (props.tableAccess !== 'none') {
-      const actions = props.tableAccess === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
+    if (spec.pinKey) props.pinKey?.grantRead(this.function);
+    if (spec.table !== 'none') {
+      const actions = spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
       this.function.addToRolePolicy(
         new PolicyStatement({
           actions: actions.map((action) => `dynamodb:${action}`),
@@ -106,11 +112,11 @@ export class ApiFunction extends Construct {
   }
 }
 
-/** `functions/http/staff-login.ts` → `HttpStaffLogin`: a stable construct id per handler. */
+/** `functions/http/staff/index.ts` → `HttpStaff`, `functions/streams/fanout.ts` → `StreamsFanout`: a stable construct id per function. */
 export function constructIdFor(entry: string): string {
   return entry
     .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
+    .replace(/(\/index)?\.ts$/, '')
     .split(/[/-]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');

@@ -13,3 +13,7 @@ export function acknowledgeFinding(scope: IConstruct, rule: string, kind: 'Polic
   const rendered = flattenCfnReference(Stack.of(scope).resolve(value));
   Validations.of(scope).acknowledge({ id: `${rule}[${kind}::${rendered}]`, reason });
 }
+
+/** Control Tower's CT.LAMBDA.PR.2 reads only a literal or local `SourceArn`; the CDK builds it with `Fn::Join` from the API's id. */
+export const INVOKED_ONLY_BY_ITS_API =
+  "Each permission lets only apigateway.amazonaws.com invoke, with a SourceArn scoped to this API's own ARN; the rule misreads a SourceArn built with Fn::Join.";

@@ -23,9 +23,15 @@ export function lambdaContext(functionName: string, awsRequestId: string, timeou
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Lambda event shape
 type Handler = (event: any, context: Context) => Promise<unknown>;
 
+/** The route an event is for, as the manifest names it (`POST /v1/orders`, `$connect`); none for stream batches. */
+function routeOf(event: unknown): string | undefined {
+  const { httpMethod, resource, requestContext } = event as { httpMethod?: string; resource?: string; requestContext?: { routeKey?: string } };
+  return httpMethod && resource ? `${httpMethod} ${resource}` : requestContext?.routeKey;
+}
+
 /**
  * Loads a handler named in the route manifest (the process runs under tsx, so .ts imports work).
- * Like Lambda's REPORT line, every invocation then logs one `invocation` line: the handler, its
+ * Like Lambda's REPORT line, every invocation then logs one `invocation` line: the function, the route, its
  * duration, and the DynamoDB round trips it made with the capacity units they consumed, which is
  * what the benchmarks read.
  */
@@ -46,6 +52,7 @@ export async function loadHandler<T extends Handler>(root: string, entry: string
         log({
           message: 'invocation',
           function: entry,
+          route: routeOf(event),
           requestId: context.awsRequestId,
           // API Gateway's id, shared by a request's authorizer and handler invocations (none for stream batches).
           gatewayRequestId: (event as { requestContext?: { requestId?: string } }).requestContext?.requestId,

@@ -12,8 +12,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../../shared/errors';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import type { GatewayErrorType } from '../../shared/http/gateway-errors';
-import { authorizer, restRoutes } from '../../shared/http/routes';
-import type { RestRoute } from '../../shared/http/routes';
+import { authorizer, restFunctions, restRoutes } from '../../shared/http/routes';
+import type { FunctionSpec, RestFunctionName, RestRoute } from '../../shared/http/routes';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { isAllowed } from './policy';
 
@@ -102,10 +102,13 @@ export interface RestGatewayOptions {
  * `requestContext.authorizer`, and answers its own errors with the same gateway responses.
  */
 export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
-  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.handler, options.log);
-  const routes = await Promise.all(
-    Object.values(restRoutes).map(async (route) => compile(route, await loadHandler<ProxyHandler>(options.root.href, route.handler, options.log))),
-  );
+  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.entry, options.log);
+  // Each function's entry serves its routes, as deployed: the entry dispatches by resource and method.
+  const functions = new Map<RestFunctionName, ProxyHandler>();
+  for (const [name, spec] of Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]) {
+    functions.set(name, await loadHandler<ProxyHandler>(options.root.href, spec.entry, options.log));
+  }
+  const routes = Object.values(restRoutes).map((route) => compile(route, functions.get(route.fn) as ProxyHandler));
 
   const sourceIpOf = (req: IncomingMessage): string => {
     const forwarded = options.trustForwardedFor ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
@@ -231,7 +234,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       isBase64Encoded: false,
     };
     try {
-      return await handler(event, lambdaContext(route.handler, randomUUID()));
+      return await handler(event, lambdaContext(restFunctions[route.fn].entry, randomUUID()));
     } catch {
       return gatewayError('DEFAULT_5XX');
     }

@@ -59,7 +59,7 @@ export async function startStreamPoller(options: {
   tableName: string;
   log: (line: Record<string, unknown>) => void;
 }): Promise<{ stop(): Promise<void> }> {
-  const handler = await loadHandler<StreamHandler>(options.root.href, streamConsumer.handler, options.log);
+  const handler = await loadHandler<StreamHandler>(options.root.href, streamConsumer.entry, options.log);
   const client = localClient(options.endpoint);
   const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
   client.destroy();

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { authorizer, webSocketRoutes } from '../../shared/http/routes';
+import { authorizer, webSocketFunction, webSocketRoutes } from '../../shared/http/routes';
 import type { WebSocketEvent, WebSocketResult } from '../../shared/realtime/ws-handler';
 import { isAllowed } from './policy';
 import { lambdaContext, loadHandler } from './lambda-context';
@@ -52,11 +52,9 @@ export async function startWebSocketGateway(options: {
   port: number;
   log: (line: Record<string, unknown>) => void;
 }): Promise<WebSocketGateway> {
-  const authorize = await loadHandler<Authorizer>(options.root.href, authorizer.handler, options.log);
-  const handlers = new Map<string, RouteHandler>();
-  for (const [routeKey, route] of Object.entries(webSocketRoutes)) {
-    handlers.set(routeKey, await loadHandler<RouteHandler>(options.root.href, route.handler, options.log));
-  }
+  const authorize = await loadHandler<Authorizer>(options.root.href, authorizer.entry, options.log);
+  // One function serves every route, as deployed: its entry dispatches by route key.
+  const socketFunction = await loadHandler<RouteHandler>(options.root.href, webSocketFunction.entry, options.log);
   const sockets = new Map<string, OpenSocket>();
   const wss = new WebSocketServer({ noServer: true });
 
@@ -75,8 +73,8 @@ export async function startWebSocketGateway(options: {
     identity: { sourceIp },
   });
 
-  const invoke = (routeKey: string, event: WebSocketEvent & Record<string, unknown>) =>
-    (handlers.get(routeKey) as RouteHandler)(event, lambdaContext(`ws${routeKey}`, event.requestContext.requestId));
+  const invoke = (event: WebSocketEvent & Record<string, unknown>) =>
+    socketFunction(event, lambdaContext(webSocketFunction.entry, event.requestContext.requestId));
 
   function refuse(socket: Duplex, status: number, reason: string) {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -106,7 +104,7 @@ export async function startWebSocketGateway(options: {
       return refuse(socket, 403, 'Forbidden');
     }
     const authorizerContext = { ...result.context, principalId: result.principalId };
-    const connected = await invoke('$connect', {
+    const connected = await invoke({
       headers,
       multiValueHeaders,
       ...queryMaps(url),
@@ -125,7 +123,7 @@ export async function startWebSocketGateway(options: {
       });
       ws.on('close', () => {
         sockets.delete(connectionId);
-        void invoke('$disconnect', { isBase64Encoded: false, requestContext: { ...requestContext('$disconnect', 'DISCONNECT', connectionId, sourceIp), authorizer: open.authorizer } });
+        void invoke({ isBase64Encoded: false, requestContext: { ...requestContext('$disconnect', 'DISCONNECT', connectionId, sourceIp), authorizer: open.authorizer } });
       });
     });
   }
@@ -139,7 +137,7 @@ export async function startWebSocketGateway(options: {
     }
     const routeKey = typeof action === 'string' && action in webSocketRoutes && !action.startsWith('$') ? action : '$default';
     const context = { ...requestContext(routeKey, 'MESSAGE', connectionId, open.sourceIp), authorizer: open.authorizer };
-    const result = await invoke(routeKey, { body, isBase64Encoded: false, requestContext: context }).catch(() => ({ statusCode: 500, body: undefined }));
+    const result = await invoke({ body, isBase64Encoded: false, requestContext: context }).catch(() => ({ statusCode: 500, body: undefined }));
     const twoWay = (webSocketRoutes as Record<string, { returnResponse?: boolean }>)[routeKey]?.returnResponse;
     if (twoWay && result.body && open.socket.readyState === open.socket.OPEN) open.socket.send(result.body);
   }

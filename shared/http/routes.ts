@@ -1,7 +1,8 @@
 /**
- * The route manifest: every REST and WebSocket route, its handler file and who may call it.
- * The CDK API stack and the local gateway are both built from this list, and the REST handler
- * wrapper enforces `allow`, so the three can never drift apart. Pure data: no imports of code.
+ * The route manifest: every Lambda function, every REST and WebSocket route, which function serves
+ * it and who may call it. The CDK stacks and the local gateways are both built from it, each
+ * function's entry dispatches exactly its routes (type-checked against this list), and the REST
+ * handler wrapper enforces `allow`, so none of them can drift apart. Pure data: no imports of code.
  */
 export const ROLES = ['OWNER', 'MANAGER', 'WAITER', 'KITCHEN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,22 +12,46 @@ export type Caller = 'PUBLIC' | 'GUEST' | Role;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** One Lambda function: its entry module (which exports `handler`) and its least-privilege grants. */
+export interface FunctionSpec {
+  /** Relative to the repository root. */
+  entry: string;
+  table: 'none' | 'read' | 'readWrite';
+  /** The function may read the PIN hashing key. */
+  pinKey?: boolean;
+}
+
+/**
+ * The REST functions, one per domain: a domain's routes share a container (fewer cold starts at a
+ * restaurant's traffic, one resource set per domain in the stack) and its grants. The PIN key and
+ * the public join, the idempotent placement and the dependency-free OpenAPI document stand alone.
+ */
+export const restFunctions = {
+  staff: { entry: 'functions/http/staff/index.ts', table: 'readWrite' },
+  tables: { entry: 'functions/http/tables/index.ts', table: 'readWrite' },
+  menu: { entry: 'functions/http/menu/index.ts', table: 'readWrite' },
+  sessions: { entry: 'functions/http/sessions/index.ts', table: 'readWrite', pinKey: true },
+  join: { entry: 'functions/http/join/index.ts', table: 'readWrite', pinKey: true },
+  guest: { entry: 'functions/http/guest/index.ts', table: 'readWrite' },
+  orders: { entry: 'functions/http/orders/index.ts', table: 'readWrite' },
+  kitchen: { entry: 'functions/http/kitchen/index.ts', table: 'readWrite' },
+  openapi: { entry: 'functions/http/openapi/index.ts', table: 'none' },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type RestFunctionName = keyof typeof restFunctions;
+
 export interface RestRoute {
   method: HttpMethod;
   /** API Gateway resource path, with `{name}` path parameters. */
   path: string;
-  /** Handler module, relative to the repository root; it exports `handler`. */
-  handler: string;
+  /** The function that serves it. */
+  fn: RestFunctionName;
   allow: readonly Caller[];
-  /** Least-privilege table access for the handler's function. */
-  table: 'none' | 'read' | 'readWrite';
   /**
    * The audit action recorded for every call, whatever its outcome; every state-changing route says
    * whether it is audited (`false` for high-volume guest actions such as cart edits).
    */
   audit?: string | false;
-  /** The function may read the PIN hashing key. */
-  pinKey?: boolean;
   summary: string;
 }
 
@@ -40,323 +65,297 @@ export const restRoutes = {
   staffLogin: {
     method: 'POST',
     path: '/v1/staff/login',
-    handler: 'functions/http/staff-login.ts',
+    fn: 'staff',
     audit: 'staff.login',
     allow: ['PUBLIC'],
-    table: 'readWrite',
     summary: 'Staff login: exchanges username and password for a staff token.',
   },
   logout: {
     method: 'POST',
     path: '/v1/logout',
-    handler: 'functions/http/logout.ts',
+    fn: 'staff',
     audit: 'logout',
     allow: ANY_TOKEN,
-    table: 'readWrite',
     summary: 'Revokes the calling token at once.',
   },
   getRestaurant: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}',
-    handler: 'functions/http/get-restaurant.ts',
+    fn: 'staff',
     allow: STAFF,
-    table: 'read',
     summary: "The staff member's restaurant.",
   },
   createStaff: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/staff',
-    handler: 'functions/http/create-staff.ts',
+    fn: 'staff',
     audit: 'staff.create',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: 'Creates a staff account (a MANAGER cannot create an OWNER).',
   },
   listStaff: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/staff',
-    handler: 'functions/http/list-staff.ts',
+    fn: 'staff',
     allow: MANAGERS,
-    table: 'read',
     summary: "Lists the restaurant's staff accounts, without secrets.",
   },
   deleteStaff: {
     method: 'DELETE',
     path: '/v1/restaurants/{restaurantId}/staff/{staffId}',
-    handler: 'functions/http/delete-staff.ts',
+    fn: 'staff',
     audit: 'staff.delete',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: "Deletes a staff account and revokes all of that person's tokens.",
   },
   createTable: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/tables',
-    handler: 'functions/http/create-table.ts',
+    fn: 'tables',
     audit: 'table.create',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: 'Creates a table with an unguessable table code and its order URL.',
   },
   listTables: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/tables',
-    handler: 'functions/http/list-tables.ts',
+    fn: 'tables',
     allow: FLOOR,
-    table: 'read',
     summary: "Lists the restaurant's tables with the open session of each, if any.",
   },
   getTableQr: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/tables/{tableId}/qr.svg',
-    handler: 'functions/http/get-table-qr.ts',
+    fn: 'tables',
     allow: MANAGERS,
-    table: 'read',
     summary: "The table's QR code (SVG) of its order URL.",
   },
   rotateTableCode: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/tables/{tableId}/code',
-    handler: 'functions/http/rotate-table-code.ts',
+    fn: 'tables',
     audit: 'table.code_rotate',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: 'Gives the table a new code; the old QR code stops working.',
   },
   resolveTableCode: {
     method: 'GET',
     path: '/v1/tables/{tableCode}',
-    handler: 'functions/http/resolve-table-code.ts',
+    fn: 'tables',
     allow: ['PUBLIC'],
-    table: 'read',
     summary: 'Public: which restaurant and table a scanned code belongs to (404 for unknown or replaced codes).',
   },
   createMenuItem: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/menu/items',
-    handler: 'functions/http/create-menu-item.ts',
+    fn: 'menu',
     audit: 'menu.item_create',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: 'Adds a menu item.',
   },
   updateMenuItem: {
     method: 'PATCH',
     path: '/v1/restaurants/{restaurantId}/menu/items/{itemId}',
-    handler: 'functions/http/update-menu-item.ts',
+    fn: 'menu',
     audit: 'menu.item_update',
     allow: MENU_EDITORS,
-    table: 'readWrite',
     summary: 'Changes a menu item (KITCHEN: `available` only).',
   },
   archiveMenuItem: {
     method: 'DELETE',
     path: '/v1/restaurants/{restaurantId}/menu/items/{itemId}',
-    handler: 'functions/http/archive-menu-item.ts',
+    fn: 'menu',
     audit: 'menu.item_archive',
     allow: MANAGERS,
-    table: 'readWrite',
     summary: 'Archives a menu item: gone from the menu, kept for past orders.',
   },
   getMenu: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/menu',
-    handler: 'functions/http/get-menu.ts',
+    fn: 'menu',
     allow: ['PUBLIC'],
-    table: 'read',
     summary: 'Public: the menu grouped by category, without archived items.',
   },
   openSession: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/tables/{tableId}/sessions',
-    handler: 'functions/http/open-session.ts',
+    fn: 'sessions',
     audit: 'session.open',
     allow: FLOOR,
-    table: 'readWrite',
-    pinKey: true,
     summary: 'Opens a FAMILY or INDIVIDUAL session on a free table; the response shows its PIN once.',
   },
   listSessions: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/sessions',
-    handler: 'functions/http/list-sessions.ts',
+    fn: 'sessions',
     allow: FLOOR,
-    table: 'read',
     summary: 'Lists open sessions (no PINs).',
   },
   getSession: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/sessions/{sessionId}',
-    handler: 'functions/http/get-session.ts',
+    fn: 'sessions',
     allow: FLOOR,
-    table: 'read',
     summary: 'A session with its guests, orders and bill.',
   },
   renewPin: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/sessions/{sessionId}/pin',
-    handler: 'functions/http/renew-pin.ts',
+    fn: 'sessions',
     audit: 'session.pin_renew',
     allow: FLOOR,
-    table: 'readWrite',
-    pinKey: true,
     summary: "A new PIN for the session; the PIN lockout resets.",
   },
   moveSession: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/sessions/{sessionId}/move',
-    handler: 'functions/http/move-session.ts',
+    fn: 'sessions',
     audit: 'session.move',
     allow: FLOOR,
-    table: 'readWrite',
     summary: 'Moves the session to another free table.',
   },
   closeSession: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/sessions/{sessionId}/close',
-    handler: 'functions/http/close-session.ts',
+    fn: 'sessions',
     audit: 'session.close',
     allow: FLOOR,
-    table: 'readWrite',
     summary: "Closes the session; its guests' tokens stop working.",
   },
   joinSession: {
     method: 'POST',
     path: '/v1/sessions/join',
-    handler: 'functions/http/join-session.ts',
+    fn: 'join',
     audit: 'pin.attempt',
     allow: ['PUBLIC'],
-    table: 'readWrite',
-    pinKey: true,
     summary: "Public: joins the scanned table's session with its PIN and returns a guest token.",
   },
   getGuestSession: {
     method: 'GET',
     path: '/v1/session',
-    handler: 'functions/http/get-guest-session.ts',
+    fn: 'guest',
     allow: ['GUEST'],
-    table: 'read',
     summary: "The guest's session, table, restaurant and fellow guests.",
   },
   getCart: {
     method: 'GET',
     path: '/v1/cart',
-    handler: 'functions/http/get-cart.ts',
+    fn: 'guest',
     allow: ['GUEST'],
-    table: 'read',
     summary: "The guest's cart: the session's (FAMILY) or their own (INDIVIDUAL).",
   },
   addCartLine: {
     method: 'POST',
     path: '/v1/cart/lines',
-    handler: 'functions/http/add-cart-line.ts',
+    fn: 'guest',
     audit: false,
     allow: ['GUEST'],
-    table: 'readWrite',
     summary: 'Adds a menu item to the cart at the menu price.',
   },
   updateCartLine: {
     method: 'PATCH',
     path: '/v1/cart/lines/{lineId}',
-    handler: 'functions/http/update-cart-line.ts',
+    fn: 'guest',
     audit: false,
     allow: ['GUEST'],
-    table: 'readWrite',
     summary: 'Changes quantity or notes of a cart line (quantity 0 removes it).',
   },
   removeCartLine: {
     method: 'DELETE',
     path: '/v1/cart/lines/{lineId}',
-    handler: 'functions/http/remove-cart-line.ts',
+    fn: 'guest',
     audit: false,
     allow: ['GUEST'],
-    table: 'readWrite',
     summary: 'Removes a cart line.',
   },
   placeOrder: {
     method: 'POST',
     path: '/v1/orders',
-    handler: 'functions/http/place-order.ts',
+    fn: 'orders',
     audit: 'order.place',
     allow: ['GUEST'],
-    table: 'readWrite',
     summary: 'Turns the cart into an order, idempotently (Idempotency-Key header).',
   },
   listOrders: {
     method: 'GET',
     path: '/v1/orders',
-    handler: 'functions/http/list-orders.ts',
+    fn: 'guest',
     allow: ['GUEST'],
-    table: 'read',
     summary: "The session's orders (FAMILY) or the guest's own (INDIVIDUAL).",
   },
   getOrder: {
     method: 'GET',
     path: '/v1/orders/{orderId}',
-    handler: 'functions/http/get-order.ts',
+    fn: 'guest',
     allow: ['GUEST'],
-    table: 'read',
     summary: 'One order the guest may see.',
   },
   listTickets: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/kitchen/tickets',
-    handler: 'functions/http/list-tickets.ts',
+    fn: 'kitchen',
     allow: STAFF,
-    table: 'read',
     summary: 'Active kitchen tickets, oldest first, price-free, optionally for one station.',
   },
   changeLineStatus: {
     method: 'PATCH',
     path: '/v1/restaurants/{restaurantId}/kitchen/orders/{orderId}/lines/{lineId}',
-    handler: 'functions/http/change-line-status.ts',
+    fn: 'kitchen',
     audit: false,
     allow: STAFF,
-    table: 'readWrite',
     summary: 'Moves an order line along QUEUED → IN_PROGRESS → READY → SERVED (WAITER: SERVED only).',
   },
   getOpenApi: {
     method: 'GET',
     path: '/v1/openapi.json',
-    handler: 'functions/http/get-openapi.ts',
+    fn: 'openapi',
     allow: ['PUBLIC'],
-    table: 'none',
     summary: 'Public: this API as an OpenAPI 3.1 document.',
   },
   listAudit: {
     method: 'GET',
     path: '/v1/restaurants/{restaurantId}/audit',
-    handler: 'functions/http/list-audit.ts',
+    fn: 'staff',
     allow: MANAGERS,
-    table: 'read',
     summary: 'The audit log, newest first, paginated with an opaque cursor.',
   },
 } as const satisfies Record<string, RestRoute>;
 
 export type RestRouteName = keyof typeof restRoutes;
 
+/** The routes one REST function serves. */
+export type RestRoutesOf<F extends RestFunctionName> = {
+  [R in RestRouteName]: (typeof restRoutes)[R]['fn'] extends F ? R : never;
+}[RestRouteName];
+
 /** The Lambda REQUEST authorizer shared by every non-public REST route and WebSocket `$connect`. */
-export const authorizer = { handler: 'functions/auth/authorizer.ts', table: 'read' } as const;
+export const authorizer = { entry: 'functions/auth/authorizer.ts', table: 'read' } as const satisfies FunctionSpec;
 
 export interface WebSocketRoute {
-  handler: string;
-  table: 'none' | 'read' | 'readWrite';
   /** The handler's return body is sent back on the socket (a two-way route). */
   returnResponse?: boolean;
 }
 
 /**
  * WebSocket routes, selected by `$request.body.action`; `$connect` runs the REQUEST authorizer
- * first (token in `?token=` or the Authorization header).
+ * first (token in `?token=` or the Authorization header). One function serves them all: a phone's
+ * connect, subscribe and sync then meet one warm container.
  */
 export const webSocketRoutes = {
-  $connect: { handler: 'functions/ws/connect.ts', table: 'readWrite' },
-  $disconnect: { handler: 'functions/ws/disconnect.ts', table: 'readWrite' },
-  subscribe: { handler: 'functions/ws/subscribe.ts', table: 'readWrite', returnResponse: true },
-  sync: { handler: 'functions/ws/sync.ts', table: 'read', returnResponse: true },
-  ping: { handler: 'functions/ws/ping.ts', table: 'none', returnResponse: true },
-  $default: { handler: 'functions/ws/default.ts', table: 'none', returnResponse: true },
+  $connect: {},
+  $disconnect: {},
+  subscribe: { returnResponse: true },
+  sync: { returnResponse: true },
+  ping: { returnResponse: true },
+  $default: { returnResponse: true },
 } as const satisfies Record<string, WebSocketRoute>;
 
+export type WebSocketRouteKey = keyof typeof webSocketRoutes;
+
+export const webSocketFunction = { entry: 'functions/ws/index.ts', table: 'readWrite' } as const satisfies FunctionSpec;
+
 /** The DynamoDB Streams consumer that turns every change into WebSocket messages. */
-export const streamConsumer = { handler: 'functions/streams/fanout.ts', table: 'readWrite' } as const;
+export const streamConsumer = { entry: 'functions/streams/fanout.ts', table: 'readWrite' } as const satisfies FunctionSpec;
+
+/** Every Lambda function of the system (the authorizer runs in both API stacks). */
+export const lambdaFunctions: readonly FunctionSpec[] = [authorizer, ...Object.values(restFunctions), webSocketFunction, streamConsumer];

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
+import type { WebSocketRouteKey } from '../http/routes';
 import { AppError } from '../errors';
 import { logger } from '../observability/logger';
 import { errorMessage } from './connections';
@@ -59,4 +60,19 @@ export function wsHandler(handle: (request: WebSocketRequest) => Promise<ServerM
         return send(errorMessage('INTERNAL', 'Something went wrong.', now));
       }
     });
+}
+
+type WebSocketHandler = (event: WebSocketEvent, context: Context) => Promise<WebSocketResult | void>;
+
+/**
+ * The WebSocket function's Lambda handler: hands each event to the handler of its route key. Every
+ * route of the manifest must be wired (type-checked); an unknown key goes to `$default`, as API
+ * Gateway itself routes an unknown action.
+ */
+export function dispatchWebSocketRoutes(handlers: Record<WebSocketRouteKey, WebSocketHandler>): WebSocketHandler {
+  return (event, context) => {
+    const key = event.requestContext.routeKey;
+    const handler = key in handlers ? handlers[key as WebSocketRouteKey] : handlers.$default;
+    return handler(event, context);
+  };
 }

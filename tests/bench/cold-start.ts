@@ -6,7 +6,7 @@ import { constructIdFor } from '../../lib/constructs/api-function';
 import { localAwsEnv } from '../../lib/local/dynamodb-local';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { functionEnvironment, stackNames, stages } from '../../lib/stage-config';
-import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
+import { lambdaFunctions } from '../../shared/http/routes';
 import { median } from './stats';
 
 export interface ColdStart {
@@ -25,16 +25,23 @@ export function synthesizeDev(outdir: string): void {
 
 /** Every function's bundle in a synthesized dev stage, by handler entry. */
 function bundles(cdkOut: string): Map<string, string> {
-  const template = JSON.parse(readFileSync(join(cdkOut, `${stackNames('dev').api}.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
-  };
-  const entries = new Set([authorizer.handler, streamConsumer.handler, ...Object.values(restRoutes).map((r) => r.handler), ...Object.values(webSocketRoutes).map((r) => r.handler)]);
+  const { api, realtime } = stackNames('dev');
+  const resources = [api, realtime].flatMap((stack) =>
+    Object.entries(
+      (
+        JSON.parse(readFileSync(join(cdkOut, `${stack}.template.json`), 'utf8')) as {
+          Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+        }
+      ).Resources,
+    ),
+  );
+  const entries = lambdaFunctions.map((fn) => fn.entry);
   const found = new Map<string, string>();
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+  for (const [logicalId, resource] of resources) {
     // The asset's folder is named after the hash that is also its S3 key.
     const hash = resource.Properties.Code?.S3Key?.replace(/\.zip$/, '');
     if (resource.Type !== 'AWS::Lambda::Function' || !hash) continue;
-    const entry = [...entries].find((candidate) => logicalId.startsWith(`${constructIdFor(candidate)}Function`));
+    const entry = entries.find((candidate) => logicalId.startsWith(`${constructIdFor(candidate)}Function`));
     if (entry) found.set(entry, join(cdkOut, `asset.${hash}`, 'index.mjs'));
   }
   return found;

@@ -1,4 +1,5 @@
 import { isReadOperation } from '../../shared/observability/dynamodb-usage';
+import { restRoutes } from '../../shared/http/routes';
 import type { Invocation } from './invocations';
 
 /**
@@ -28,8 +29,8 @@ export const ASSUMPTIONS = {
   transactionMultiplier: 2,
 } as const;
 
-/** Functions that set a restaurant up rather than serve an order: not part of the cost of an order. */
-const SETUP_FUNCTIONS = ['functions/http/staff-login.ts', 'functions/http/create-staff.ts', 'functions/http/create-table.ts'];
+/** Routes that set a restaurant up rather than serve an order: not part of the cost of an order. */
+const SETUP_ROUTES = [restRoutes.staffLogin, restRoutes.createStaff, restRoutes.createTable].map((route) => `${route.method} ${route.path}`);
 
 export interface CostInput {
   /** Every invocation the runtime reported while the load ran. */
@@ -50,7 +51,7 @@ export interface CostLine {
 /** The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above. */
 export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total: number; dynamoDb: number } {
   const scale = 1000 / input.orders;
-  const setupRequests = new Set(input.invocations.filter((i) => SETUP_FUNCTIONS.includes(i.function) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
+  const setupRequests = new Set(input.invocations.filter((i) => i.route !== undefined && SETUP_ROUTES.includes(i.route) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
   const counted = input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId));
 
   const gbSeconds = counted.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (input.memoryMb / 1024) * scale;

@@ -1,6 +1,8 @@
 /** One `invocation` line of the local runtime (lib/local/lambda-context.ts): a handler call, like Lambda's REPORT. */
 export interface Invocation {
   function: string;
+  /** `POST /v1/orders`, `$connect`; none for stream batches. */
+  route?: string;
   gatewayRequestId?: string;
   durationMs: number;
   error: boolean;

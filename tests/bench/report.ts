@@ -56,8 +56,8 @@ export function comparisonSection(comparisons: Comparison[], log: InvocationLog,
   const measured = [...comparisons.map((c) => ({ operation: c.operation as string, requestIds: c.requestIds })), ...others.map(([operation, requestIds]) => ({ operation, requestIds }))];
   const capacityRows = measured.map((c) => {
     const invocations = c.requestIds.flatMap((id) => log.forRequest(id));
-    const handlers = invocations.filter((i) => i.function !== authorizer.handler);
-    const authorizers = invocations.filter((i) => i.function === authorizer.handler);
+    const handlers = invocations.filter((i) => i.function !== authorizer.entry);
+    const authorizers = invocations.filter((i) => i.function === authorizer.entry);
     const perRequest = (pick: (i: Invocation) => number) => invocations.reduce((sum, i) => sum + pick(i), 0) / c.requestIds.length;
     const handlerRoundTrips = median(handlers.map((i) => i.dynamoDbCalls.length));
     const authorizerRoundTrips = authorizers.length ? median(authorizers.map((i) => i.dynamoDbCalls.length)) : 0;

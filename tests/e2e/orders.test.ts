@@ -151,8 +151,8 @@ describe('placing orders', () => {
       .split('\n')
       .filter((line) => line.includes('"invocation"') && line.includes(placed.headers.get('x-amzn-requestid') as string))
       .map((line) => JSON.parse(line));
-    expect(invocations.map((i) => i.function).sort()).toEqual(['functions/auth/authorizer.ts', 'functions/http/place-order.ts']);
-    const handler = invocations.find((i) => i.function === 'functions/http/place-order.ts');
+    expect(invocations.map((i) => i.function).sort()).toEqual(['functions/auth/authorizer.ts', 'functions/http/orders/index.ts']);
+    const handler = invocations.find((i) => i.function === 'functions/http/orders/index.ts');
     expect(handler.dynamoDbCalls.map((call: { operation: string }) => call.operation)).toEqual([
       'PutItem', 'BatchGetItem', 'UpdateItem', 'TransactWriteItems', 'UpdateItem', 'PutItem',
     ]);

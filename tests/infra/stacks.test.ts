@@ -4,16 +4,20 @@ import { constructIdFor } from '../../lib/constructs/api-function';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { STAGE_NAMES, stages } from '../../lib/stage-config';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
-import { authorizer, restRoutes, streamConsumer, webSocketRoutes } from '../../shared/http/routes';
+import { authorizer, lambdaFunctions, restFunctions, restRoutes, webSocketRoutes } from '../../shared/http/routes';
 import { streamFilterPatterns } from '../../shared/realtime/stream-filters';
+
+/** Each stack stays well inside CloudFormation's 500 resources, with room for this many more REST routes. */
+const RESOURCE_BUDGET = 300;
+const ROUTE_HEADROOM = 30;
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
 
 /** Real synthesis of one stage; asset bundling is skipped (it is exercised by `npm run synth`). */
 function synthesize(stage: (typeof STAGE_NAMES)[number]) {
   const app = createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
-  const { data, api } = buildStage(app, stages[stage], {});
-  return { data: Template.fromStack(data), api: Template.fromStack(api) };
+  const { data, api, realtime } = buildStage(app, stages[stage], {});
+  return { data: Template.fromStack(data), api: Template.fromStack(api), realtime: Template.fromStack(realtime) };
 }
 
 /** Rebuilds "METHOD /path" for every REST method from the Resource tree of the template. */
@@ -35,8 +39,15 @@ function restMethods(resources: Resources) {
 
 describe.each(STAGE_NAMES)('stage %s', (stage) => {
   const config = stages[stage];
-  const { data, api } = synthesize(stage);
+  const { data, api, realtime } = synthesize(stage);
   const apiResources = api.toJSON().Resources as Resources;
+  const realtimeResources = realtime.toJSON().Resources as Resources;
+  const stacks = [apiResources, realtimeResources];
+  // Both API stacks have an authorizer function with the same logical id: look resources up per stack.
+  const allOf = (type: string) => stacks.flatMap((resources) => Object.entries(resources).filter(([, r]) => r.Type === type));
+  const functionsOf = (resources: Resources) => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  const policyOf = (resources: Resources, entry: string) =>
+    Object.entries(resources).find(([id, r]) => id.startsWith(`${constructIdFor(entry)}FunctionServiceRoleDefaultPolicy`) && r.Type === 'AWS::IAM::Policy')?.[1];
 
   it('has the single table: on demand, stream with both images, TTL, the shared GSIs', () => {
     data.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -68,18 +79,12 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
   });
 
   it('runs every function on nodejs24.x/arm64 with its own log group and the stage retention', () => {
-    const functions = Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-    const handlers = new Set([
-      authorizer.handler,
-      streamConsumer.handler,
-      ...Object.values(restRoutes).map((r) => r.handler),
-      ...Object.values(webSocketRoutes).map((r) => r.handler),
-    ]);
-    expect(functions).toHaveLength(handlers.size);
-    for (const [, fn] of functions) {
+    // One function per manifest entry; each API stack has its own authorizer.
+    expect(allOf('AWS::Lambda::Function')).toHaveLength(lambdaFunctions.length + 1);
+    for (const [resources, fn] of stacks.flatMap((resources) => functionsOf(resources).map(([, fn]) => [resources, fn] as const))) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      const logGroup = apiResources[fn.Properties.LoggingConfig.LogGroup.Ref];
+      const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref];
       expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
       expect(logGroup?.Properties.RetentionInDays).toBe(config.logRetentionDays);
       expect(fn.Properties.Environment.Variables).toMatchObject({ STAGE: stage, TABLE_NAME: expect.anything() });
@@ -108,7 +113,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       AuthorizerResultTtlInSeconds: 0,
       IdentitySource: 'method.request.header.Authorization',
     });
-    api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM' });
+    realtime.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM' });
   });
 
   it("answers API Gateway's own errors in the contract's error shape", () => {
@@ -137,27 +142,38 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     });
   });
 
-  it('lets only the functions that hash PINs read the PIN key secret', () => {
+  it('lets only the functions that hash PINs read the PIN key secret, and tells only them where it is', () => {
     api.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    const routes = Object.values(restRoutes);
-    for (const route of routes) {
-      const prefix = `${constructIdFor(route.handler)}FunctionServiceRoleDefaultPolicy`;
-      const policy = Object.entries(apiResources).find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::IAM::Policy');
-      const readsSecret = JSON.stringify(policy?.[1].Properties.PolicyDocument ?? {}).includes('secretsmanager:GetSecretValue');
-      expect(readsSecret, route.handler).toBe('pinKey' in route && route.pinKey === true);
+    realtime.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    for (const spec of Object.values(restFunctions)) {
+      const readsSecret = JSON.stringify(policyOf(apiResources, spec.entry)?.Properties.PolicyDocument ?? {}).includes('secretsmanager:GetSecretValue');
+      const pinKey = 'pinKey' in spec && spec.pinKey === true;
+      expect(readsSecret, spec.entry).toBe(pinKey);
+      const fn = functionsOf(apiResources).find(([id]) => id.startsWith(`${constructIdFor(spec.entry)}Function`))?.[1];
+      expect('PIN_KEY_SECRET_ARN' in (fn?.Properties.Environment.Variables ?? {}), spec.entry).toBe(pinKey);
+    }
+  });
+
+  it('gives each REST function one invoke permission, scoped to this API', () => {
+    const permissions = Object.values(apiResources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+    // One per REST function and one for the authorizer.
+    expect(permissions).toHaveLength(Object.keys(restFunctions).length + 1);
+    for (const permission of permissions) {
+      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain('RestApi');
     }
   });
 
   it('has exactly the manifest WebSocket routes, the authorizer on $connect and stage throttling', () => {
-    const routes = Object.values(apiResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    const routes = Object.values(realtimeResources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(Object.keys(webSocketRoutes).sort());
     for (const route of routes) {
       expect(route.Properties.AuthorizationType ?? 'NONE').toBe(route.Properties.RouteKey === '$connect' ? 'CUSTOM' : 'NONE');
     }
     const twoWay = Object.entries(webSocketRoutes).filter(([, r]) => 'returnResponse' in r && r.returnResponse).map(([key]) => key);
-    api.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', twoWay.length);
-    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
-    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    realtime.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', twoWay.length);
+    realtime.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    realtime.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: Match.objectLike({
         ThrottlingRateLimit: config.webSocketThrottle.rateLimit,
         ThrottlingBurstLimit: config.webSocketThrottle.burstLimit,
@@ -166,7 +182,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
   });
 
   it('feeds the fan-out from the stream with filters, bisection, bounded retries, partial failures and a DLQ', () => {
-    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    realtime.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       StartingPosition: 'LATEST',
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
@@ -176,8 +192,8 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       FilterCriteria: { Filters: streamFilterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
-    api.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    api.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    realtime.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    realtime.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -187,7 +203,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
   });
 
   it('lets only the fan-out manage connections, and only on this WebSocket API', () => {
-    const policies = Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+    const policies = allOf('AWS::IAM::Policy');
     const managing = policies.filter(([, r]) => JSON.stringify(r.Properties.PolicyDocument).includes('execute-api:ManageConnections'));
     expect(managing.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunctionServiceRoleDefaultPolicy/)]);
     const statement = JSON.stringify(managing[0]?.[1].Properties.PolicyDocument);
@@ -216,23 +232,23 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     for (const preflight of preflights) {
       expect(JSON.stringify(preflight.Properties.Integration.IntegrationResponses)).toContain(`'${origin}'`);
     }
-    for (const [, fn] of Object.entries(apiResources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+    for (const [, fn] of allOf('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables.CORS_ORIGIN).toBe(origin);
     }
   });
 
   it('writes JSON access logs for both APIs, kept as long as the stage keeps logs', () => {
-    const logGroupOf = (arn: { 'Fn::GetAtt': string[] }) => apiResources[arn['Fn::GetAtt'][0] as string];
+    const logGroupOf = (arn: { 'Fn::GetAtt': string[] }) => ({ ...apiResources, ...realtimeResources })[arn['Fn::GetAtt'][0] as string];
     const rest = Object.values(apiResources).find((r) => r.Type === 'AWS::ApiGateway::Stage');
     expect(JSON.parse(rest?.Properties.AccessLogSetting.Format)).toMatchObject({ requestId: '$context.requestId' });
     expect(logGroupOf(rest?.Properties.AccessLogSetting.DestinationArn)?.Properties.RetentionInDays).toBe(config.logRetentionDays);
-    const ws = Object.values(apiResources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    const ws = Object.values(realtimeResources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     expect(JSON.parse(ws?.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
     expect(logGroupOf(ws?.Properties.AccessLogSettings.DestinationArn)?.Properties.RetentionInDays).toBe(config.logRetentionDays);
   });
 
   it('pages through SNS on 5XX rate, Lambda errors and throttles, placement p99, iterator age, DLQ, DynamoDB throttles, WebSocket errors', () => {
-    const alarms = Object.values(apiResources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const alarms = allOf('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
     const byName = (suffix: string) => alarms.find((a) => String(a.Properties.AlarmName).endsWith(suffix))?.Properties;
     expect(byName('Rest5xxRate')).toMatchObject({ MetricName: '5XXError', Statistic: 'Average', Threshold: config.alarms.rest5xxRate });
     expect(byName('PlaceOrderP99Latency')).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: config.alarms.placeOrderP99Ms });
@@ -240,25 +256,37 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     expect(byName('FanoutDeadLetters')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
     expect(byName('WebSocketExecutionErrors')).toMatchObject({ MetricName: 'ExecutionError', Threshold: 0 });
     expect(byName('DynamoDbThrottles')).toMatchObject({ Threshold: 0 });
-    const functionCount = Object.values(apiResources).filter((r) => r.Type === 'AWS::Lambda::Function').length;
     const covered = alarms
       .filter((a) => /LambdaErrors\d+$/.test(String(a.Properties.AlarmName)))
       .flatMap((a) => a.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat));
-    expect(covered).toHaveLength(functionCount);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarms/) }]);
+    expect(covered).toHaveLength(allOf('AWS::Lambda::Function').length);
+    // Every alarm pages through the one topic of the stage, made in the data stack.
+    for (const alarm of alarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/ImportValue.*Alarms/);
+    data.resourceCountIs('AWS::SNS::Topic', 1);
+    data.resourceCountIs('AWS::SNS::Subscription', config.alarmEmail ? 1 : 0);
     api.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    api.resourceCountIs('AWS::SNS::Subscription', config.alarmEmail ? 1 : 0);
+    realtime.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('grants read-only functions no write access to the table', () => {
-    const readOnly = [authorizer, ...Object.values(restRoutes)].filter((r) => r.table === 'read');
-    for (const route of readOnly) {
-      const prefix = `${constructIdFor(route.handler)}FunctionServiceRoleDefaultPolicy`;
-      const policy = Object.entries(apiResources).find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::IAM::Policy');
-      expect(policy, prefix).toBeDefined();
-      const actions = JSON.stringify(policy?.[1].Properties.PolicyDocument);
-      expect(actions).toContain('dynamodb:GetItem');
-      expect(actions).not.toMatch(/PutItem|UpdateItem|DeleteItem|BatchWriteItem/);
+    const readOnly = lambdaFunctions.filter((spec) => spec.table === 'read');
+    expect(readOnly).toContain(authorizer);
+    for (const resources of [apiResources, realtimeResources]) {
+      for (const spec of readOnly) {
+        const actions = JSON.stringify(policyOf(resources, spec.entry)?.Properties.PolicyDocument);
+        expect(actions, spec.entry).toContain('dynamodb:GetItem');
+        expect(actions).not.toMatch(/PutItem|UpdateItem|DeleteItem|BatchWriteItem/);
+      }
+    }
+  });
+
+  it(`keeps every stack under ${RESOURCE_BUDGET} resources with room for ${ROUTE_HEADROOM} more routes`, () => {
+    // A route on a new path costs its method, its path resource and that resource's CORS preflight.
+    const perRoute = 3;
+    for (const [name, template] of Object.entries({ data, api, realtime })) {
+      const count = Object.keys(template.toJSON().Resources).length;
+      console.log(`${stage} ${name}: ${count} resources + ${ROUTE_HEADROOM} routes × ${perRoute} = ${count + ROUTE_HEADROOM * perRoute} (budget ${RESOURCE_BUDGET}, CloudFormation's limit 500)`);
+      expect(count + ROUTE_HEADROOM * perRoute, name).toBeLessThan(RESOURCE_BUDGET);
     }
   });
 });

@@ -3,8 +3,9 @@ import { ASSUMPTIONS, PRICES, costPer1000Orders } from '../bench/cost';
 import type { Invocation } from '../bench/invocations';
 import { percentile } from '../bench/stats';
 
-const invocation = (fn: string, requestId: string | undefined, durationMs: number, calls: [string, number][]): Invocation => ({
+const invocation = (fn: string, route: string | undefined, requestId: string | undefined, durationMs: number, calls: [string, number][]): Invocation => ({
   function: fn,
+  route,
   gatewayRequestId: requestId,
   durationMs,
   error: false,
@@ -26,11 +27,11 @@ describe('benchmark arithmetic', () => {
   it('prices 1,000 orders from the invocations, doubling transactional units and leaving set-up out', () => {
     const { lines, total, dynamoDb } = costPer1000Orders({
       invocations: [
-        invocation('functions/auth/authorizer.ts', 'r1', 4.2, [['GetItem', 1], ['GetItem', 1]]),
-        invocation('functions/http/place-order.ts', 'r1', 40.1, [['PutItem', 1], ['BatchGetItem', 3], ['TransactWriteItems', 6]]),
-        invocation('functions/streams/fanout.ts', undefined, 9.5, [['Query', 0.5]]),
+        invocation('functions/auth/authorizer.ts', 'POST /v1/orders', 'r1', 4.2, [['GetItem', 1], ['GetItem', 1]]),
+        invocation('functions/http/orders/index.ts', 'POST /v1/orders', 'r1', 40.1, [['PutItem', 1], ['BatchGetItem', 3], ['TransactWriteItems', 6]]),
+        invocation('functions/streams/fanout.ts', undefined, undefined, 9.5, [['Query', 0.5]]),
         // Set-up: neither the login nor anything else of its request counts.
-        invocation('functions/http/staff-login.ts', 'r2', 90, [['UpdateItem', 1]]),
+        invocation('functions/http/staff/index.ts', 'POST /v1/staff/login', 'r2', 90, [['UpdateItem', 1]]),
       ],
       orders: 1,
       memoryMb: 1024,

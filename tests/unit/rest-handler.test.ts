@@ -9,9 +9,8 @@ import { lambdaContext } from '../../lib/local/lambda-context';
 const managersOnly = {
   method: 'POST',
   path: '/v1/restaurants/{restaurantId}/things',
-  handler: 'functions/http/things.ts',
+  fn: 'staff',
   allow: ['OWNER', 'MANAGER'],
-  table: 'readWrite',
   summary: 'test route',
 } as const satisfies RestRoute;
 

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { authorizer, restRoutes, webSocketRoutes } from '../../shared/http/routes';
+import { lambdaFunctions, restRoutes } from '../../shared/http/routes';
 
 const root = new URL('../../', import.meta.url);
 
 describe('route manifest', () => {
   const routes = Object.values(restRoutes);
 
-  it('names handler files that exist', () => {
-    for (const entry of [authorizer.handler, ...routes.map((r) => r.handler), ...Object.values(webSocketRoutes).map((r) => r.handler)]) {
-      expect(existsSync(new URL(entry, root)), entry).toBe(true);
-    }
+  it('names function entries that exist, each once', () => {
+    const entries = lambdaFunctions.map((fn) => fn.entry);
+    expect(new Set(entries).size).toBe(entries.length);
+    for (const entry of entries) expect(existsSync(new URL(entry, root)), entry).toBe(true);
   });
 
   it('has one route per method and path, all versioned under /v1', () => {

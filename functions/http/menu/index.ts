@@ -1,0 +1,7 @@
+import { dispatchRoutes } from '../../../shared/http/dispatch';
+import { handler as createMenuItem } from './create-menu-item';
+import { handler as updateMenuItem } from './update-menu-item';
+import { handler as archiveMenuItem } from './archive-menu-item';
+import { handler as getMenu } from './get-menu';
+
+export const handler = dispatchRoutes('menu', { createMenuItem, updateMenuItem, archiveMenuItem, getMenu });

@@ -1,0 +1,4 @@
+import { dispatchRoutes } from '../../../shared/http/dispatch';
+import { handler as placeOrder } from './place-order';
+
+export const handler = dispatchRoutes('orders', { placeOrder });

@@ -1,8 +1,0 @@
-import { LoginBody, loginStaff } from '../../shared/auth/staff-login';
-import { restHandler } from '../../shared/http/rest-handler';
-import { restRoutes } from '../../shared/http/routes';
-
-export const handler = restHandler(restRoutes.staffLogin, { body: LoginBody }, async ({ body }) => ({
-  status: 200,
-  body: await loginStaff(body, new Date()),
-}));
