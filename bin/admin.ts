@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isDynamoDbUp, ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import type { DynamoDbLocal } from '../lib/local/dynamodb-local';
 import { LOCAL_DATA_DIR, LOCAL_TABLE_NAME, useLocalEnvironment } from '../lib/local/runtime';
-import { functionEnvironment, stackNames, stageConfig } from '../lib/stage-config';
+import { functionEnvironment, siteUrls, stageConfig } from '../lib/stage-config';
+import { stageOutputs } from '../lib/stage-outputs';
 
 const usage = `npm run admin -- <command> [options]
 
@@ -47,22 +47,17 @@ if (values.help) {
 const command = positionals[0];
 if (command !== 'create-restaurant' && command !== 'import-menu') fail(`Unknown command "${command ?? ''}".`);
 
-/** A deployed stage's table name, from the data stack's `TableName` output. */
-async function deployedTableName(stage: string): Promise<string> {
+/** Points this process at a deployed stage's table, with the environment its functions have. */
+async function useDeployedStage(stage: string): Promise<void> {
   const config = stageConfig(stage);
-  const { Stacks } = await new CloudFormationClient({}).send(
-    new DescribeStacksCommand({ StackName: stackNames(config.stage).data }),
-  );
-  const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
-  if (!output) throw new Error(`Stack ${stackNames(config.stage).data} has no TableName output. Is the stage deployed?`);
-  Object.assign(process.env, functionEnvironment(config, output), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  return output;
+  const { tableName, webUrl } = await stageOutputs(config.stage);
+  Object.assign(process.env, functionEnvironment(config, tableName, siteUrls(config, webUrl)), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
 }
 
 let started: DynamoDbLocal | undefined;
 try {
   if (values.stage) {
-    await deployedTableName(values.stage);
+    await useDeployedStage(values.stage);
   } else {
     const endpoint = process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${values['dynamodb-port']}`;
     const tableName = process.env.TABLE_NAME ?? LOCAL_TABLE_NAME;

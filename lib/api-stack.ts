@@ -28,12 +28,13 @@ import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
 import { INVOKED_ONLY_BY_ITS_API, acknowledgeFinding } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
-import type { StageConfig } from './stage-config';
+import type { SiteUrls, StageConfig } from './stage-config';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
   alarmTopic: ITopic;
+  site: SiteUrls;
 }
 
 /** The contract's error body as a gateway response template; code and message may be VTL references. */
@@ -51,7 +52,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, table } = props;
 
-    const corsOrigin = new URL(config.guestOrderingUrl).origin;
+    const { corsOrigin } = props.site;
 
     // The key PINs are hashed with: outside the table, so a copy of the table does not reveal PINs.
     const pinKey = new Secret(this, 'PinKey', {
@@ -67,7 +68,7 @@ export class ApiStack extends Stack {
     const functionFor = (spec: FunctionSpec): IFunction => {
       let fn = functions.get(spec.entry);
       if (!fn) {
-        fn = new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, pinKey }).function;
+        fn = new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey }).function;
         functions.set(spec.entry, fn);
       }
       return fn;

@@ -5,7 +5,8 @@ import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
 import { policyChecks } from './policy-checks';
 import { RealtimeStack } from './realtime-stack';
-import { stackNames } from './stage-config';
+import { WebStack } from './web-stack';
+import { siteUrls, stackNames } from './stage-config';
 import type { StageConfig } from './stage-config';
 
 /** cdk.json's context (feature flags included), so tests and tools synthesize exactly as the CLI does. */
@@ -31,8 +32,9 @@ export function buildStage(app: App, config: StageConfig, env: Environment = cli
   const names = stackNames(config.stage);
   const tags = { project: 'qr-ordering', stage: config.stage };
   const data = new DataStack(app, names.data, { config, env, tags });
-  const shared = { config, table: data.table, alarmTopic: data.alarmTopic, env, tags };
+  const web = new WebStack(app, names.web, { config, env, tags });
+  const shared = { config, table: data.table, alarmTopic: data.alarmTopic, site: siteUrls(config, web.url), env, tags };
   const api = new ApiStack(app, names.api, shared);
   const realtime = new RealtimeStack(app, names.realtime, shared);
-  return { data, api, realtime };
+  return { data, web, api, realtime };
 }

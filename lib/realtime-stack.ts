@@ -20,12 +20,13 @@ import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
 import { INVOKED_ONLY_BY_ITS_API, acknowledgeFinding } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
-import type { StageConfig } from './stage-config';
+import type { SiteUrls, StageConfig } from './stage-config';
 
 export interface RealtimeStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
   alarmTopic: ITopic;
+  site: SiteUrls;
 }
 
 /**
@@ -37,7 +38,7 @@ export class RealtimeStack extends Stack {
     super(scope, id, props);
     const { config, table } = props;
     const functionFor = (spec: typeof authorizer | typeof webSocketFunction | typeof streamConsumer) =>
-      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config }).function;
+      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site }).function;
     const authorizerFunction = functionFor(authorizer);
     const socketFunction = functionFor(webSocketFunction);
     const fanout = functionFor(streamConsumer);

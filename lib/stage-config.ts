@@ -1,12 +1,17 @@
+import * as z from 'zod';
+
 /**
- * Stages are data: one typed record per environment. `bin/app.ts` picks one with `-c stage=`;
- * nothing is shared between stages. The local runtime runs with the `dev` values.
+ * Stages are data: one typed record per environment. `bin/app.ts` picks one with `-c stage=` and
+ * applies the deployment's own values from CDK context (`-c name=value` or cdk.json's `context`),
+ * validated, so deploying never needs a source edit. Nothing is shared between stages. The local
+ * runtime runs with the `dev` values.
  */
 export const STAGE_NAMES = ['dev', 'staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** CloudWatch Logs retention periods the project uses (days). */
-export type LogRetentionDays = 7 | 14 | 30 | 90 | 365;
+export const LOG_RETENTION_DAYS = [7, 14, 30, 90, 365] as const;
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
 export interface StageConfig {
   stage: StageName;
@@ -15,8 +20,15 @@ export interface StageConfig {
   pointInTimeRecovery: boolean;
   deletionProtection: boolean;
   logRetentionDays: LogRetentionDays;
-  /** The guest web app; a table's QR code points at `${guestOrderingUrl}?t=<tableCode>`. */
-  guestOrderingUrl: string;
+  /**
+   * The guest web app; a table's QR code points at `${guestOrderingUrl}?t=<tableCode>`. Unset: the
+   * stage's own web distribution, `https://<distribution or webDomain>/t`.
+   */
+  guestOrderingUrl?: string;
+  /** The one origin browsers may call the API from. Unset: the guest ordering URL's origin. */
+  corsOrigin?: string;
+  /** A custom domain for the web distribution, with its ACM certificate (which must be in us-east-1). */
+  webDomain?: { name: string; certificateArn: string };
   /** REST stage throttling, steady requests per second and burst. */
   restThrottle: { rateLimit: number; burstLimit: number };
   /** WebSocket stage throttling (messages and connects per second, and burst). */
@@ -79,7 +91,6 @@ export const stages: Record<StageName, StageConfig> = {
     pointInTimeRecovery: false,
     deletionProtection: false,
     logRetentionDays: 7,
-    guestOrderingUrl: 'http://localhost:5173/t',
     restThrottle: { rateLimit: 50, burstLimit: 100 },
     webSocketThrottle: { rateLimit: 50, burstLimit: 100 },
     lambdaMemoryMb: 512,
@@ -94,7 +105,6 @@ export const stages: Record<StageName, StageConfig> = {
     pointInTimeRecovery: true,
     deletionProtection: false,
     logRetentionDays: 30,
-    guestOrderingUrl: 'https://staging.order.example.com/t',
     restThrottle: { rateLimit: 100, burstLimit: 200 },
     webSocketThrottle: { rateLimit: 100, burstLimit: 200 },
     lambdaMemoryMb: 512,
@@ -109,7 +119,6 @@ export const stages: Record<StageName, StageConfig> = {
     pointInTimeRecovery: true,
     deletionProtection: true,
     logRetentionDays: 365,
-    guestOrderingUrl: 'https://order.example.com/t',
     restThrottle: { rateLimit: 500, burstLimit: 1000 },
     webSocketThrottle: { rateLimit: 500, burstLimit: 1000 },
     lambdaMemoryMb: 512,
@@ -126,14 +135,96 @@ export function stageConfig(name: string): StageConfig {
   return stages[name as StageName];
 }
 
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], { error: 'must be true or false' });
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+
+/**
+ * Every per-deployment value a deployment may set as CDK context, e.g.
+ * `npm run cdk -- deploy --all -c stage=prod -c alarmEmail=oncall@mybistro.com -c pinLength=6`.
+ * CLI values arrive as strings, cdk.json's as JSON; both are validated here.
+ */
+export const contextSettings = z
+  .object({
+    guestOrderingUrl: httpsUrl.optional(),
+    corsOrigin: httpsUrl.refine((url) => new URL(url).origin === url, 'must be an origin: https://host[:port], no path').optional(),
+    webDomainName: z.hostname().optional(),
+    webCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN in us-east-1').optional(),
+    alarmEmail: z.email().optional(),
+    restRateLimit: positiveInt.optional(),
+    restBurstLimit: positiveInt.optional(),
+    webSocketRateLimit: positiveInt.optional(),
+    webSocketBurstLimit: positiveInt.optional(),
+    lambdaMemoryMb: z.coerce.number().int().min(128).max(10240).optional(),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .optional(),
+    waf: flag.optional(),
+    pinLength: z.coerce.number().int().min(4).max(8).optional(),
+    sessionTtlHours: z.coerce.number().int().min(1).max(48).optional(),
+    staffTokenTtlHours: z.coerce.number().int().min(1).max(168).optional(),
+  })
+  .refine((values) => (values.webDomainName === undefined) === (values.webCertificateArn === undefined), {
+    message: 'webDomainName and webCertificateArn go together',
+    path: ['webDomainName'],
+  });
+
+export type ContextSettings = z.input<typeof contextSettings>;
+
+/**
+ * The stage's config with the deployment's context values applied. `read` looks a context key up
+ * (the app's `node.tryGetContext`); a bad value fails synthesis with every problem named.
+ */
+export function resolveStageConfig(read: (key: string) => unknown): StageConfig {
+  const base = stageConfig(String(read('stage') ?? 'dev'));
+  const raw = Object.fromEntries(Object.keys(contextSettings.shape).map((key) => [key, read(key)]));
+  const parsed = contextSettings.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `-c ${issue.path.join('.')}=${JSON.stringify(raw[String(issue.path[0])] ?? '')}: ${issue.message}`);
+    throw new Error(`Invalid CDK context for stage ${base.stage}:\n  ${problems.join('\n  ')}`);
+  }
+  const v = parsed.data;
+  return {
+    ...base,
+    guestOrderingUrl: v.guestOrderingUrl ?? base.guestOrderingUrl,
+    corsOrigin: v.corsOrigin ?? base.corsOrigin,
+    webDomain: v.webDomainName && v.webCertificateArn ? { name: v.webDomainName, certificateArn: v.webCertificateArn } : base.webDomain,
+    alarmEmail: v.alarmEmail ?? base.alarmEmail,
+    restThrottle: { rateLimit: v.restRateLimit ?? base.restThrottle.rateLimit, burstLimit: v.restBurstLimit ?? base.restThrottle.burstLimit },
+    webSocketThrottle: {
+      rateLimit: v.webSocketRateLimit ?? base.webSocketThrottle.rateLimit,
+      burstLimit: v.webSocketBurstLimit ?? base.webSocketThrottle.burstLimit,
+    },
+    lambdaMemoryMb: v.lambdaMemoryMb ?? base.lambdaMemoryMb,
+    logRetentionDays: (v.logRetentionDays as LogRetentionDays | undefined) ?? base.logRetentionDays,
+    waf: v.waf ?? base.waf,
+    auth: { ...base.auth, staffTokenTtlHours: v.staffTokenTtlHours ?? base.auth.staffTokenTtlHours },
+    sessions: { ...base.sessions, pinLength: v.pinLength ?? base.sessions.pinLength, ttlHours: v.sessionTtlHours ?? base.sessions.ttlHours },
+  };
+}
+
 export const stackNames = (stage: StageName) => ({
   data: `QrOrdering-${stage}-Data`,
+  web: `QrOrdering-${stage}-Web`,
   api: `QrOrdering-${stage}-Api`,
   realtime: `QrOrdering-${stage}-Realtime`,
 });
 
+/** Where guests order and which origin may call the API: the stage's web distribution unless configured. */
+export interface SiteUrls {
+  guestOrderingUrl: string;
+  corsOrigin: string;
+}
+
+/** The site URLs of a stage whose web distribution is at `webUrl` (a token when deployed). */
+export function siteUrls(config: StageConfig, webUrl: string): SiteUrls {
+  const guestOrderingUrl = config.guestOrderingUrl ?? `${webUrl}/t`;
+  return { guestOrderingUrl, corsOrigin: config.corsOrigin ?? (config.guestOrderingUrl ? new URL(config.guestOrderingUrl).origin : webUrl) };
+}
+
 /** The functions' environment (validated by shared/config/env.ts when a function starts). */
-export function functionEnvironment(config: StageConfig, tableName: string): Record<string, string> {
+export function functionEnvironment(config: StageConfig, tableName: string, site: SiteUrls): Record<string, string> {
   const { auth, sessions } = config;
   return {
     STAGE: config.stage,
@@ -141,8 +232,8 @@ export function functionEnvironment(config: StageConfig, tableName: string): Rec
     POWERTOOLS_SERVICE_NAME: 'qr-ordering',
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: `QrOrdering/${config.stage}`,
-    GUEST_ORDERING_URL: config.guestOrderingUrl,
-    CORS_ORIGIN: new URL(config.guestOrderingUrl).origin,
+    GUEST_ORDERING_URL: site.guestOrderingUrl,
+    CORS_ORIGIN: site.corsOrigin,
     STAFF_TOKEN_TTL_SECONDS: String(auth.staffTokenTtlHours * 3600),
     LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),
     LOGIN_LOCKOUT_SECONDS: String(auth.loginLockoutMinutes * 60),

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { functionEnvironment } from '../stage-config';
 import { acknowledgeFinding } from './nag';
 import { stageLogGroup } from './stage-log-group';
-import type { StageConfig } from '../stage-config';
+import type { SiteUrls, StageConfig } from '../stage-config';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,6 +23,7 @@ export interface ApiFunctionProps {
   spec: FunctionSpec;
   table: ITable;
   config: StageConfig;
+  site: SiteUrls;
   /** The PIN hashing key, for a function whose spec says `pinKey`. */
   pinKey?: ISecret;
   /** Added to the stage's function environment. */
@@ -57,7 +58,7 @@ export class ApiFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       environment: {
-        ...functionEnvironment(config, table.tableName),
+        ...functionEnvironment(config, table.tableName, props.site),
         ...(spec.pinKey && props.pinKey ? { PIN_KEY_SECRET_ARN: props.pinKey.secretArn } : {}),
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',

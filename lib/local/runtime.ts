@@ -1,4 +1,5 @@
 import { functionEnvironment, stages } from '../stage-config';
+import type { SiteUrls } from '../stage-config';
 import { ensureTable, freePort, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
 import { startRestGateway } from './rest-gateway';
 import { startStreamPoller } from './stream-poller';
@@ -6,6 +7,8 @@ import { startWebSocketGateway } from './websocket-gateway';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
+/** Where the guest app is served locally: QR codes point here and browsers may call the API from it. */
+export const LOCAL_SITE: SiteUrls = { guestOrderingUrl: 'http://localhost:5173/t', corsOrigin: 'http://localhost:5173' };
 
 const root = new URL('../../', import.meta.url);
 
@@ -38,7 +41,7 @@ export interface LocalRuntime {
  * table. Must run before any module of shared/ is imported: they validate the environment on load.
  */
 export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string, extra: Record<string, string> = {}) {
-  Object.assign(process.env, functionEnvironment(stages.dev, tableName), localAwsEnv, {
+  Object.assign(process.env, functionEnvironment(stages.dev, tableName, LOCAL_SITE), localAwsEnv, {
     STAGE: 'local',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     // Deployed stages read the PIN key from Secrets Manager; locally a fixed key keeps PINs valid across restarts.

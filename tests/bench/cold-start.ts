@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { constructIdFor } from '../../lib/constructs/api-function';
 import { localAwsEnv } from '../../lib/local/dynamodb-local';
+import { LOCAL_SITE } from '../../lib/local/runtime';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { functionEnvironment, stackNames, stages } from '../../lib/stage-config';
 import { lambdaFunctions } from '../../shared/http/routes';
@@ -59,7 +60,7 @@ export async function measureColdStarts(cdkOut: string, runs: number, onProgress
   if (found.size === 0) throw new Error(`No function bundles in ${cdkOut}: synthesize the dev stage first.`);
   const env = {
     ...process.env,
-    ...functionEnvironment(stages.dev, 'qr-ordering-bench'),
+    ...functionEnvironment(stages.dev, 'qr-ordering-bench', LOCAL_SITE),
     ...localAwsEnv,
     PIN_KEY: 'bench-only-pin-key-never-deployed',
     NODE_OPTIONS: '--enable-source-maps',

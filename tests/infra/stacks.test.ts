@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { constructIdFor } from '../../lib/constructs/api-function';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
-import { STAGE_NAMES, stages } from '../../lib/stage-config';
+import { STAGE_NAMES, resolveStageConfig, stages } from '../../lib/stage-config';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import { authorizer, lambdaFunctions, restFunctions, restRoutes, webSocketRoutes } from '../../shared/http/routes';
 import { streamFilterPatterns } from '../../shared/realtime/stream-filters';
@@ -13,12 +13,20 @@ const ROUTE_HEADROOM = 30;
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
 
-/** Real synthesis of one stage; asset bundling is skipped (it is exercised by `npm run synth`). */
-function synthesize(stage: (typeof STAGE_NAMES)[number]) {
-  const app = createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
-  const { data, api, realtime } = buildStage(app, stages[stage], {});
-  return { data: Template.fromStack(data), api: Template.fromStack(api), realtime: Template.fromStack(realtime) };
+/** Real synthesis of one stage with the given CDK context, as bin/app.ts does; asset bundling is skipped (`npm run synth` does it). */
+function synthesize(stage: (typeof STAGE_NAMES)[number], context: Record<string, string> = {}) {
+  const app = createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [], ...context } });
+  const { data, web, api, realtime } = buildStage(app, resolveStageConfig((key) => app.node.tryGetContext(key)), {});
+  return { data: Template.fromStack(data), web: Template.fromStack(web), api: Template.fromStack(api), realtime: Template.fromStack(realtime) };
 }
+
+const resourcesOf = (template: Template) => template.toJSON().Resources as Resources;
+const variablesOf = (resources: Resources) =>
+  Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((fn) => fn.Properties.Environment.Variables as Record<string, unknown>);
+const preflightsOf = (resources: Resources) =>
+  Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'OPTIONS');
 
 /** Rebuilds "METHOD /path" for every REST method from the Resource tree of the template. */
 function restMethods(resources: Resources) {
@@ -39,7 +47,7 @@ function restMethods(resources: Resources) {
 
 describe.each(STAGE_NAMES)('stage %s', (stage) => {
   const config = stages[stage];
-  const { data, api, realtime } = synthesize(stage);
+  const { data, web, api, realtime } = synthesize(stage);
   const apiResources = api.toJSON().Resources as Resources;
   const realtimeResources = realtime.toJSON().Resources as Resources;
   const stacks = [apiResources, realtimeResources];
@@ -225,16 +233,31 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     });
   });
 
-  it('allows CORS only from the guest ordering origin, everywhere', () => {
-    const origin = new URL(config.guestOrderingUrl).origin;
-    const preflights = Object.values(apiResources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'OPTIONS');
+  it("points QR codes at the stage's own web distribution and allows CORS only from it, everywhere", () => {
+    const origin = { 'Fn::Join': ['', ['https://', { 'Fn::ImportValue': expect.stringMatching(/^QrOrdering-\w+-Web:.*Distribution.*DomainName/) }]] };
+    const preflights = preflightsOf(apiResources);
     expect(preflights.length).toBeGreaterThan(0);
     for (const preflight of preflights) {
-      expect(JSON.stringify(preflight.Properties.Integration.IntegrationResponses)).toContain(`'${origin}'`);
+      const allowOrigin = preflight.Properties.Integration.IntegrationResponses[0].ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
+      expect(JSON.stringify(allowOrigin)).toMatch(/ImportValue.*Web:.*Distribution/);
     }
-    for (const [, fn] of allOf('AWS::Lambda::Function')) {
-      expect(fn.Properties.Environment.Variables.CORS_ORIGIN).toBe(origin);
+    for (const variables of [...variablesOf(apiResources), ...variablesOf(realtimeResources)]) {
+      expect(variables.CORS_ORIGIN).toEqual(origin);
+      expect(JSON.stringify(variables.GUEST_ORDERING_URL)).toMatch(/https:\/\/.*ImportValue.*Web:.*Distribution.*\/t"/);
     }
+  });
+
+  it('serves the web apps from a private, versioned bucket through CloudFront over HTTPS only', () => {
+    web.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
   });
 
   it('writes JSON access logs for both APIs, kept as long as the stage keeps logs', () => {
@@ -283,10 +306,72 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
   it(`keeps every stack under ${RESOURCE_BUDGET} resources with room for ${ROUTE_HEADROOM} more routes`, () => {
     // A route on a new path costs its method, its path resource and that resource's CORS preflight.
     const perRoute = 3;
-    for (const [name, template] of Object.entries({ data, api, realtime })) {
+    for (const [name, template] of Object.entries({ data, web, api, realtime })) {
       const count = Object.keys(template.toJSON().Resources).length;
       console.log(`${stage} ${name}: ${count} resources + ${ROUTE_HEADROOM} routes × ${perRoute} = ${count + ROUTE_HEADROOM * perRoute} (budget ${RESOURCE_BUDGET}, CloudFormation's limit 500)`);
       expect(count + ROUTE_HEADROOM * perRoute, name).toBeLessThan(RESOURCE_BUDGET);
     }
+  });
+});
+
+describe('deployment settings from CDK context', () => {
+  const context = {
+    guestOrderingUrl: 'https://order.mybistro.com/t',
+    alarmEmail: 'oncall@mybistro.com',
+    pinLength: '6',
+    restRateLimit: '42',
+    restBurstLimit: '84',
+    webSocketRateLimit: '21',
+    logRetentionDays: '365',
+    waf: 'false',
+  };
+  const { data, api, realtime } = synthesize('staging', context);
+  const [apiResources, realtimeResources] = [resourcesOf(api), resourcesOf(realtime)];
+
+  it("reach every function's environment, CORS and the gateway responses", () => {
+    for (const variables of [...variablesOf(apiResources), ...variablesOf(realtimeResources)]) {
+      expect(variables).toMatchObject({ GUEST_ORDERING_URL: context.guestOrderingUrl, CORS_ORIGIN: 'https://order.mybistro.com', PIN_LENGTH: '6' });
+    }
+    for (const preflight of preflightsOf(apiResources)) {
+      expect(JSON.stringify(preflight.Properties.Integration.IntegrationResponses)).toContain("'https://order.mybistro.com'");
+    }
+    for (const response of Object.values(apiResources).filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse')) {
+      expect(response.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'https://order.mybistro.com'");
+    }
+  });
+
+  it('set throttling, log retention, WAF and the alarm e-mail', () => {
+    api.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 42, ThrottlingBurstLimit: 84 })]),
+    });
+    realtime.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 21 }) });
+    for (const group of Object.values({ ...apiResources, ...realtimeResources }).filter((r) => r.Type === 'AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+    api.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    data.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mybistro.com' });
+  });
+
+  it('refuse bad values, naming each', () => {
+    const bad = { pinLength: '3', guestOrderingUrl: 'http://order.mybistro.com/t', waf: 'maybe', restRateLimit: '-1' };
+    expect(() => synthesize('prod', bad)).toThrow(/^Invalid CDK context for stage prod/);
+    try {
+      synthesize('prod', bad);
+    } catch (error) {
+      for (const key of Object.keys(bad)) expect((error as Error).message).toContain(`-c ${key}=`);
+      expect((error as Error).message).toContain('must be an https:// URL');
+    }
+    expect(() => synthesize('prod', { webDomainName: 'order.mybistro.com' })).toThrow(/webDomainName and webCertificateArn go together/);
+  });
+
+  it('put a custom domain with its certificate on the web distribution, and QR codes on that domain', () => {
+    const custom = synthesize('prod', {
+      webDomainName: 'order.mybistro.com',
+      webCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0d6f8e3a-1111-2222-3333-444455556666',
+    });
+    custom.web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: ['order.mybistro.com'], ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }) }),
+    });
+    for (const variables of variablesOf(resourcesOf(custom.api))) expect(variables.GUEST_ORDERING_URL).toBe('https://order.mybistro.com/t');
   });
 });
