@@ -64,19 +64,11 @@ export class ApiStack extends Stack {
       reason: "Rotating the key would invalidate the PIN hashes of every live session; it never leaves Secrets Manager and the few functions that hash PINs.",
     });
 
-    const functions = new Map<string, IFunction>();
-    const functionFor = (spec: FunctionSpec): IFunction => {
-      let fn = functions.get(spec.entry);
-      if (!fn) {
-        fn = new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey }).function;
-        functions.set(spec.entry, fn);
-      }
-      return fn;
-    };
+    const newFunction = (spec: FunctionSpec): IFunction =>
+      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey }).function;
+    const authorizerFunction = newFunction(authorizer);
+    const functions = new Map((Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]).map(([name, spec]) => [name, newFunction(spec)]));
 
-    const authorizerFunction = functionFor(authorizer);
-
-    const accessLogs = (name: string) => stageLogGroup(this, name, config);
     const api = new RestApi(this, 'RestApi', {
       restApiName: `qr-ordering-${config.stage}`,
       description: `QR table ordering REST API (${config.stage})`,
@@ -88,7 +80,7 @@ export class ApiStack extends Stack {
         stageName: config.stage,
         throttlingRateLimit: config.restThrottle.rateLimit,
         throttlingBurstLimit: config.restThrottle.burstLimit,
-        accessLogDestination: new LogGroupLogDestination(accessLogs('RestAccessLogs')),
+        accessLogDestination: new LogGroupLogDestination(stageLogGroup(this, 'RestAccessLogs', config)),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
         // Execution logs for errors only: request bodies (PINs, passwords) must never reach logs.
         loggingLevel: MethodLoggingLevel.ERROR,
@@ -138,19 +130,16 @@ export class ApiStack extends Stack {
     if (!config.waf) {
       apiNag.acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG3',
-        reason: 'dev is a developer stage without AWS WAF (cost); staging and prod have a web ACL.',
+        reason: `The ${config.stage} stage runs without AWS WAF (cost): the dev default, or this deployment's -c waf=false. Staging and prod have a web ACL by default.`,
       });
     }
 
-    // One invoke permission per function (scoped to this API), not one per method: a route costs one resource, its method.
-    const integrations = new Map<RestFunctionName, LambdaIntegration>();
+    // One integration per function, hence one invoke permission scoped to this API rather than one per method:
+    // a new route costs one resource, its method.
+    const integrations = new Map([...functions].map(([name, fn]) => [name, new LambdaIntegration(fn, { scopePermissionToMethod: false })]));
     for (const route of Object.values(restRoutes)) {
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-      let integration = integrations.get(route.fn);
-      if (!integration) {
-        integration = new LambdaIntegration(functionFor(restFunctions[route.fn]), { scopePermissionToMethod: false });
-        integrations.set(route.fn, integration);
-      }
+      const integration = integrations.get(route.fn) as LambdaIntegration;
       api.root
         .resourceForPath(route.path)
         .addMethod(
@@ -187,7 +176,7 @@ export class ApiStack extends Stack {
       config,
       topic: props.alarmTopic,
       dashboard: 'api',
-      functions: [...functions.values()],
+      functions: [authorizerFunction, ...functions.values()],
       alarms: [
         {
           name: 'Rest5xxRate',
@@ -197,7 +186,7 @@ export class ApiStack extends Stack {
         },
         {
           name: 'PlaceOrderP99Latency',
-          metric: (functions.get(restFunctions.orders.entry) as IFunction).metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+          metric: (functions.get('orders') as IFunction).metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
           threshold: config.alarms.placeOrderP99Ms,
           description: 'p99 duration of order placement (ms).',
         },
