@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Dependencies point one way: functions/, lib/ and tests/ build on shared/, never the reverse. */
+const sharedStaysBeneath = {
+  regex: '(^|/)(functions|lib|tests|bin|web)/',
+  message: 'shared/ is what functions/, lib/, bin/ and tests/ build on: it never imports them.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.node/', '.local/', 'coverage/'] },
   js.configs.recommended,
@@ -24,5 +30,34 @@ export default tseslint.config(
     // Command-line tools and the local runtime talk to a terminal; Lambda code logs through Powertools.
     files: ['bin/**', 'lib/local/**', 'tests/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sharedStaysBeneath] }] },
+  },
+  {
+    // Domain and data modules decide and store; the HTTP layer (shared/http) adapts them to API Gateway, on top.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/http/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sharedStaysBeneath,
+            {
+              regex: '(^|/)http/',
+              message: 'Domain, data and support modules must not import the HTTP layer (shared/http): what they share belongs in shared/core.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/core.ts', 'shared/errors.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.', message: 'The core vocabulary imports nothing of this project.' }] }],
+    },
   },
 );

@@ -1,7 +1,7 @@
 import { fromAuthorizerContext } from '../../shared/auth/principal';
 import { UnauthenticatedError } from '../../shared/errors';
 import { connect } from '../../shared/realtime/connections';
-import { wsHandler } from '../../shared/realtime/ws-handler';
+import { wsHandler } from '../../shared/http/ws-handler';
 
 /** `$connect`: the REQUEST authorizer accepted the token; remember the connection and its channels. */
 export const handler = wsHandler(async ({ connectionId, authorizer, now }) => {

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../shared/realtime/connections';
-import { wsHandler } from '../../shared/realtime/ws-handler';
+import { wsHandler } from '../../shared/http/ws-handler';
 
 /** `$default`: any action the API does not know. */
 export const handler = wsHandler(async ({ now }) =>

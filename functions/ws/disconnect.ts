@@ -1,5 +1,5 @@
 import { disconnect } from '../../shared/realtime/connections';
-import { wsHandler } from '../../shared/realtime/ws-handler';
+import { wsHandler } from '../../shared/http/ws-handler';
 
 export const handler = wsHandler(async ({ connectionId }) => {
   await disconnect(connectionId);

@@ -1,4 +1,4 @@
-import { dispatchWebSocketRoutes } from '../../shared/realtime/ws-handler';
+import { dispatchWebSocketRoutes } from '../../shared/http/ws-handler';
 import { handler as $connect } from './connect';
 import { handler as $default } from './default';
 import { handler as $disconnect } from './disconnect';

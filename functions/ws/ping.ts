@@ -1,4 +1,4 @@
 import { pong } from '../../shared/realtime/connections';
-import { wsHandler } from '../../shared/realtime/ws-handler';
+import { wsHandler } from '../../shared/http/ws-handler';
 
 export const handler = wsHandler(async ({ now }) => pong(now));

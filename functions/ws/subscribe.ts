@@ -1,4 +1,4 @@
 import { subscribe } from '../../shared/realtime/connections';
-import { wsHandler } from '../../shared/realtime/ws-handler';
+import { wsHandler } from '../../shared/http/ws-handler';
 
 export const handler = wsHandler(({ connectionId, body, now }) => subscribe(connectionId, body, now));

@@ -5,7 +5,7 @@ import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { createStaff } from '../../shared/staff/staff';
 import { createTable } from '../../shared/tables/tables';
 import type { StaffPrincipal } from '../../shared/auth/principal';
-import type { Role } from '../../shared/http/routes';
+import type { Role } from '../../shared/core';
 
 export interface DemoLogin {
   username: string;

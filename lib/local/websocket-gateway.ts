@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { authorizer, webSocketFunction, webSocketRoutes } from '../../shared/http/routes';
-import type { WebSocketEvent, WebSocketResult } from '../../shared/realtime/ws-handler';
+import type { WebSocketEvent, WebSocketResult } from '../../shared/http/ws-handler';
 import { isAllowed } from './policy';
 import { lambdaContext, loadHandler } from './lambda-context';
 

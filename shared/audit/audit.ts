@@ -5,7 +5,7 @@ import type { Principal, StaffPrincipal } from '../auth/principal';
 import { putAuditEntry, queryAudit } from '../db/audit';
 import type { AuditEntry } from '../db/audit';
 import { keyPrefixes } from '../db/keys';
-import { TableKey, decodeCursor, encodeCursor } from '../http/cursor';
+import { TableKey, decodeCursor, encodeCursor } from '../db/cursor';
 import { logger } from '../observability/logger';
 
 /** Ids that say what an audited request was about; the domain adds those the request did not carry. */

@@ -1,7 +1,7 @@
 import { getSession } from '../db/sessions';
 import { getToken } from '../db/tokens';
 import { SessionClosedError, UnauthenticatedError } from '../errors';
-import { isSessionLive } from '../sessions/session-state';
+import { isSessionLive } from '../core';
 import { hashToken } from './tokens';
 import type { Principal } from './principal';
 

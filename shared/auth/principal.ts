@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ROLES } from '../http/routes';
-import type { Role } from '../http/routes';
+import { ROLES, SESSION_MODES } from '../core';
+import type { Role, SessionMode } from '../core';
 
 /** Who is calling, as established by the authorizer from the bearer token. */
 export interface StaffPrincipal {
@@ -18,7 +18,7 @@ export interface GuestPrincipal {
   sessionId: string;
   guestId: string;
   /** FAMILY: one cart and all orders shared; INDIVIDUAL: the guest's own. */
-  mode: 'FAMILY' | 'INDIVIDUAL';
+  mode: SessionMode;
   tableId: string;
   tokenHash: string;
 }
@@ -45,7 +45,7 @@ const ContextSchema = z.discriminatedUnion('kind', [
     restaurantId: z.string().min(1),
     sessionId: z.string().min(1),
     guestId: z.string().min(1),
-    mode: z.enum(['FAMILY', 'INDIVIDUAL']),
+    mode: z.enum(SESSION_MODES),
     tableId: z.string().min(1),
     tokenHash: z.string().min(1),
   }),

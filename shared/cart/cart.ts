@@ -5,7 +5,7 @@ import { FAMILY_CART, addCartLine, getCart as readCart, removeCartLine, updateCa
 import type { Cart, CartLine } from '../db/carts';
 import { getMenuItem } from '../db/menu';
 import { ConflictError, NotFoundError } from '../errors';
-import { Id } from '../http/schemas';
+import { Id } from '../core';
 
 export const MAX_CART_LINES = 100;
 

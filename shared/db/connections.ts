@@ -5,6 +5,7 @@ import { keyPrefixes, keys } from './keys';
 import type { Key } from './keys';
 import { queryAll } from './query';
 import { epochSeconds } from './time';
+import type { SessionMode } from '../core';
 
 /** API Gateway closes a WebSocket connection after two hours at most; its items live no longer. */
 export const CONNECTION_TTL_SECONDS = 2 * 3600;
@@ -17,7 +18,7 @@ export interface Connection {
   /** Guests. */
   sessionId: string | null;
   guestId: string | null;
-  mode: 'FAMILY' | 'INDIVIDUAL' | null;
+  mode: SessionMode | null;
   /** Staff: the station the kitchen screen follows, or null for all. */
   station: string | null;
   channels: string[];

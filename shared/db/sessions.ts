@@ -3,8 +3,7 @@ import { db, tableName } from './client';
 import { keyPrefixes, keys, openSessionsIndex } from './keys';
 import { queryAll } from './query';
 import type { TransactItem } from './transact';
-
-export type SessionMode = 'FAMILY' | 'INDIVIDUAL';
+import type { SessionMode } from '../core';
 
 export interface TableSession {
   sessionId: string;

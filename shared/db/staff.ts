@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../http/routes';
+import type { Role } from '../core';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';

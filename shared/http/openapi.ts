@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { AuditQuery } from '../audit/audit';
-import { LoginBody } from '../auth/staff-login';
+import { LoginBody } from '../staff/login';
 import { AddLineBody, UpdateLineBody } from '../cart/cart';
 import { LineStatusBody, TicketsQuery } from '../kitchen/kitchen';
 import { CreateMenuItemBody, UpdateMenuItemBody } from '../menu/menu';

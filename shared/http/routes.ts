@@ -2,10 +2,10 @@
  * The route manifest: every Lambda function, every REST and WebSocket route, which function serves
  * it and who may call it. The CDK stacks and the local gateways are both built from it, each
  * function's entry dispatches exactly its routes (type-checked against this list), and the REST
- * handler wrapper enforces `allow`, so none of them can drift apart. Pure data: no imports of code.
+ * handler wrapper enforces `allow`, so none of them can drift apart. Pure data: it imports only the core vocabulary.
  */
-export const ROLES = ['OWNER', 'MANAGER', 'WAITER', 'KITCHEN'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../core';
+import type { Role } from '../core';
 
 /** `PUBLIC` routes have no authorizer; the others run it and then check the caller's role. */
 export type Caller = 'PUBLIC' | 'GUEST' | Role;

@@ -1,7 +1,5 @@
 import * as z from 'zod';
-
-/** Opaque ids (ULIDs here); the bound keeps a hostile path from becoming an oversized key. */
-export const Id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
+import { Id } from '../core';
 
 export const RestaurantParams = z.object({ restaurantId: Id });
 

@@ -3,7 +3,7 @@ import type { StaffPrincipal } from '../auth/principal';
 import { getOrder, getOrderRef, queryActiveOrders, updateOrderLine } from '../db/orders';
 import { activeOrdersIndex } from '../db/keys';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { Gsi1Key, decodeCursor, encodeCursor } from '../http/cursor';
+import { Gsi1Key, decodeCursor, encodeCursor } from '../db/cursor';
 import { Station } from '../staff/staff';
 import { LINE_STATUSES, canMove, deriveOrderStatus } from './line-status';
 import { toKitchenLine, toTicket } from './ticket';

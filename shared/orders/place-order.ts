@@ -21,7 +21,7 @@ import { measureDynamoDb } from '../observability/dynamodb-usage';
 import type { DynamoDbUsage } from '../observability/dynamodb-usage';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import { isSessionLive } from '../sessions/session-state';
+import { isSessionLive } from '../core';
 import { toOrderView } from './orders';
 import type { OrderView } from './orders';
 

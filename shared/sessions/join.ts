@@ -13,7 +13,7 @@ import { putGuestToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError } from '../errors';
-import { Id } from '../http/schemas';
+import { Id } from '../core';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
@@ -23,7 +23,7 @@ import type { WindowPolicy } from '../throttle/rate-window';
 import { getRestaurant } from '../db/restaurants';
 import { TableCode, resolveTableCode } from '../tables/tables';
 import { verifyPin } from './pin';
-import { effectiveStatus, isSessionLive } from './session-state';
+import { effectiveStatus, isSessionLive } from '../core';
 
 export const JoinBody = z.object({
   // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.

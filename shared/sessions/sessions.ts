@@ -19,9 +19,9 @@ import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
 import { sessionOrdersAndBill } from '../orders/orders';
 import { generatePin, hashPin } from './pin';
-import { effectiveStatus, isSessionLive } from './session-state';
+import { SESSION_MODES, effectiveStatus, isSessionLive } from '../core';
 
-export const OpenSessionBody = z.object({ mode: z.enum(['FAMILY', 'INDIVIDUAL']) });
+export const OpenSessionBody = z.object({ mode: z.enum(SESSION_MODES) });
 export const MoveSessionBody = z.object({ tableId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
 export const ListSessionsQuery = z.object({ status: z.literal('OPEN').default('OPEN') });
 

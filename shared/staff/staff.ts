@@ -8,8 +8,8 @@ import { deleteAllStaffTokens } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { ROLES } from '../http/routes';
-import type { Role } from '../http/routes';
+import { ROLES } from '../core';
+import type { Role } from '../core';
 import { logger } from '../observability/logger';
 
 export const Username = z

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../shared/auth/authenticate';
 import type { StaffPrincipal } from '../../shared/auth/principal';
-import { loginStaff, logout } from '../../shared/auth/staff-login';
+import { loginStaff, logout } from '../../shared/staff/login';
 import { db, tableName } from '../../shared/db/client';
 import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../../shared/errors';
 import { createRestaurant, getRestaurant } from '../../shared/restaurants/restaurants';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../../shared/auth/authenticate';
 import type { GuestPrincipal, StaffPrincipal } from '../../shared/auth/principal';
-import { loginStaff } from '../../shared/auth/staff-login';
+import { loginStaff } from '../../shared/staff/login';
 import { createMenuItem } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { joinSession } from '../../shared/sessions/join';

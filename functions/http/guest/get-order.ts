@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { Id } from '../../../shared/http/schemas';
+import { Id } from '../../../shared/core';
 import { getOrderForGuest } from '../../../shared/orders/orders';
 
 export const handler = restHandler(restRoutes.getOrder, { params: z.object({ orderId: Id }) }, async ({ principal, params }) => ({

@@ -1,6 +1,7 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { Id, RestaurantParams } from '../../../shared/http/schemas';
+import { Id } from '../../../shared/core';
+import { RestaurantParams } from '../../../shared/http/schemas';
 import { LineStatusBody, changeLineStatus } from '../../../shared/kitchen/kitchen';
 
 const Params = RestaurantParams.extend({ orderId: Id, lineId: Id });

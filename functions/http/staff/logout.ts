@@ -1,4 +1,4 @@
-import { logout } from '../../../shared/auth/staff-login';
+import { logout } from '../../../shared/staff/login';
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
 

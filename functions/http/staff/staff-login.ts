@@ -1,4 +1,4 @@
-import { LoginBody, loginStaff } from '../../../shared/auth/staff-login';
+import { LoginBody, loginStaff } from '../../../shared/staff/login';
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
 

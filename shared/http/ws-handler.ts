@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type { WebSocketRouteKey } from '../http/routes';
+import type { WebSocketRouteKey } from './routes';
 import { AppError } from '../errors';
 import { logger } from '../observability/logger';
-import { errorMessage } from './connections';
-import type { ServerMessage } from './messages';
+import { errorMessage } from '../realtime/connections';
+import type { ServerMessage } from '../realtime/messages';
 
 /** The parts of an API Gateway WebSocket proxy event the routes use. */
 export interface WebSocketEvent {

@@ -5,17 +5,17 @@ import { getCredential, getStaff, staffExists } from '../db/staff';
 import { deleteToken, putStaffToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { InvalidCredentialsError, TooManyRequestsError } from '../errors';
-import { Id } from '../http/schemas';
+import { Id } from '../core';
 import { noteAuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
-import type { Principal } from './principal';
-import { generateToken, hashToken } from './tokens';
-import { unknownUserHash, verifyPassword } from './passwords';
-import { Username, toStaffView } from '../staff/staff';
-import type { StaffView } from '../staff/staff';
+import type { Principal } from '../auth/principal';
+import { generateToken, hashToken } from '../auth/tokens';
+import { unknownUserHash, verifyPassword } from '../auth/passwords';
+import { Username, toStaffView } from './staff';
+import type { StaffView } from './staff';
 
 export const LoginBody = z.object({
   restaurantId: Id,

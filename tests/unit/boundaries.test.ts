@@ -1,0 +1,39 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../../', import.meta.url).pathname });
+
+/** The messages the project's lint config gives `code` as if it were the file at `filePath`. */
+async function importErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${code}\nexport const used = x;\n`, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('dependency boundaries (the lint rule)', () => {
+  it('refuse the HTTP layer in data, domain and support modules', async () => {
+    for (const file of ['shared/db/fixture.ts', 'shared/orders/fixture.ts', 'shared/realtime/fixture.ts', 'shared/config/fixture.ts']) {
+      expect(await importErrors(file, "import { restRoutes as x } from '../http/routes';"), file).toEqual([expect.stringContaining('HTTP layer')]);
+    }
+  });
+
+  it('refuse functions/, lib/ and tests/ anywhere in shared/, the HTTP layer included', async () => {
+    for (const [file, from] of [
+      ['shared/http/fixture.ts', '../../lib/stage-config'],
+      ['shared/db/fixture.ts', '../../functions/streams/fanout'],
+      ['shared/kitchen/fixture.ts', '../../tests/support/restaurant'],
+    ] as const) {
+      expect(await importErrors(file, `import { y as x } from '${from}';`), `${file} → ${from}`).toEqual([expect.stringContaining('never imports them')]);
+    }
+  });
+
+  it('keep the core vocabulary free of any import of ours', async () => {
+    expect(await importErrors('shared/core.ts', "import { keys as x } from './db/keys';")).toEqual([expect.stringContaining('imports nothing')]);
+    expect(await importErrors('shared/errors.ts', "import { ROLES as x } from './core';")).toEqual([expect.stringContaining('imports nothing')]);
+  });
+
+  it('allow what points the right way', async () => {
+    expect(await importErrors('shared/http/fixture.ts', "import { placeOrder as x } from '../orders/place-order';")).toEqual([]);
+    expect(await importErrors('shared/db/fixture.ts', "import { ROLES as x } from '../core';")).toEqual([]);
+    expect(await importErrors('functions/http/fixture.ts', "import { restRoutes as x } from '../../shared/http/routes';")).toEqual([]);
+  });
+});
