@@ -3,15 +3,20 @@
  * error body by its fields. Anything else becomes 500 INTERNAL and nothing of it leaks out.
  */
 export class AppError extends Error {
+  /** Whether the message may reach the client; by default a 4xx says what was wrong and a 5xx says nothing. */
+  readonly expose: boolean;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    options: { cause?: unknown; expose?: boolean } = {},
   ) {
-    super(message);
+    super(message, { cause: options.cause });
     this.name = new.target.name;
+    this.expose = options.expose ?? status < 500;
   }
 }
 
@@ -27,8 +32,8 @@ export class ValidationError extends AppError {
 }
 
 export class BadJsonError extends AppError {
-  constructor() {
-    super(400, 'BAD_JSON', 'The request body is not valid JSON.');
+  constructor(cause?: unknown) {
+    super(400, 'BAD_JSON', 'The request body is not valid JSON.', {}, {}, { cause });
   }
 }
 
@@ -67,6 +72,16 @@ export class ConflictError extends AppError {
     super(409, code, message, details);
   }
 }
+
+/** A dish that cannot be ordered now (86ed or archived). */
+export class ItemUnavailableError extends ConflictError {
+  constructor(itemIds: string[]) {
+    super('ITEM_UNAVAILABLE', 'Some items are not available right now.', { itemIds });
+  }
+}
+
+/** A WebSocket client message a route cannot serve, answered as `{type: "error"}` on the socket. */
+export class SocketError extends AppError {}
 
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {

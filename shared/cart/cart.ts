@@ -4,7 +4,7 @@ import type { GuestPrincipal, GuestRef } from '../auth/principal';
 import { FAMILY_CART, addCartLine, getCart as readCart, removeCartLine, updateCartLine } from '../db/carts';
 import type { Cart, CartLine } from '../db/carts';
 import { getMenuItem } from '../db/menu';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, ItemUnavailableError, NotFoundError } from '../errors';
 import { Id } from '../core';
 
 export const MAX_CART_LINES = 100;
@@ -35,12 +35,6 @@ export function toCartView(cart: Cart): CartView {
     { lineId, itemId, name, quantity, unitPriceCents, notes, addedBy, lineTotalCents: unitPriceCents * quantity }
   ));
   return { version: cart.version, lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0) };
-}
-
-export class ItemUnavailableError extends ConflictError {
-  constructor(itemIds: string[]) {
-    super('ITEM_UNAVAILABLE', 'Some items are not available right now.', { itemIds });
-  }
 }
 
 async function requireCart(guest: GuestRef): Promise<Cart> {

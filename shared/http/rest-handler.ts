@@ -64,148 +64,170 @@ export interface RestResult {
   headers?: Record<string, string>;
 }
 
-type ParsedEvent = APIGatewayProxyEvent & { jsonBody?: unknown };
+/** The event as the middlewares leave it for the next: parsed body, checked caller, validated input, audit subject. */
+type RestEvent = APIGatewayProxyEvent & {
+  jsonBody?: unknown;
+  principal?: Principal;
+  input?: { params: unknown; query: unknown; body: unknown };
+  auditSubject?: AuditSubject;
+};
 
-/** Uses API Gateway's request id (the one clients see) as the logs' correlation id. */
-const correlateRequest = (): MiddlewareObj<ParsedEvent> => ({
-  before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId),
-});
+/** What the handler and the error mapping hand the response middleware; `code` names an error outcome. */
+type Outcome = RestResult & { code?: string };
+
+type RestMiddleware = MiddlewareObj<RestEvent, Outcome, Error, Context>;
 
 /** Enforces the 64 KB limit and parses the JSON body once (400 BAD_JSON, 413 PAYLOAD_TOO_LARGE). */
-const jsonBody = (): MiddlewareObj<ParsedEvent> => ({
+const jsonBody = (): RestMiddleware => ({
   before: ({ event }) => {
     if (event.body === null || event.body === undefined || event.body === '') return;
     const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
     try {
       event.jsonBody = JSON.parse(raw);
-    } catch {
-      throw new BadJsonError();
+    } catch (error) {
+      throw new BadJsonError(error);
     }
   },
 });
 
-/** The one error mapper: AppError by its fields, anything else 500 INTERNAL (logged, never shown). */
-function errorResult(error: unknown): RestResult & { code: string } {
-  if (error instanceof AppError) {
-    if (error.status >= 500) logger.error('request failed', { error });
-    return { status: error.status, code: error.code, headers: error.headers, body: error };
-  }
-  logger.error('unexpected error', { error: error as Error });
-  return { status: 500, code: 'INTERNAL', body: undefined };
-}
-
-function errorResponse(error: unknown, requestId: string): { response: APIGatewayProxyResult; code: string } {
-  const { status, code, headers, body } = errorResult(error);
-  const message = body instanceof AppError ? body.message : 'Something went wrong. Quote the request id if you report it.';
-  const details = body instanceof AppError ? body.details : {};
-  return { code, response: respond(requestId, { status, headers, body: errorBody(code, message, requestId, details) }) };
-}
-
-/** Errors raised before the handler runs (bad JSON, too large) get the same mapping. */
-const errorResponses = (): MiddlewareObj<ParsedEvent, APIGatewayProxyResult> => ({
-  onError: (request) => {
-    request.response = errorResponse(request.error, request.event.requestContext.requestId).response;
+/** The caller, checked against the route: another restaurant's id is 404, a role not allowed 403. */
+const callerCheck = (route: RestRoute): RestMiddleware => ({
+  before: ({ event }) => {
+    if (route.allow.includes('PUBLIC')) return;
+    const principal = fromAuthorizerContext(event.requestContext.authorizer);
+    if (!principal) throw new UnauthenticatedError();
+    const restaurantId = event.pathParameters?.restaurantId;
+    if (restaurantId !== undefined && restaurantId !== principal.restaurantId) throw new NotFoundError();
+    const caller: Caller = principal.kind === 'guest' ? 'GUEST' : principal.role;
+    if (!route.allow.includes(caller)) throw new ForbiddenError();
+    event.principal = principal;
   },
 });
-
-function respond(requestId: string, result: RestResult): APIGatewayProxyResult {
-  const raw = result.contentType !== undefined;
-  return {
-    statusCode: result.status,
-    headers: {
-      ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
-      ...(env.CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env.CORS_ORIGIN, Vary: 'Origin' } : {}),
-      'X-Request-Id': requestId,
-      ...result.headers,
-    },
-    body: result.body === undefined ? '' : raw ? String(result.body) : JSON.stringify(result.body),
-  };
-}
 
 function issuesOf(error: z.ZodError, where: string) {
   return error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
 }
 
-/** The caller, checked against the route: another restaurant's id is 404, a role not allowed 403. */
-function authorizeCaller(route: RestRoute, event: APIGatewayProxyEvent): Principal | undefined {
-  if (route.allow.includes('PUBLIC')) return undefined;
-  const principal = fromAuthorizerContext(event.requestContext.authorizer);
-  if (!principal) throw new UnauthenticatedError();
-  const restaurantId = event.pathParameters?.restaurantId;
-  if (restaurantId !== undefined && restaurantId !== principal.restaurantId) throw new NotFoundError();
-  const caller: Caller = principal.kind === 'guest' ? 'GUEST' : principal.role;
-  if (!route.allow.includes(caller)) throw new ForbiddenError();
-  return principal;
-}
-
-function parseInput<S extends Schemas>(schemas: S, event: ParsedEvent) {
-  // A malformed id in the path names nothing that exists: 404, like any other unknown id.
-  const params = schemas.params?.safeParse(event.pathParameters ?? {});
-  if (params && !params.success) throw new NotFoundError();
-  const issues = [];
-  const query = schemas.query?.safeParse(event.queryStringParameters ?? {});
-  if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
-  const body = schemas.body?.safeParse(event.jsonBody ?? {});
-  if (body && !body.success) issues.push(...issuesOf(body.error, 'body'));
-  if (issues.length > 0) throw new ValidationError(issues);
-  return { params: params?.data, query: query?.data, body: body?.data };
-}
+/** zod validation of path, query and body: a malformed path id is 404 like any unknown id, the rest 400 listing every issue. */
+const validation = (schemas: Schemas): RestMiddleware => ({
+  before: ({ event }) => {
+    const params = schemas.params?.safeParse(event.pathParameters ?? {});
+    if (params && !params.success) throw new NotFoundError();
+    const issues = [];
+    const query = schemas.query?.safeParse(event.queryStringParameters ?? {});
+    if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
+    const body = schemas.body?.safeParse(event.jsonBody ?? {});
+    if (body && !body.success) issues.push(...issuesOf(body.error, 'body'));
+    if (issues.length > 0) throw new ValidationError(issues);
+    event.input = { params: params?.data, query: query?.data, body: body?.data };
+  },
+});
 
 /**
- * Builds a REST handler: Powertools logger context (request id as correlation id), the error
- * mapper, JSON body parsing, the route's caller check, zod validation, then the domain call.
- * A route with an `audit` action gets its audit entry here, whatever the outcome, so no domain
- * function can forget one; the domain only adds ids the request did not carry.
+ * The one error mapper, for errors raised anywhere in the chain: an AppError by its fields (its
+ * message only when it may be shown), anything else 500 INTERNAL, logged and never shown.
+ */
+const errorMapping = (): RestMiddleware => ({
+  onError: (request) => {
+    const { error } = request;
+    const requestId = request.event.requestContext.requestId;
+    if (error instanceof AppError) {
+      if (error.status >= 500) logger.error('request failed', { error });
+      const message = error.expose ? error.message : GENERIC_MESSAGE;
+      request.response = { status: error.status, code: error.code, headers: error.headers, body: errorBody(error.code, message, requestId, error.details) };
+      return;
+    }
+    logger.error('unexpected error', { error: error as Error });
+    request.response = { status: 500, code: 'INTERNAL', body: errorBody('INTERNAL', GENERIC_MESSAGE, requestId) };
+  },
+});
+
+const GENERIC_MESSAGE = 'Something went wrong. Quote the request id if you report it.';
+
+/**
+ * The audit entry of a route with an `audit` action, for every outcome: the handler's, the domain's
+ * errors and those raised before the handler ran (bad JSON, too large, a refused caller). The path's
+ * ids open the subject, the domain notes the ones the request did not carry, and the response's ids close it.
+ */
+const audit = (action: string): RestMiddleware => {
+  const record = async (request: { event: RestEvent; response: Outcome | null | undefined }) => {
+    const { event, response } = request;
+    const subject = event.auditSubject ?? {};
+    if (response && response.code === undefined) Object.assign(subject, idsOf(response.body));
+    await recordAudit({
+      action,
+      principal: fromAuthorizerContext(event.requestContext.authorizer),
+      subject,
+      status: response?.status ?? 500,
+      code: response?.code ?? (response ? null : 'INTERNAL'),
+      sourceIp: event.requestContext.identity.sourceIp,
+      requestId: event.requestContext.requestId,
+      now: new Date(),
+    });
+  };
+  return {
+    before: ({ event }) => {
+      // The path's restaurant id is the caller's claim, not a fact: the audited restaurant comes from the principal or the domain.
+      const { restaurantId: _claimed, ...pathIds } = event.pathParameters ?? {};
+      event.auditSubject = { ...pathIds };
+    },
+    after: record,
+    onError: record,
+  };
+};
+
+/** Turns the outcome into API Gateway's proxy result: JSON (or a raw body), the request id, CORS. */
+const httpResponse = (): MiddlewareObj<RestEvent, APIGatewayProxyResult, Error, Context> => {
+  const respond = (request: { event: RestEvent; response: unknown }) => {
+    const result = request.response as Outcome | undefined;
+    if (!result) return;
+    const raw = result.contentType !== undefined;
+    request.response = {
+      statusCode: result.status,
+      headers: {
+        ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
+        ...(env.CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env.CORS_ORIGIN, Vary: 'Origin' } : {}),
+        'X-Request-Id': request.event.requestContext.requestId,
+        ...result.headers,
+      },
+      body: result.body === undefined ? '' : raw ? String(result.body) : JSON.stringify(result.body),
+    } satisfies APIGatewayProxyResult;
+  };
+  return { after: respond, onError: respond };
+};
+
+/**
+ * Builds a REST handler as a middy chain, one concern per middleware: Powertools logger context
+ * (API Gateway's request id as correlation id) and metrics, the response, the audit entry of every
+ * outcome, the error mapping, JSON body parsing, the route's caller check and zod validation; then
+ * the domain call with plain typed input.
  */
 export function restHandler<R extends RestRoute, S extends Schemas>(
   route: R,
   schemas: S,
   handle: (request: RestRequest<S, PrincipalFor<R['allow']>>) => Promise<RestResult>,
 ) {
-  return middy<ParsedEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  const chain = middy<RestEvent, Outcome, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
     .use(logMetrics(metrics))
-    .use(correlateRequest())
-    .use(errorResponses())
+    .use(httpResponse() as unknown as RestMiddleware);
+  if (route.audit) chain.use(audit(route.audit));
+  return chain
+    .use(errorMapping())
     .use(jsonBody())
-    .handler(async (event, context) => {
-      const { requestId, identity } = event.requestContext;
-      // The path's restaurant id is the caller's claim, not a fact: the audited restaurant comes from the principal or the domain.
-      const { restaurantId: _claimed, ...pathIds } = event.pathParameters ?? {};
-      const subject: AuditSubject = { ...pathIds };
-      let response: APIGatewayProxyResult;
-      let code: string | null = null;
-      try {
-        const result = await withAuditSubject(subject, async () => {
-          const principal = authorizeCaller(route, event) as PrincipalFor<R['allow']>;
-          const input = parseInput(schemas, event);
-          return handle({
-            ...(input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
-            principal,
-            requestId,
-            sourceIp: identity.sourceIp,
-            headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
-            context,
-          });
-        });
-        Object.assign(subject, idsOf(result.body));
-        response = respond(requestId, result);
-      } catch (error) {
-        ({ response, code } = errorResponse(error, requestId));
-      }
-      if (route.audit) {
-        await recordAudit({
-          action: route.audit,
-          principal: fromAuthorizerContext(event.requestContext.authorizer),
-          subject,
-          status: response.statusCode,
-          code,
-          sourceIp: identity.sourceIp,
-          requestId,
-          now: new Date(),
-        });
-      }
-      return response;
-    });
+    .use(callerCheck(route))
+    .use(validation(schemas))
+    .handler((event, context) =>
+      withAuditSubject(event.auditSubject ?? {}, () =>
+        handle({
+          ...(event.input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
+          principal: event.principal as PrincipalFor<R['allow']>,
+          requestId: event.requestContext.requestId,
+          sourceIp: event.requestContext.identity.sourceIp,
+          headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+          context,
+        }),
+      ),
+    ) as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 }

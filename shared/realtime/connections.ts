@@ -4,7 +4,7 @@ import type { GuestRef, Principal } from '../auth/principal';
 import { getCart } from '../cart/cart';
 import { deleteConnection, getConnection, saveConnection, setStation } from '../db/connections';
 import type { Connection } from '../db/connections';
-import { AppError } from '../errors';
+import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
 import { listOrders } from '../orders/orders';
 import { describeGuestSession } from '../sessions/join';
@@ -33,9 +33,6 @@ export async function connect(principal: Principal, connectionId: string, now: D
 export const disconnect = (connectionId: string): Promise<void> => deleteConnection(connectionId);
 
 const reply = (type: string, data: unknown, now: Date): ServerMessage => ({ type, id: randomUUID(), at: now.toISOString(), data });
-
-/** A client message the route cannot serve, answered as `{type: "error"}` on the socket. */
-export class SocketError extends AppError {}
 
 async function requireConnection(connectionId: string): Promise<Connection> {
   const connection = await getConnection(connectionId);

@@ -373,6 +373,16 @@ describe('audit log', () => {
     }
   });
 
+  it('records requests refused before the handler ran: bad JSON and an oversized body', async () => {
+    const tables = `/v1/restaurants/${a.restaurantId}/tables`;
+    expectError(await api('POST', tables, { token: manager, rawBody: '{"name":' }), 400, 'BAD_JSON');
+    expectError(await api('POST', tables, { token: manager, body: { name: 'x'.repeat(70 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
+    const { body } = await api('GET', `/v1/restaurants/${a.restaurantId}/audit?limit=10`, { token: manager });
+    const refused = body.entries.filter((e: { action: string; outcome: string }) => e.action === 'table.create' && e.outcome === 'failure');
+    expect(refused.map((e: { status: number; code: string }) => `${e.status} ${e.code}`)).toEqual(expect.arrayContaining(['400 BAD_JSON', '413 PAYLOAD_TOO_LARGE']));
+    for (const entry of refused) expect(entry).toMatchObject({ actor: { kind: 'staff', role: 'MANAGER' }, requestId: expect.any(String) });
+  });
+
   it('is for owners and managers of the restaurant only, and refuses foreign cursors', async () => {
     expectError(await api('GET', `/v1/restaurants/${a.restaurantId}/audit`, { token: waiter }), 403, 'FORBIDDEN');
     expectError(await api('GET', `/v1/restaurants/${a.restaurantId}/audit`, { token: b.ownerToken }), 404, 'NOT_FOUND');
