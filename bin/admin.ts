@@ -6,6 +6,8 @@ import type { DynamoDbLocal } from '../lib/local/dynamodb-local';
 import { LOCAL_DATA_DIR, LOCAL_TABLE_NAME, useLocalEnvironment } from '../lib/local/runtime';
 import { functionEnvironment, siteUrls, stageConfig } from '../lib/stage-config';
 import { stageOutputs } from '../lib/stage-outputs';
+import { MenuFile, importMenu } from '../shared/menu/menu';
+import { CreateRestaurantInput, createRestaurant } from '../shared/restaurants/restaurants';
 
 const usage = `npm run admin -- <command> [options]
 
@@ -71,7 +73,6 @@ try {
     useLocalEnvironment(target, tableName, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
   }
 
-  // Imported only now: shared/ validates the environment set above when it loads.
   process.exitCode = command === 'create-restaurant' ? await createRestaurantCommand() : await importMenuCommand();
 } catch (error) {
   console.error(`admin: ${(error as Error).message}`);
@@ -87,7 +88,6 @@ function invalid(lines: string[]): number {
 }
 
 async function createRestaurantCommand(): Promise<number> {
-  const { CreateRestaurantInput, createRestaurant } = await import('../shared/restaurants/restaurants');
   const input = CreateRestaurantInput.safeParse({
     name: values.name,
     currency: values.currency,
@@ -100,7 +100,6 @@ async function createRestaurantCommand(): Promise<number> {
 }
 
 async function importMenuCommand(): Promise<number> {
-  const { MenuFile, importMenu } = await import('../shared/menu/menu');
   if (!values.restaurant || !values.file) return invalid(['--restaurant and --file are required.']);
   let json: unknown;
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
+import { seedDemo } from '../lib/local/seed';
 
 const usage = `npm start [-- options]
 
@@ -64,8 +65,6 @@ console.log(`WebSocket API: ${runtime.webSocketUrl}`);
 console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);
 
 if (values.seed === 'demo') {
-  // Imported only now: shared/ reads the environment the runtime has just set.
-  const { seedDemo } = await import('../lib/local/seed');
   const seed = await seedDemo();
   console.log(`Demo restaurant ${seed.restaurantId}: ${seed.menuItems} menu items (GET /v1/restaurants/${seed.restaurantId}/menu).`);
   console.log('Logins (POST /v1/staff/login with this restaurantId):');

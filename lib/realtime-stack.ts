@@ -9,12 +9,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { authorizer, streamConsumer, webSocketFunction, webSocketRoutes } from '../shared/http/routes';
-import type { WebSocketRoute } from '../shared/http/routes';
+import type { FunctionSpec, WebSocketRoute } from '../shared/http/routes';
+import type { EnvName } from '../shared/config/env';
 import { streamFilterPatterns } from '../shared/realtime/stream-filters';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
@@ -37,11 +38,10 @@ export class RealtimeStack extends Stack {
   constructor(scope: Construct, id: string, props: RealtimeStackProps) {
     super(scope, id, props);
     const { config, table } = props;
-    const functionFor = (spec: typeof authorizer | typeof webSocketFunction | typeof streamConsumer) =>
-      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site }).function;
+    const functionFor = (spec: FunctionSpec, environment: Partial<Record<EnvName, string>> = {}) =>
+      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, environment }).function;
     const authorizerFunction = functionFor(authorizer);
     const socketFunction = functionFor(webSocketFunction);
-    const fanout = functionFor(streamConsumer);
 
     const integration = (name: string) => new WebSocketLambdaIntegration(`Ws${name}`, socketFunction);
     const webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
@@ -89,6 +89,8 @@ export class RealtimeStack extends Stack {
       }),
     };
 
+    // Only the fan-out posts to connections, so only it knows where the @connections endpoint is.
+    const fanout = functionFor(streamConsumer, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl });
     const deadLetters = this.addStreamConsumer(fanout, table, webSocketStage);
 
     new Monitoring(this, 'Monitoring', {
@@ -142,8 +144,7 @@ export class RealtimeStack extends Stack {
    * sync on reconnect), then sent to an encrypted, TLS-only DLQ. Two batches per shard run in
    * parallel; Lambda keeps the order of records with the same key, which is the order that matters.
    */
-  private addStreamConsumer(fanout: NodejsFunction, table: ITable, webSocketStage: WebSocketStage): Queue {
-    fanout.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
+  private addStreamConsumer(fanout: IFunction, table: ITable, webSocketStage: WebSocketStage): Queue {
     const connections = `${this.formatArn({ service: 'execute-api', resource: webSocketStage.api.apiId })}/${webSocketStage.stageName}/*/@connections/*`;
     fanout.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }));
     acknowledgeFinding(

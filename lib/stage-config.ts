@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { EnvName } from '../shared/config/env';
 
 /**
  * Stages are data: one typed record per environment. `bin/app.ts` picks one with `-c stage=` and
@@ -223,8 +224,8 @@ export function siteUrls(config: StageConfig, webUrl: string): SiteUrls {
   return { guestOrderingUrl, corsOrigin: config.corsOrigin ?? (config.guestOrderingUrl ? new URL(config.guestOrderingUrl).origin : webUrl) };
 }
 
-/** The functions' environment (validated by shared/config/env.ts when a function starts). */
-export function functionEnvironment(config: StageConfig, tableName: string, site: SiteUrls): Record<string, string> {
+/** The functions' environment, named and checked against the schema every function validates (shared/config/env.ts). */
+export function functionEnvironment(config: StageConfig, tableName: string, site: SiteUrls): Partial<Record<EnvName, string>> {
   const { auth, sessions } = config;
   return {
     STAGE: config.stage,
@@ -244,5 +245,5 @@ export function functionEnvironment(config: StageConfig, tableName: string, site
     PIN_LOCKOUT_SECONDS: String(sessions.pinLockoutMinutes * 60),
     PIN_MAX_LOCKOUT_SECONDS: String(sessions.pinMaxLockoutHours * 3600),
     IP_MAX_FAILURES_PER_HOUR: String(sessions.ipMaxFailuresPerHour),
-  };
+  } satisfies Partial<Record<EnvName, string>>;
 }

@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { EnvName } from '../../shared/config/env';
 import type { FunctionSpec } from '../../shared/http/routes';
 import { tableDefinition } from '../../shared/db/table-definition';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,7 @@ export interface ApiFunctionProps {
   /** The PIN hashing key, for a function whose spec says `pinKey`. */
   pinKey?: ISecret;
   /** Added to the stage's function environment. */
-  environment?: Record<string, string>;
+  environment?: Partial<Record<EnvName, string>>;
 }
 
 /**

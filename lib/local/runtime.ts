@@ -38,7 +38,7 @@ export interface LocalRuntime {
 
 /**
  * Points the process at a local DynamoDB the way a deployed function's environment points at its
- * table. Must run before any module of shared/ is imported: they validate the environment on load.
+ * table. shared/ reads it on first use, so this must run before the first request, not before any import.
  */
 export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string, extra: Record<string, string> = {}) {
   Object.assign(process.env, functionEnvironment(stages.dev, tableName, LOCAL_SITE), localAwsEnv, {

@@ -1,14 +1,22 @@
 import * as z from 'zod';
 
 /**
- * The functions' environment, read and validated once when a container starts: a missing or
- * malformed variable fails the cold start with a clear message instead of a request later.
+ * The functions' environment: every variable a function is given, validated on first use and then
+ * remembered, so a missing or malformed one fails the first request with a clear message and
+ * nothing runs at import. The stacks build each function's environment against this schema
+ * (lib/stage-config.ts), and an infra test validates every synthesized function's against it.
  */
 const seconds = z.coerce.number().int().positive();
 
-const EnvSchema = z.object({
+export const EnvSchema = z.strictObject({
   STAGE: z.string().min(1),
   TABLE_NAME: z.string().min(1),
+  /** Read by Powertools: the service name on every log line and metric, the log level, the metrics namespace. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
+  /** Deployed functions map stack traces through their source maps. */
+  NODE_OPTIONS: z.string().optional(),
   /** Set only for DynamoDB Local (local runtime and tests). */
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** The guest web app; QR codes point at `<GUEST_ORDERING_URL>?t=<tableCode>`. */
@@ -35,14 +43,22 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+/** The names of the variables a function may be given. */
+export type EnvName = keyof z.input<typeof EnvSchema>;
 
-function loadEnv(): Env {
-  const parsed = EnvSchema.safeParse(process.env);
+const ENV_NAMES = new Set(Object.keys(EnvSchema.shape));
+
+let loaded: Env | undefined;
+
+/** The validated environment, read from `process.env` on first use (only the schema's variables: a Lambda environment holds many more). */
+export function env(): Env {
+  if (loaded) return loaded;
+  const ours = Object.fromEntries(Object.entries(process.env).filter(([name]) => ENV_NAMES.has(name)));
+  const parsed = EnvSchema.safeParse(ours);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid environment: ${problems}`);
   }
-  return parsed.data;
+  loaded = parsed.data;
+  return loaded;
 }
-
-export const env: Env = loadEnv();

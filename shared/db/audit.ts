@@ -22,9 +22,9 @@ export interface AuditEntry {
 const RETENTION_SECONDS = 365 * 24 * 3600;
 
 export async function putAuditEntry(entry: AuditEntry): Promise<void> {
-  await db.send(
+  await db().send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...keys.audit(entry.restaurantId, entry.at, entry.entryId),
         type: 'AuditEntry',
@@ -46,9 +46,9 @@ export async function queryAudit(
   restaurantId: string,
   range: { from: string; to: string; limit: number; startAfter?: Record<string, unknown> },
 ): Promise<AuditPage> {
-  const page = await db.send(
+  const page = await db().send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keyPrefixes.auditPk(restaurantId), ':from': range.from, ':to': `${range.to}~` },
       ScanIndexForward: false,

@@ -14,11 +14,11 @@ export async function batchGet(keys: Key[], consistent = true): Promise<Map<stri
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_ROUNDS) throw new Error(`batch get left ${pending.length} keys unprocessed`);
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
-    const { Responses, UnprocessedKeys } = await db.send(
-      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
+    const { Responses, UnprocessedKeys } = await db().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: consistent } } }),
     );
-    for (const item of Responses?.[tableName] ?? []) found.set(keyId(item as unknown as Key), item);
-    pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+    for (const item of Responses?.[tableName()] ?? []) found.set(keyId(item as unknown as Key), item);
+    pending = UnprocessedKeys?.[tableName()]?.Keys ?? [];
   }
   return found;
 }

@@ -15,8 +15,8 @@ export async function batchWrite(requests: WriteRequest[]): Promise<void> {
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error(`batch write left ${pending.length} items unprocessed`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
-      const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = UnprocessedItems?.[tableName] ?? [];
+      const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
+      pending = UnprocessedItems?.[tableName()] ?? [];
     }
   }
 }

@@ -50,7 +50,7 @@ const names = { '#lines': 'lines', '#version': 'version' };
 export function putEmptyCart(sessionId: string, owner: string): TransactItem {
   return {
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: { ...keys.cart(sessionId, owner), type: 'Cart', sessionId, owner, version: 0, lines: {} },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -58,14 +58,14 @@ export function putEmptyCart(sessionId: string, owner: string): TransactItem {
 }
 
 export async function getCart(sessionId: string, owner: string): Promise<Cart | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.cart(sessionId, owner), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.cart(sessionId, owner), ConsistentRead: true }));
   return Item && toCart(Item);
 }
 
 /** Runs one conditional update of the cart; `undefined` when its condition does not hold. */
 async function updateCart(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<Cart | undefined> {
   try {
-    const { Attributes } = await db.send(new UpdateCommand({ ...input, TableName: tableName, ReturnValues: 'ALL_NEW' }));
+    const { Attributes } = await db().send(new UpdateCommand({ ...input, TableName: tableName(), ReturnValues: 'ALL_NEW' }));
     return Attributes && toCart(Attributes);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
@@ -110,7 +110,7 @@ export function removeCartLine(sessionId: string, owner: string, lineId: string)
 export function emptyCart(sessionId: string, owner: string, version: number): TransactItem {
   return {
     Update: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.cart(sessionId, owner),
       UpdateExpression: 'SET #lines = :empty ADD #version :one',
       ConditionExpression: '#version = :version',

@@ -3,10 +3,20 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from '../config/env';
 import { dynamoDbUsage } from '../observability/dynamodb-usage';
 
-/** One client per container (the document client wraps it); the endpoint points at DynamoDB Local when set. */
-export const dynamoClient = new DynamoDBClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
-dynamoClient.middlewareStack.use(dynamoDbUsage);
+let clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient } | undefined;
 
-export const db = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+function build() {
+  const { DYNAMODB_ENDPOINT } = env();
+  const dynamo = new DynamoDBClient(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {});
+  dynamo.middlewareStack.use(dynamoDbUsage);
+  return { dynamo, document: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
+}
 
-export const tableName = env.TABLE_NAME;
+/** The one DynamoDB client of the container, built on first use; the endpoint points at DynamoDB Local when set. */
+export const dynamoClient = (): DynamoDBClient => (clients ??= build()).dynamo;
+
+/** The document client over {@link dynamoClient}. */
+export const db = (): DynamoDBDocumentClient => (clients ??= build()).document;
+
+/** The single table's name. */
+export const tableName = (): string => env().TABLE_NAME;

@@ -68,7 +68,7 @@ export async function saveConnection(connection: Connection, now: Date): Promise
 }
 
 export async function getConnection(connectionId: string): Promise<Connection | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.connection(connectionId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.connection(connectionId), ConsistentRead: true }));
   return Item && toConnection(Item);
 }
 
@@ -105,9 +105,9 @@ export async function connectionsOfToken(tokenHash: string): Promise<string[]> {
 export async function setStation(connection: Connection, channel: string, station: string | null): Promise<void> {
   await Promise.all(
     [keys.connection(connection.connectionId), keys.channelMember(channel, connection.connectionId)].map((key) =>
-      db.send(
+      db().send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: tableName(),
           Key: key,
           UpdateExpression: 'SET station = :station',
           ConditionExpression: 'attribute_exists(pk)',

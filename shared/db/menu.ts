@@ -56,7 +56,7 @@ const itemRecord = (item: MenuItem) => ({
 export function menuItemUnchanged(restaurantId: string, itemId: string, revision: number): TransactItem {
   return {
     ConditionCheck: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.menuItem(restaurantId, itemId),
       // Items written before revisions existed have none: they are at revision 0.
       ConditionExpression: `#available = :true AND ${revision === 0 ? '(attribute_not_exists(#revision) OR #revision = :revision)' : '#revision = :revision'} AND attribute_not_exists(archivedAt)`,
@@ -73,7 +73,7 @@ export async function putMenuItems(items: MenuItem[]): Promise<void> {
 
 /** An item by id, archived or not (past orders still name archived items). */
 export async function getMenuItem(restaurantId: string, itemId: string): Promise<MenuItem | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.menuItem(restaurantId, itemId) }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.menuItem(restaurantId, itemId) }));
   return Item && toMenuItem(Item);
 }
 
@@ -91,9 +91,9 @@ export async function updateMenuItem(
   if (changes.category !== undefined) fields.gsi1sk = menuIndex.itemSk(changes.category, itemId);
   const names = Object.keys(fields);
   try {
-    const { Attributes } = await db.send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.menuItem(restaurantId, itemId),
         UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')} ADD #revision :one`,
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',
@@ -112,9 +112,9 @@ export async function updateMenuItem(
 /** Archives a live item: it leaves the menu index; false when there was no live item. */
 export async function archiveMenuItem(restaurantId: string, itemId: string, now: Date): Promise<boolean> {
   try {
-    await db.send(
+    await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.menuItem(restaurantId, itemId),
         UpdateExpression: 'SET archivedAt = :now, updatedAt = :now REMOVE gsi1pk, gsi1sk ADD #revision :one',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(archivedAt)',

@@ -58,7 +58,7 @@ const toOrder = (item: Record<string, unknown>): Order => ({
 export function putOrder(order: Order): TransactItem[] {
   return [{
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...keys.order(order.sessionId, order.orderId),
         gsi1pk: activeOrdersIndex.pk(order.restaurantId),
@@ -71,7 +71,7 @@ export function putOrder(order: Order): TransactItem[] {
   },
   {
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: { ...keys.orderRef(order.orderId), type: 'OrderRef', restaurantId: order.restaurantId, sessionId: order.sessionId },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -80,7 +80,7 @@ export function putOrder(order: Order): TransactItem[] {
 
 /** Which restaurant and session an order id belongs to. */
 export async function getOrderRef(orderId: string): Promise<{ restaurantId: string; sessionId: string } | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.orderRef(orderId) }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.orderRef(orderId) }));
   return Item && { restaurantId: Item.restaurantId, sessionId: Item.sessionId };
 }
 
@@ -92,9 +92,9 @@ export async function getOrderRef(orderId: string): Promise<{ restaurantId: stri
 export async function updateOrderLine(order: Order, lineIndex: number, line: OrderLine, status: OrderStatus): Promise<boolean> {
   const finished = status === 'SERVED' || status === 'CANCELLED';
   try {
-    await db.send(
+    await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.order(order.sessionId, order.orderId),
         UpdateExpression: `SET #lines[${lineIndex}] = :line, #status = :status ADD revision :one${finished ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
         ConditionExpression: 'revision = :revision',
@@ -111,9 +111,9 @@ export async function updateOrderLine(order: Order, lineIndex: number, line: Ord
 
 /** One page of a restaurant's active orders, oldest first: a Query on gsi1 (finished orders are not in it). */
 export async function queryActiveOrders(restaurantId: string, limit: number, startAfter?: Record<string, unknown>) {
-  const page = await db.send(
+  const page = await db().send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
@@ -125,7 +125,7 @@ export async function queryActiveOrders(restaurantId: string, limit: number, sta
 }
 
 export async function getOrder(sessionId: string, orderId: string): Promise<Order | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.order(sessionId, orderId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.order(sessionId, orderId), ConsistentRead: true }));
   return Item && toOrder(Item);
 }
 
@@ -142,9 +142,9 @@ export async function listSessionOrders(sessionId: string): Promise<Order[]> {
 /** The next ticket number of the restaurant's (UTC) day: one atomic ADD. Numbers never repeat within a day. */
 export async function nextTicketNumber(restaurantId: string, now: Date): Promise<number> {
   const day = now.toISOString().slice(0, 10);
-  const { Attributes } = await db.send(
+  const { Attributes } = await db().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.ticketCounter(restaurantId, day),
       UpdateExpression: 'ADD lastNumber :one SET #ttl = :ttl',
       ExpressionAttributeNames: { '#ttl': 'ttl' },

@@ -14,7 +14,7 @@ export interface Restaurant {
 export function putRestaurant(restaurant: Restaurant): TransactItem {
   return {
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...keys.restaurant(restaurant.restaurantId),
         gsi1pk: menuIndex.pk(restaurant.restaurantId),
@@ -28,7 +28,7 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
 }
 
 export async function getRestaurant(restaurantId: string): Promise<Restaurant | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.restaurant(restaurantId) }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.restaurant(restaurantId) }));
   return Item && toRestaurant(Item);
 }
 

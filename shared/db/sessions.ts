@@ -53,7 +53,7 @@ export function openSession(session: TableSession, now: Date): TransactItem[] {
   return [
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.table(session.restaurantId, session.tableId),
         UpdateExpression: 'SET openSessionId = :sessionId, openSessionExpiresAt = :expiresAt',
         ConditionExpression: TABLE_FREE,
@@ -62,7 +62,7 @@ export function openSession(session: TableSession, now: Date): TransactItem[] {
     },
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...keys.session(session.sessionId),
           gsi1pk: openSessionsIndex.pk(session.restaurantId),
@@ -80,7 +80,7 @@ export function openSession(session: TableSession, now: Date): TransactItem[] {
 function releaseTable(session: TableSession): TransactItem {
   return {
     Update: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.table(session.restaurantId, session.tableId),
       UpdateExpression: 'REMOVE openSessionId, openSessionExpiresAt',
       ConditionExpression: 'openSessionId = :sessionId',
@@ -95,7 +95,7 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
     releaseTable(session),
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.table(session.restaurantId, toTableId),
         UpdateExpression: 'SET openSessionId = :sessionId, openSessionExpiresAt = :expiresAt',
         ConditionExpression: TABLE_FREE,
@@ -104,7 +104,7 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
     },
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.session(session.sessionId),
         UpdateExpression: 'SET tableId = :tableId',
         ConditionExpression: '#status = :open AND tableId = :from',
@@ -119,7 +119,7 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
 export function closeSession(session: TableSession, holdsTable: boolean, now: Date): TransactItem[] {
   const close: TransactItem = {
     Update: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.session(session.sessionId),
       UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE gsi1pk, gsi1sk',
       ConditionExpression: '#status = :open',
@@ -135,7 +135,7 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
   return [
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.session(sessionId),
         UpdateExpression: 'SET pinHash = :pinHash',
         ConditionExpression: '#status = :open',
@@ -143,7 +143,7 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
         ExpressionAttributeValues: { ':pinHash': pinHash, ':open': 'OPEN' },
       },
     },
-    { Delete: { TableName: tableName, Key: keys.pinAttempts(sessionId) } },
+    { Delete: { TableName: tableName(), Key: keys.pinAttempts(sessionId) } },
   ];
 }
 
@@ -151,7 +151,7 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
 export function sessionIsLive(sessionId: string, now: Date): TransactItem {
   return {
     ConditionCheck: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.session(sessionId),
       ConditionExpression: '#status = :open AND expiresAt > :now',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -163,7 +163,7 @@ export function sessionIsLive(sessionId: string, now: Date): TransactItem {
 export function putGuest(guest: Guest): TransactItem {
   return {
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: { ...keys.guest(guest.sessionId, guest.guestId), type: 'Guest', ...guest },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -171,12 +171,12 @@ export function putGuest(guest: Guest): TransactItem {
 }
 
 export async function getSession(sessionId: string): Promise<TableSession | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.session(sessionId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(sessionId), ConsistentRead: true }));
   return Item && toSession(Item);
 }
 
 export async function getGuest(sessionId: string, guestId: string): Promise<Guest | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.guest(sessionId, guestId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.guest(sessionId, guestId), ConsistentRead: true }));
   return Item && toGuest(Item);
 }
 

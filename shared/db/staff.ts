@@ -36,14 +36,14 @@ export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
   return [
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: { ...keys.staff(staff.restaurantId, staff.staffId), type: 'Staff', ...staff },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...keys.credential(staff.restaurantId, staff.username),
           type: 'Credential',
@@ -61,12 +61,12 @@ export function deleteStaff(staff: Staff): TransactItem[] {
   return [
     {
       Delete: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.staff(staff.restaurantId, staff.staffId),
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    { Delete: { TableName: tableName, Key: keys.credential(staff.restaurantId, staff.username) } },
+    { Delete: { TableName: tableName(), Key: keys.credential(staff.restaurantId, staff.username) } },
   ];
 }
 
@@ -74,7 +74,7 @@ export function deleteStaff(staff: Staff): TransactItem[] {
 export function staffExists(restaurantId: string, staffId: string): TransactItem {
   return {
     ConditionCheck: {
-      TableName: tableName,
+      TableName: tableName(),
       Key: keys.staff(restaurantId, staffId),
       ConditionExpression: 'attribute_exists(pk)',
     },
@@ -82,15 +82,15 @@ export function staffExists(restaurantId: string, staffId: string): TransactItem
 }
 
 export async function getStaff(restaurantId: string, staffId: string): Promise<Staff | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.staff(restaurantId, staffId), ConsistentRead: true }),
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.staff(restaurantId, staffId), ConsistentRead: true }),
   );
   return Item && toStaff(Item);
 }
 
 export async function getCredential(restaurantId: string, username: string): Promise<Credential | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.credential(restaurantId, username), ConsistentRead: true }),
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.credential(restaurantId, username), ConsistentRead: true }),
   );
   return Item && { staffId: Item.staffId, passwordHash: Item.passwordHash };
 }

@@ -31,7 +31,7 @@ const toDiningTable = (item: Record<string, unknown>): DiningTable => ({
 
 const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => ({
   Put: {
-    TableName: tableName,
+    TableName: tableName(),
     Item: { ...keys.tableCode(tableCode), type: 'TableCode', ...target },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
@@ -42,7 +42,7 @@ export function putTable(table: Omit<DiningTable, 'openSessionId'>): TransactIte
   return [
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...table },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -59,21 +59,21 @@ export function replaceTableCode(table: DiningTable, newCode: string): TransactI
   return [
     {
       Update: {
-        TableName: tableName,
+        TableName: tableName(),
         Key: keys.table(table.restaurantId, table.tableId),
         UpdateExpression: 'SET tableCode = :new',
         ConditionExpression: 'tableCode = :old',
         ExpressionAttributeValues: { ':new': newCode, ':old': table.tableCode },
       },
     },
-    { Delete: { TableName: tableName, Key: keys.tableCode(table.tableCode) } },
+    { Delete: { TableName: tableName(), Key: keys.tableCode(table.tableCode) } },
     putCode(newCode, table),
   ];
 }
 
 export async function getTable(restaurantId: string, tableId: string): Promise<DiningTable | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.table(restaurantId, tableId), ConsistentRead: true }),
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.table(restaurantId, tableId), ConsistentRead: true }),
   );
   return Item && toDiningTable(Item);
 }
@@ -89,6 +89,6 @@ export async function listTables(restaurantId: string): Promise<DiningTable[]> {
 
 /** What a scanned code points at: one GetItem, never a Scan. */
 export async function findTableCode(tableCode: string): Promise<TableCodeTarget | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.tableCode(tableCode), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.tableCode(tableCode), ConsistentRead: true }));
   return Item && { restaurantId: Item.restaurantId, tableId: Item.tableId };
 }

@@ -34,7 +34,7 @@ export type TokenRecord = StaffToken | GuestToken;
 export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem {
   return {
     Put: {
-      TableName: tableName,
+      TableName: tableName(),
       Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -47,14 +47,14 @@ export function putStaffToken(tokenHash: string, token: StaffToken): TransactIte
   return [
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: 'StaffTokenRef', ttl },
       },
     },
@@ -63,7 +63,7 @@ export function putStaffToken(tokenHash: string, token: StaffToken): TransactIte
 
 /** The token by hash, read consistently so a revocation is seen by the very next request. */
 export async function getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.token(tokenHash), ConsistentRead: true }));
   if (!Item) return undefined;
   if (Item.kind === 'guest') {
     return { kind: 'guest', restaurantId: Item.restaurantId, sessionId: Item.sessionId, guestId: Item.guestId, expiresAt: Item.expiresAt };
@@ -80,9 +80,9 @@ export async function getToken(tokenHash: string): Promise<TokenRecord | undefin
 
 /** Revokes one token (logout), with its back-reference when it belongs to a staff member. */
 export async function deleteToken(tokenHash: string, staff?: { restaurantId: string; staffId: string }): Promise<void> {
-  const items: TransactItem[] = [{ Delete: { TableName: tableName, Key: keys.token(tokenHash) } }];
+  const items: TransactItem[] = [{ Delete: { TableName: tableName(), Key: keys.token(tokenHash) } }];
   if (staff) {
-    items.push({ Delete: { TableName: tableName, Key: keys.staffToken(staff.restaurantId, staff.staffId, tokenHash) } });
+    items.push({ Delete: { TableName: tableName(), Key: keys.staffToken(staff.restaurantId, staff.staffId, tokenHash) } });
   }
   await transactWrite(items);
 }

@@ -28,7 +28,7 @@ const MAX_CONFLICT_RETRIES = 3;
 export async function transactWrite(items: TransactItem[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      await db().send(new TransactWriteCommand({ TransactItems: items }));
       return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

@@ -187,7 +187,7 @@ const httpResponse = (): MiddlewareObj<RestEvent, APIGatewayProxyResult, Error, 
       statusCode: result.status,
       headers: {
         ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
-        ...(env.CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env.CORS_ORIGIN, Vary: 'Origin' } : {}),
+        ...(env().CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env().CORS_ORIGIN, Vary: 'Origin' } : {}),
         'X-Request-Id': request.event.requestContext.requestId,
         ...result.headers,
       },

@@ -189,15 +189,6 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
   }
 }
 
-const persistenceStore = new DynamoDBPersistenceLayer({
-  tableName,
-  keyAttr: 'pk',
-  sortKeyAttr: 'sk',
-  staticPkValue: IDEMPOTENCY_PK,
-  expiryAttr: 'ttl',
-  awsSdkV3Client: dynamoClient,
-});
-
 /**
  * `POST /v1/orders`: Powertools idempotency around {@link placeOrderOnce} (makeIdempotent, not the
  * middy middleware), keyed by session + Idempotency-Key, with the payload (cart version and guest)
@@ -210,10 +201,20 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
     payloadValidationJmesPath: '[cartVersion, guestId]',
     expiresAfterSeconds: 24 * 3600,
   });
-  const idempotentPlacement = makeIdempotent((request: PlaceOrderRequest) => placeOrderOnce(request, deps, new Date()), {
-    persistenceStore,
-    config,
-  });
+  // Built on the first placement, not at import: the persistence layer needs the table's name and the client.
+  let idempotent: ((request: PlaceOrderRequest) => Promise<{ order: OrderView; nonce: string }>) | undefined;
+  const idempotentPlacement = (request: PlaceOrderRequest) =>
+    (idempotent ??= makeIdempotent((first: PlaceOrderRequest) => placeOrderOnce(first, deps, new Date()), {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: tableName(),
+        keyAttr: 'pk',
+        sortKeyAttr: 'sk',
+        staticPkValue: IDEMPOTENCY_PK,
+        expiryAttr: 'ttl',
+        awsSdkV3Client: dynamoClient(),
+      }),
+      config,
+    }))(request);
 
   return async function placeOrder(
     guest: GuestPrincipal,

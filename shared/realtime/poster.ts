@@ -6,8 +6,8 @@ let client: ApiGatewayManagementApiClient | undefined;
 
 /** The @connections API of this stage's WebSocket API (locally, the runtime's stand-in on :3001). */
 export function managementApiPoster(): ConnectionPoster {
-  if (!env.WEBSOCKET_ENDPOINT) throw new Error('WEBSOCKET_ENDPOINT is not set');
-  client ??= new ApiGatewayManagementApiClient({ endpoint: env.WEBSOCKET_ENDPOINT });
+  if (!env().WEBSOCKET_ENDPOINT) throw new Error('WEBSOCKET_ENDPOINT is not set');
+  client ??= new ApiGatewayManagementApiClient({ endpoint: env().WEBSOCKET_ENDPOINT });
   const api = client;
   return {
     post: async (connectionId, payload) => {

@@ -35,12 +35,12 @@ export const JoinBody = z.object({
 export type JoinInput = z.infer<typeof JoinBody>;
 
 const pinPolicy = (): AttemptPolicy => ({
-  maxFailures: env.PIN_MAX_FAILURES,
-  lockoutSeconds: env.PIN_LOCKOUT_SECONDS,
-  maxLockoutSeconds: env.PIN_MAX_LOCKOUT_SECONDS,
-  memorySeconds: env.SESSION_TTL_SECONDS,
+  maxFailures: env().PIN_MAX_FAILURES,
+  lockoutSeconds: env().PIN_LOCKOUT_SECONDS,
+  maxLockoutSeconds: env().PIN_MAX_LOCKOUT_SECONDS,
+  memorySeconds: env().SESSION_TTL_SECONDS,
 });
-const ipPolicy = (): WindowPolicy => ({ limit: env.IP_MAX_FAILURES_PER_HOUR, windowSeconds: 3600 });
+const ipPolicy = (): WindowPolicy => ({ limit: env().IP_MAX_FAILURES_PER_HOUR, windowSeconds: 3600 });
 
 /** An error the join answers with, after which the IP's failure count is (or is not) kept. */
 class JoinRefused extends Error {

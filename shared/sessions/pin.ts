@@ -6,10 +6,11 @@ let key: Promise<Buffer> | undefined;
 /** The HMAC key: from Secrets Manager once per container when deployed, from PIN_KEY locally. */
 function pinKey(): Promise<Buffer> {
   key ??= (async () => {
-    if (env.PIN_KEY) return Buffer.from(env.PIN_KEY);
-    if (!env.PIN_KEY_SECRET_ARN) throw new Error('Neither PIN_KEY_SECRET_ARN (deployed) nor PIN_KEY (local) is set');
+    const { PIN_KEY, PIN_KEY_SECRET_ARN } = env();
+    if (PIN_KEY) return Buffer.from(PIN_KEY);
+    if (!PIN_KEY_SECRET_ARN) throw new Error('Neither PIN_KEY_SECRET_ARN (deployed) nor PIN_KEY (local) is set');
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env.PIN_KEY_SECRET_ARN }));
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: PIN_KEY_SECRET_ARN }));
     if (!secret.SecretString) throw new Error('PIN key secret has no value');
     return Buffer.from(secret.SecretString);
   })().catch((error: unknown) => {
@@ -20,7 +21,7 @@ function pinKey(): Promise<Buffer> {
 }
 
 /** A new PIN of `length` digits from the CSPRNG (leading zeros kept). */
-export function generatePin(length = env.PIN_LENGTH): string {
+export function generatePin(length = env().PIN_LENGTH): string {
   return String(randomInt(0, 10 ** length)).padStart(length, '0');
 }
 

@@ -72,7 +72,7 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     mode: input.mode,
     status: 'OPEN',
     openedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + env.SESSION_TTL_SECONDS * 1000).toISOString(),
+    expiresAt: new Date(now.getTime() + env().SESSION_TTL_SECONDS * 1000).toISOString(),
     closedAt: null,
     openedBy: actor.staffId,
     pinHash: await hashPin(sessionId, pin),

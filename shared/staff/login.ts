@@ -30,12 +30,12 @@ export interface LoginResult {
   staff: StaffView;
 }
 
-const loginPolicy: AttemptPolicy = {
-  maxFailures: env.LOGIN_MAX_FAILURES,
-  lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
-  maxLockoutSeconds: env.LOGIN_MAX_LOCKOUT_SECONDS,
+const loginPolicy = (): AttemptPolicy => ({
+  maxFailures: env().LOGIN_MAX_FAILURES,
+  lockoutSeconds: env().LOGIN_LOCKOUT_SECONDS,
+  maxLockoutSeconds: env().LOGIN_MAX_LOCKOUT_SECONDS,
   memorySeconds: 24 * 3600,
-};
+});
 
 /**
  * Staff login. Failures are counted per username (known or not) and lock it out; an unknown
@@ -44,7 +44,7 @@ const loginPolicy: AttemptPolicy = {
 export async function loginStaff(input: LoginInput, now: Date): Promise<LoginResult> {
   const { restaurantId, username, password } = input;
   noteAuditSubject({ restaurantId, username });
-  const reservation = await reserveAttempt(keys.loginAttempts(restaurantId, username), loginPolicy, now);
+  const reservation = await reserveAttempt(keys.loginAttempts(restaurantId, username), loginPolicy(), now);
   if (!reservation.allowed) {
     logger.warn('login blocked', { restaurantId, username });
     throw new TooManyRequestsError('LOGIN_BLOCKED', 'Too many failed logins. Try again later.', reservation.retryAfterSeconds);
@@ -53,7 +53,7 @@ export async function loginStaff(input: LoginInput, now: Date): Promise<LoginRes
   const valid = await verifyPassword(password, credential?.passwordHash ?? (await unknownUserHash()));
   const staff = valid && credential ? await getStaff(restaurantId, credential.staffId) : undefined;
   if (!staff) {
-    const outcome = await recordFailure(reservation.slot, loginPolicy, now);
+    const outcome = await recordFailure(reservation.slot, loginPolicy(), now);
     if (outcome.blocked) count('LoginBlocks');
     logger.warn('login failed', { restaurantId, username, blocked: outcome.blocked });
     throw new InvalidCredentialsError();
@@ -62,7 +62,7 @@ export async function loginStaff(input: LoginInput, now: Date): Promise<LoginRes
   noteAuditSubject({ staffId: staff.staffId });
 
   const token = generateToken('st');
-  const expiresAt = new Date(now.getTime() + env.STAFF_TOKEN_TTL_SECONDS * 1000).toISOString();
+  const expiresAt = new Date(now.getTime() + env().STAFF_TOKEN_TTL_SECONDS * 1000).toISOString();
   const { staffId, role, station } = staff;
   try {
     // The staff member must still exist when the token is written: a deletion racing this login wins.

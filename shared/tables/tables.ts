@@ -17,7 +17,7 @@ export type CreateTableInput = z.infer<typeof CreateTableBody>;
 export const TableCode = z.string().regex(/^[\w-]{16}$/);
 const newTableCode = () => randomBytes(12).toString('base64url');
 
-export const orderUrl = (tableCode: string) => `${env.GUEST_ORDERING_URL}?t=${encodeURIComponent(tableCode)}`;
+export const orderUrl = (tableCode: string) => `${env().GUEST_ORDERING_URL}?t=${encodeURIComponent(tableCode)}`;
 
 export interface TableView {
   tableId: string;

@@ -54,9 +54,9 @@ export async function reserveAttempt(key: Key, policy: AttemptPolicy, now: Date)
 async function tryReserve(key: Key, policy: AttemptPolicy, now: Date): Promise<{ allowed: true; slot: AttemptSlot } | { allowed: false; blocked: boolean; retryAfterSeconds: number }> {
   const nowSeconds = epochSeconds(now);
   try {
-    const { Attributes } = await db.send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: key,
         UpdateExpression: 'SET failures = if_not_exists(failures, :zero) + :one, #ttl = :ttl',
         ConditionExpression:
@@ -94,9 +94,9 @@ export async function recordFailure(slot: AttemptSlot, policy: AttemptPolicy, no
   const seconds = lockoutSeconds(policy, slot.blocks);
   const blockedUntil = epochSeconds(now) + seconds;
   try {
-    await db.send(
+    await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: slot.key,
         UpdateExpression: 'SET blockedUntil = :until, failures = :zero, #ttl = :ttl ADD blocks :one',
         ConditionExpression: 'failures >= :max',
@@ -120,9 +120,9 @@ export async function recordFailure(slot: AttemptSlot, policy: AttemptPolicy, no
 
 /** The attempt succeeded: the consecutive-failure count starts again (earlier blocks still count). */
 export async function recordSuccess(slot: AttemptSlot): Promise<void> {
-  await db.send(
+  await db().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: slot.key,
       UpdateExpression: 'SET failures = :zero',
       ExpressionAttributeValues: { ':zero': 0 },

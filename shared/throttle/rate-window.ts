@@ -35,14 +35,14 @@ export async function reserveInWindow(keyFor: (windowStart: number) => Key, poli
   const nowSeconds = epochSeconds(now);
   const start = Math.floor(nowSeconds / w) * w;
   const elapsed = nowSeconds - start;
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keyFor(start - w) }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keyFor(start - w) }));
   const previous = Number(Item?.count ?? 0);
   const allowed = policy.limit - Math.ceil(previous * (1 - elapsed / w));
   const key = keyFor(start);
   try {
-    await db.send(
+    await db().send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: key,
         UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
         ConditionExpression: '(attribute_not_exists(#count) AND :zero < :allowed) OR #count < :allowed',
@@ -61,9 +61,9 @@ export async function reserveInWindow(keyFor: (windowStart: number) => Key, poli
 
 /** Takes back a reservation that turned out not to count (the attempt succeeded). */
 export async function releaseInWindow(key: Key): Promise<void> {
-  await db.send(
+  await db().send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: key,
       UpdateExpression: 'ADD #count :minusOne',
       ConditionExpression: 'attribute_exists(#count)',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { constructIdFor } from '../../lib/constructs/api-function';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
 import { STAGE_NAMES, resolveStageConfig, stages } from '../../lib/stage-config';
+import { EnvSchema } from '../../shared/config/env';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import { authorizer, lambdaFunctions, restFunctions, restRoutes, webSocketRoutes } from '../../shared/http/routes';
 import { streamFilterPatterns } from '../../shared/realtime/stream-filters';
@@ -231,6 +232,26 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     api.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
     });
+  });
+
+  it('gives every function exactly the environment it validates on first use', () => {
+    // What CloudFormation resolves the references to, in the shapes it will have.
+    const deployed: Record<string, string> = {
+      TABLE_NAME: 'QrOrdering-stage-Data-TableCD117FA1-1ABC',
+      GUEST_ORDERING_URL: 'https://d111111abcdef8.cloudfront.net/t',
+      CORS_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
+      WEBSOCKET_ENDPOINT: 'https://abc123.execute-api.eu-central-1.amazonaws.com/stage',
+      PIN_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:PinKey-AbCdEf',
+    };
+    for (const variables of [...variablesOf(apiResources), ...variablesOf(realtimeResources)]) {
+      const resolved = Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : (deployed[name] ?? `an unexpected reference in ${name}`)]),
+      );
+      expect(EnvSchema.safeParse(resolved).error?.issues ?? []).toEqual([]);
+    }
+    // Only the fan-out is told where @connections is.
+    const told = stacks.flatMap((resources) => functionsOf(resources).filter(([, fn]) => 'WEBSOCKET_ENDPOINT' in fn.Properties.Environment.Variables));
+    expect(told.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunction/)]);
   });
 
   it("points QR codes at the stage's own web distribution and allows CORS only from it, everywhere", () => {

@@ -183,12 +183,12 @@ describe('placing an order (DynamoDB Local)', () => {
     const key = newKey();
     const placed = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
 
-    const { Items } = await db.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': IDEMPOTENCY_PK } }),
+    const { Items } = await db().send(
+      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': IDEMPOTENCY_PK } }),
     );
     const ours = (Items ?? []).filter((item) => JSON.stringify(item).includes(placed.order.orderId));
     expect(ours).toHaveLength(1);
-    await db.send(new DeleteCommand({ TableName: tableName, Key: { pk: ours[0]?.pk, sk: ours[0]?.sk } }));
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: ours[0]?.pk, sk: ours[0]?.sk } }));
 
     const again = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
     expect(again.order).toEqual(placed.order);

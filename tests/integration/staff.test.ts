@@ -43,8 +43,8 @@ describe('restaurants and staff (DynamoDB Local)', () => {
     expect(listed).toHaveLength(2);
     expect(JSON.stringify(listed)).not.toMatch(/password|hash|scrypt/i);
 
-    const { Items } = await db.send(
-      new ScanCommand({ TableName: tableName, FilterExpression: 'restaurantId = :r', ExpressionAttributeValues: { ':r': restaurantId } }),
+    const { Items } = await db().send(
+      new ScanCommand({ TableName: tableName(), FilterExpression: 'restaurantId = :r', ExpressionAttributeValues: { ':r': restaurantId } }),
     );
     expect(JSON.stringify(Items)).not.toContain(password);
   });

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
 import { useLocalEnvironment } from '../../lib/local/runtime';
 
-// Runs before each integration test file imports shared/, which reads this environment on load.
+// The environment each integration test file's shared/ code reads on first use.
 useLocalEnvironment(inject('dynamoDbEndpoint'), inject('tableName'), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
