@@ -3,6 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys } from './keys';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 /** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
@@ -48,13 +49,13 @@ const names = { '#lines': 'lines', '#version': 'version' };
 
 /** An empty cart, created with its session (FAMILY) or its guest (INDIVIDUAL). */
 export function putEmptyCart(sessionId: string, owner: string): TransactItem {
-  return {
+  return named('newCart', {
     Put: {
       TableName: tableName(),
       Item: { ...keys.cart(sessionId, owner), type: 'Cart', sessionId, owner, version: 0, lines: {} },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  });
 }
 
 export async function getCart(sessionId: string, owner: string): Promise<Cart | undefined> {
@@ -108,7 +109,7 @@ export function removeCartLine(sessionId: string, owner: string, lineId: string)
 
 /** Empties the cart if it is still at `version` (the order placement's cart condition). */
 export function emptyCart(sessionId: string, owner: string, version: number): TransactItem {
-  return {
+  return named('cart', {
     Update: {
       TableName: tableName(),
       Key: keys.cart(sessionId, owner),
@@ -117,7 +118,7 @@ export function emptyCart(sessionId: string, owner: string, version: number): Tr
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':empty': {}, ':one': 1, ':version': version },
     },
-  };
+  });
 }
 
 export { toCart };

@@ -6,6 +6,7 @@ import { keys, menuIndex } from './keys';
 import { queryAll } from './query';
 import { toRestaurant } from './restaurants';
 import type { Restaurant } from './restaurants';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 export interface MenuItem {
@@ -54,7 +55,7 @@ const itemRecord = (item: MenuItem) => ({
 
 /** Condition that a menu item is live, available and unchanged since `revision` (price, name, station, allergens). */
 export function menuItemUnchanged(restaurantId: string, itemId: string, revision: number): TransactItem {
-  return {
+  return named(`menuItem:${itemId}`, {
     ConditionCheck: {
       TableName: tableName(),
       Key: keys.menuItem(restaurantId, itemId),
@@ -63,7 +64,7 @@ export function menuItemUnchanged(restaurantId: string, itemId: string, revision
       ExpressionAttributeNames: { '#available': 'available', '#revision': 'revision' },
       ExpressionAttributeValues: { ':true': true, ':revision': revision },
     },
-  };
+  });
 }
 
 /** Writes new menu items in batches of 25 (ids are fresh ULIDs, so nothing is overwritten). */

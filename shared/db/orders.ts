@@ -5,6 +5,7 @@ import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
 import { epochSeconds } from './time';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 export type LineStatus = 'QUEUED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
@@ -52,11 +53,11 @@ const toOrder = (item: Record<string, unknown>): Order => ({
 });
 
 /**
- * Puts of a new order with its lines (index 0 fails if the derived id exists; the order is active
- * for the kitchen) and of its reference by id (index 1).
+ * Puts of a new order with its lines (`order` fails if the derived id exists; the order is active
+ * for the kitchen) and of its reference by id (`orderRef`).
  */
 export function putOrder(order: Order): TransactItem[] {
-  return [{
+  return [named('order', {
     Put: {
       TableName: tableName(),
       Item: {
@@ -68,14 +69,14 @@ export function putOrder(order: Order): TransactItem[] {
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  },
-  {
+  }),
+  named('orderRef', {
     Put: {
       TableName: tableName(),
       Item: { ...keys.orderRef(order.orderId), type: 'OrderRef', restaurantId: order.restaurantId, sessionId: order.sessionId },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  }];
+  })];
 }
 
 /** Which restaurant and session an order id belongs to. */

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 export interface Restaurant {
@@ -12,7 +13,7 @@ export interface Restaurant {
 
 /** Put of a new restaurant profile (fails if the id exists). */
 export function putRestaurant(restaurant: Restaurant): TransactItem {
-  return {
+  return named('restaurant', {
     Put: {
       TableName: tableName(),
       Item: {
@@ -24,7 +25,7 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  });
 }
 
 export async function getRestaurant(restaurantId: string): Promise<Restaurant | undefined> {

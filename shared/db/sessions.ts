@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys, openSessionsIndex } from './keys';
 import { queryAll } from './query';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 import type { SessionMode } from '../core';
 
@@ -48,10 +49,10 @@ const toGuest = (item: Record<string, unknown>): Guest => ({
 /** Condition on a table: no live session holds it (none, or only one that has expired). */
 const TABLE_FREE = 'attribute_exists(pk) AND (attribute_not_exists(openSessionId) OR openSessionExpiresAt <= :now)';
 
-/** Claims the table for the session (index 0 fails when the table is busy) and puts the session. */
+/** Claims the table for the session (`table` fails when the table is busy) and puts the session. */
 export function openSession(session: TableSession, now: Date): TransactItem[] {
   return [
-    {
+    named('table', {
       Update: {
         TableName: tableName(),
         Key: keys.table(session.restaurantId, session.tableId),
@@ -59,8 +60,8 @@ export function openSession(session: TableSession, now: Date): TransactItem[] {
         ConditionExpression: TABLE_FREE,
         ExpressionAttributeValues: { ':sessionId': session.sessionId, ':expiresAt': session.expiresAt, ':now': now.toISOString() },
       },
-    },
-    {
+    }),
+    named('session', {
       Put: {
         TableName: tableName(),
         Item: {
@@ -72,13 +73,13 @@ export function openSession(session: TableSession, now: Date): TransactItem[] {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
+    }),
   ];
 }
 
 /** Releases the table if it still points at this session (never another session's claim). */
 function releaseTable(session: TableSession): TransactItem {
-  return {
+  return named('heldTable', {
     Update: {
       TableName: tableName(),
       Key: keys.table(session.restaurantId, session.tableId),
@@ -86,14 +87,14 @@ function releaseTable(session: TableSession): TransactItem {
       ConditionExpression: 'openSessionId = :sessionId',
       ExpressionAttributeValues: { ':sessionId': session.sessionId },
     },
-  };
+  });
 }
 
-/** Moves the session: release the old table, claim the new one (index 1 fails when it is busy). */
+/** Moves the session: release the old table, claim the new one (`toTable` fails when it is busy). */
 export function moveSession(session: TableSession, toTableId: string, now: Date): TransactItem[] {
   return [
     releaseTable(session),
-    {
+    named('toTable', {
       Update: {
         TableName: tableName(),
         Key: keys.table(session.restaurantId, toTableId),
@@ -101,8 +102,8 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
         ConditionExpression: TABLE_FREE,
         ExpressionAttributeValues: { ':sessionId': session.sessionId, ':expiresAt': session.expiresAt, ':now': now.toISOString() },
       },
-    },
-    {
+    }),
+    named('session', {
       Update: {
         TableName: tableName(),
         Key: keys.session(session.sessionId),
@@ -111,13 +112,13 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':tableId': toTableId, ':open': 'OPEN', ':from': session.tableId },
       },
-    },
+    }),
   ];
 }
 
-/** Closes the session (index 0 fails when it is already closed) and frees its table if it still holds it. */
+/** Closes the session (`session` fails when it is already closed) and frees its table if it still holds it. */
 export function closeSession(session: TableSession, holdsTable: boolean, now: Date): TransactItem[] {
-  const close: TransactItem = {
+  const close: TransactItem = named('session', {
     Update: {
       TableName: tableName(),
       Key: keys.session(session.sessionId),
@@ -126,14 +127,14 @@ export function closeSession(session: TableSession, holdsTable: boolean, now: Da
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':now': now.toISOString() },
     },
-  };
+  });
   return holdsTable ? [close, releaseTable(session)] : [close];
 }
 
-/** A new PIN hash; the lockout goes with the old PIN (index 0 fails when the session is closed). */
+/** A new PIN hash; the lockout goes with the old PIN (`session` fails when the session is closed). */
 export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
   return [
-    {
+    named('session', {
       Update: {
         TableName: tableName(),
         Key: keys.session(sessionId),
@@ -142,14 +143,14 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':pinHash': pinHash, ':open': 'OPEN' },
       },
-    },
-    { Delete: { TableName: tableName(), Key: keys.pinAttempts(sessionId) } },
+    }),
+    named('pinAttempts', { Delete: { TableName: tableName(), Key: keys.pinAttempts(sessionId) } }),
   ];
 }
 
 /** Condition that the session is open and not expired, for writes that must not outlive it. */
 export function sessionIsLive(sessionId: string, now: Date): TransactItem {
-  return {
+  return named('sessionLive', {
     ConditionCheck: {
       TableName: tableName(),
       Key: keys.session(sessionId),
@@ -157,17 +158,17 @@ export function sessionIsLive(sessionId: string, now: Date): TransactItem {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':open': 'OPEN', ':now': now.toISOString() },
     },
-  };
+  });
 }
 
 export function putGuest(guest: Guest): TransactItem {
-  return {
+  return named('guest', {
     Put: {
       TableName: tableName(),
       Item: { ...keys.guest(guest.sessionId, guest.guestId), type: 'Guest', ...guest },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  });
 }
 
 export async function getSession(sessionId: string): Promise<TableSession | undefined> {

@@ -3,6 +3,7 @@ import type { Role } from '../core';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 export interface Staff {
@@ -30,18 +31,18 @@ const toStaff = (item: Record<string, unknown>): Staff => ({
 
 /**
  * Puts for a new staff member: the staff item and, separately, the credential keyed by username
- * (which makes usernames unique per restaurant). Index 1 fails when the username is taken.
+ * (which makes usernames unique per restaurant). `credential` fails when the username is taken.
  */
 export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
   return [
-    {
+    named('staff', {
       Put: {
         TableName: tableName(),
         Item: { ...keys.staff(staff.restaurantId, staff.staffId), type: 'Staff', ...staff },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
-    {
+    }),
+    named('credential', {
       Put: {
         TableName: tableName(),
         Item: {
@@ -52,33 +53,33 @@ export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
+    }),
   ];
 }
 
-/** Deletes of a staff member and their credential; index 0 fails when the person is already gone. */
+/** Deletes of a staff member and their credential; `staff` fails when the person is already gone. */
 export function deleteStaff(staff: Staff): TransactItem[] {
   return [
-    {
+    named('staff', {
       Delete: {
         TableName: tableName(),
         Key: keys.staff(staff.restaurantId, staff.staffId),
         ConditionExpression: 'attribute_exists(pk)',
       },
-    },
-    { Delete: { TableName: tableName(), Key: keys.credential(staff.restaurantId, staff.username) } },
+    }),
+    named('credential', { Delete: { TableName: tableName(), Key: keys.credential(staff.restaurantId, staff.username) } }),
   ];
 }
 
 /** Condition that the staff member still exists, for writes that must not outlive them. */
 export function staffExists(restaurantId: string, staffId: string): TransactItem {
-  return {
+  return named('staff', {
     ConditionCheck: {
       TableName: tableName(),
       Key: keys.staff(restaurantId, staffId),
       ConditionExpression: 'attribute_exists(pk)',
     },
-  };
+  });
 }
 
 export async function getStaff(restaurantId: string, staffId: string): Promise<Staff | undefined> {

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
+import { named } from './transact';
 import type { TransactItem } from './transact';
 
 /** A table in the dining room ("DiningTable" to keep it apart from the DynamoDB table). */
@@ -29,35 +30,35 @@ const toDiningTable = (item: Record<string, unknown>): DiningTable => ({
   createdAt: item.createdAt as string,
 });
 
-const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => ({
+const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => (named('tableCode', {
   Put: {
     TableName: tableName(),
     Item: { ...keys.tableCode(tableCode), type: 'TableCode', ...target },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
-});
+}));
 
-/** Puts for a new table and its code item (index 1 fails on the astronomically unlikely code clash). */
+/** Puts for a new table and its code item (`tableCode` fails on the astronomically unlikely code clash). */
 export function putTable(table: Omit<DiningTable, 'openSessionId'>): TransactItem[] {
   return [
-    {
+    named('table', {
       Put: {
         TableName: tableName(),
         Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...table },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
+    }),
     putCode(table.tableCode, table),
   ];
 }
 
 /**
- * Swaps a table's code: the table item changes only if it still has the old code (index 0), the
+ * Swaps a table's code: the table item changes only if it still has the old code (`table`), the
  * old code item goes, the new one arrives. After this the old QR code resolves to nothing.
  */
 export function replaceTableCode(table: DiningTable, newCode: string): TransactItem[] {
   return [
-    {
+    named('table', {
       Update: {
         TableName: tableName(),
         Key: keys.table(table.restaurantId, table.tableId),
@@ -65,8 +66,8 @@ export function replaceTableCode(table: DiningTable, newCode: string): TransactI
         ConditionExpression: 'tableCode = :old',
         ExpressionAttributeValues: { ':new': newCode, ':old': table.tableCode },
       },
-    },
-    { Delete: { TableName: tableName(), Key: keys.tableCode(table.tableCode) } },
+    }),
+    named('oldTableCode', { Delete: { TableName: tableName(), Key: keys.tableCode(table.tableCode) } }),
     putCode(newCode, table),
   ];
 }

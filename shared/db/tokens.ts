@@ -6,7 +6,7 @@ import { keyPrefixes, keys } from './keys';
 import type { Key } from './keys';
 import { queryAll } from './query';
 import { epochSeconds } from './time';
-import { transactWrite } from './transact';
+import { named, transactWrite } from './transact';
 import type { TransactItem } from './transact';
 
 /** What a staff token stands for. */
@@ -32,32 +32,32 @@ export type TokenRecord = StaffToken | GuestToken;
 
 /** Put of a new guest token (pair it with a condition that the session is open). */
 export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem {
-  return {
+  return named('token', {
     Put: {
       TableName: tableName(),
       Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  });
 }
 
 /** Puts for a new staff token: the lookup item (by hash) and the back-reference on the person. */
 export function putStaffToken(tokenHash: string, token: StaffToken): TransactItem[] {
   const ttl = epochSeconds(new Date(token.expiresAt));
   return [
-    {
+    named('token', {
       Put: {
         TableName: tableName(),
         Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
-    {
+    }),
+    named('staffTokenRef', {
       Put: {
         TableName: tableName(),
         Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: 'StaffTokenRef', ttl },
       },
-    },
+    }),
   ];
 }
 
@@ -80,9 +80,9 @@ export async function getToken(tokenHash: string): Promise<TokenRecord | undefin
 
 /** Revokes one token (logout), with its back-reference when it belongs to a staff member. */
 export async function deleteToken(tokenHash: string, staff?: { restaurantId: string; staffId: string }): Promise<void> {
-  const items: TransactItem[] = [{ Delete: { TableName: tableName(), Key: keys.token(tokenHash) } }];
+  const items: TransactItem[] = [named('token', { Delete: { TableName: tableName(), Key: keys.token(tokenHash) } })];
   if (staff) {
-    items.push({ Delete: { TableName: tableName(), Key: keys.staffToken(staff.restaurantId, staff.staffId, tokenHash) } });
+    items.push(named('staffTokenRef', { Delete: { TableName: tableName(), Key: keys.staffToken(staff.restaurantId, staff.staffId, tokenHash) } }));
   }
   await transactWrite(items);
 }

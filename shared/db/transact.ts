@@ -3,19 +3,63 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from './client';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/**
+ * The name of an item in a transaction, given where the item is built: a cancellation is read by
+ * these names, never by position. `menuItem:<itemId>` names one dish's condition.
+ */
+export type ConditionName =
+  | 'table'
+  | 'heldTable'
+  | 'toTable'
+  | 'tableCode'
+  | 'oldTableCode'
+  | 'session'
+  | 'sessionLive'
+  | 'pinAttempts'
+  | 'guest'
+  | 'restaurant'
+  | 'token'
+  | 'staffTokenRef'
+  | 'staff'
+  | 'credential'
+  | 'order'
+  | 'orderRef'
+  | 'newCart'
+  | 'cart'
+  | `menuItem:${string}`;
+
+type SdkTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One write or condition of a TransactWriteItems, with its name. */
+export interface TransactItem {
+  readonly name: ConditionName;
+  readonly write: SdkTransactItem;
+}
+
+export const named = (name: ConditionName, write: SdkTransactItem): TransactItem => ({ name, write });
 
 /**
- * A transaction whose conditions did not hold. `reasons[i]` is the cancellation code of the i-th
- * item (`ConditionalCheckFailed`, `None`, …), so the domain can say which condition failed.
+ * A cancelled transaction, read by name: `failed('cart')` says whether the cart's condition did
+ * not hold. A reason that is no condition failure (a conflict that outlasted the retries, a
+ * throttle, a validation error) is `unexplained`, so it is never taken for a known condition.
  */
 export class TransactionCancelledError extends Error {
-  constructor(readonly reasons: string[]) {
-    super(`transaction cancelled: ${reasons.join(', ')}`);
+  constructor(readonly reasons: ReadonlyMap<ConditionName, string>) {
+    super(`transaction cancelled: ${[...reasons].map(([name, code]) => `${name}=${code}`).join(', ')}`);
   }
 
-  failed(index: number): boolean {
-    return this.reasons[index] === 'ConditionalCheckFailed';
+  failed(name: ConditionName): boolean {
+    return this.reasons.get(name) === 'ConditionalCheckFailed';
+  }
+
+  /** The names whose condition did not hold. */
+  get failedConditions(): ConditionName[] {
+    return [...this.reasons].filter(([, code]) => code === 'ConditionalCheckFailed').map(([name]) => name);
+  }
+
+  /** Some item was cancelled for a reason other than its condition. */
+  get unexplained(): boolean {
+    return [...this.reasons.values()].some((code) => code !== 'None' && code !== 'ConditionalCheckFailed');
   }
 }
 
@@ -23,21 +67,24 @@ const MAX_CONFLICT_RETRIES = 3;
 
 /**
  * TransactWriteItems. Conflicts with another in-flight transaction are retried (they say nothing
- * about our conditions); condition failures become a TransactionCancelledError for the domain to map.
+ * about our conditions); a cancellation becomes a TransactionCancelledError for the domain to read
+ * by name. Names must be unique within a transaction.
  */
 export async function transactWrite(items: TransactItem[]): Promise<void> {
+  const names = items.map((item) => item.name);
+  if (new Set(names).size !== names.length) throw new Error(`transaction items need distinct names: ${names.join(', ')}`);
   for (let attempt = 0; ; attempt++) {
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
+      await db().send(new TransactWriteCommand({ TransactItems: items.map((item) => item.write) }));
       return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-      if (reasons.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
+      const codes = names.map((_, i) => error.CancellationReasons?.[i]?.Code ?? 'None');
+      if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
         await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
         continue;
       }
-      throw new TransactionCancelledError(reasons);
+      throw new TransactionCancelledError(new Map(names.map((name, i) => [name, codes[i] as string])));
     }
   }
 }

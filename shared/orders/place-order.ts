@@ -176,12 +176,14 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       return done(order);
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
-      if (error.failed(0)) return done((await getOrder(sessionId, orderId)) as Order);
-      if (error.failed(2)) {
+      if (error.failed('order')) return done((await getOrder(sessionId, orderId)) as Order);
+      if (error.failed('cart')) {
         const latest = await getCart(sessionId, owner);
         throw latest && latest.lines.length > 0 ? cartChanged(latest.version) : cartEmpty();
       }
-      if (error.failed(3)) throw new SessionClosedError();
+      if (error.failed('sessionLive')) throw new SessionClosedError();
+      // Anything but a dish's condition (a conflict that outlasted the retries, a throttle) is not a changed dish.
+      if (error.unexplained || !error.failedConditions.some((name) => name.startsWith('menuItem:'))) throw error;
       // A dish changed (price, name, station, availability) since it was priced: order it as the menu has it now.
       if (attempt === MENU_RACE_RETRIES) throw new ConflictError('MENU_CHANGED', 'The menu is changing right now. Try again.');
       dishes = await dishesFromMenu(restaurantId, itemIds);

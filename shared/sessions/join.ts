@@ -137,7 +137,7 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
   try {
     await transactWrite(writes);
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(1)) {
+    if (error instanceof TransactionCancelledError && error.failed('sessionLive')) {
       throw new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
     }
     throw error;

@@ -81,7 +81,7 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     const cart = input.mode === 'FAMILY' ? [putEmptyCart(sessionId, FAMILY_CART)] : [];
     await transactWrite([...openSessionItems(session, now), ...cart]);
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(0)) {
+    if (error instanceof TransactionCancelledError && error.failed('table')) {
       throw new ConflictError('SESSION_ALREADY_OPEN', 'This table already has an open session.', { openSessionId: table.openSessionId });
     }
     throw error;
@@ -112,7 +112,7 @@ export async function renewPin(actor: StaffPrincipal, sessionId: string, now: Da
   try {
     await transactWrite(replacePin(sessionId, await hashPin(sessionId, pin)));
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(0)) throw new ConflictError('NO_OPEN_SESSION', 'This session is closed.');
+    if (error instanceof TransactionCancelledError && error.failed('session')) throw new ConflictError('NO_OPEN_SESSION', 'This session is closed.');
     throw error;
   }
   logger.info('session pin renewed', { restaurantId: actor.restaurantId, sessionId, by: actor.staffId });
@@ -129,8 +129,10 @@ export async function moveSession(actor: StaffPrincipal, sessionId: string, toTa
   try {
     await transactWrite(moveSessionItems(session, toTableId, now));
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(1)) throw new ConflictError('TABLE_BUSY', 'That table has an open session.');
-    if (error instanceof TransactionCancelledError) throw new ConflictError('SESSION_CHANGED', 'The session changed meanwhile. Try again.');
+    if (error instanceof TransactionCancelledError && error.failed('toTable')) throw new ConflictError('TABLE_BUSY', 'That table has an open session.');
+    if (error instanceof TransactionCancelledError && (error.failed('session') || error.failed('heldTable'))) {
+      throw new ConflictError('SESSION_CHANGED', 'The session changed meanwhile. Try again.');
+    }
     throw error;
   }
   logger.info('session moved', { restaurantId: actor.restaurantId, sessionId, from: session.tableId, to: toTableId, by: actor.staffId });
@@ -147,7 +149,10 @@ export async function closeSession(actor: StaffPrincipal, sessionId: string, now
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
       // Closed by someone else meanwhile is the outcome the caller wanted; a concurrent move is not.
-      if (!error.failed(0)) throw new ConflictError('SESSION_CHANGED', 'The session changed meanwhile. Try again.');
+      if (!error.failed('session')) {
+        if (error.failed('heldTable')) throw new ConflictError('SESSION_CHANGED', 'The session changed meanwhile. Try again.');
+        throw error;
+      }
     }
     logger.info('session closed', { restaurantId: actor.restaurantId, sessionId, by: actor.staffId });
   }

@@ -71,7 +71,8 @@ export async function loginStaff(input: LoginInput, now: Date): Promise<LoginRes
       staffExists(restaurantId, staffId),
     ]);
   } catch (error) {
-    if (error instanceof TransactionCancelledError) throw new InvalidCredentialsError();
+    // The person was deleted between the password check and the token: as if the password were wrong.
+    if (error instanceof TransactionCancelledError && error.failed('staff')) throw new InvalidCredentialsError();
     throw error;
   }
   logger.info('login succeeded', { restaurantId, staffId });

@@ -81,7 +81,7 @@ export async function createStaff(actor: StaffPrincipal, input: CreateStaffInput
   try {
     await transactWrite(items);
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(1)) {
+    if (error instanceof TransactionCancelledError && error.failed('credential')) {
       throw new ConflictError('USERNAME_TAKEN', 'That username is already used in this restaurant.');
     }
     throw error;
@@ -103,7 +103,7 @@ export async function deleteStaff(actor: StaffPrincipal, staffId: string): Promi
   try {
     await transactWrite(deleteStaffItems(staff));
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(0)) throw new NotFoundError();
+    if (error instanceof TransactionCancelledError && error.failed('staff')) throw new NotFoundError();
     throw error;
   }
   // After the delete, no new token can be issued (login conditions on the staff item), so this

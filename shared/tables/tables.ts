@@ -63,7 +63,7 @@ export async function rotateTableCode(actor: StaffPrincipal, tableId: string): P
   try {
     await transactWrite(replaceTableCode(table, tableCode));
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed(0)) {
+    if (error instanceof TransactionCancelledError && error.failed('table')) {
       throw new ConflictError('TABLE_CODE_CHANGED', 'The table code was changed at the same time. Try again.');
     }
     throw error;

@@ -5,7 +5,7 @@ import { addLine, getCart } from '../../shared/cart/cart';
 import { db, tableName } from '../../shared/db/client';
 import { IDEMPOTENCY_PK } from '../../shared/db/keys';
 import { listSessionOrders } from '../../shared/db/orders';
-import { transactWrite } from '../../shared/db/transact';
+import { TransactionCancelledError, transactWrite } from '../../shared/db/transact';
 import { updateMenuItem } from '../../shared/menu/menu';
 import { getOrderForGuest, listOrders } from '../../shared/orders/orders';
 import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
@@ -154,6 +154,23 @@ describe('placing an order (DynamoDB Local)', () => {
       'TransactWriteItems',
       'UpdateItem',
     ]);
+  });
+
+  it('does not take a cancellation for an unknown reason for a changed dish: the cart stays, nothing is ordered', async () => {
+    const { guest, burger } = await diningTable();
+    const phone = await guest();
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    let attempts = 0;
+    const conflicted = createOrderPlacer({
+      transactWrite: async (items) => {
+        attempts++;
+        throw new TransactionCancelledError(new Map(items.map((item) => [item.name, item.name === 'cart' ? 'TransactionConflict' : 'None'])));
+      },
+    });
+
+    await expect(conflicted(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context())).rejects.toBeInstanceOf(TransactionCancelledError);
+    expect(attempts).toBe(1); // no re-read of the menu and retry, as for a changed dish
+    expect(await getCart(phone)).toEqual(cart);
   });
 
   it('recovers when the transaction fails after the idempotency record was taken', async () => {
