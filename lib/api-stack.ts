@@ -26,7 +26,7 @@ import { authorizer, restFunctions, restRoutes } from '../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../shared/http/routes';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
-import { INVOKED_ONLY_BY_ITS_API, acknowledgeFinding } from './constructs/nag';
+import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeFinding } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
 import type { SiteUrls, StageConfig } from './stage-config';
 
@@ -85,7 +85,7 @@ export class ApiStack extends Stack {
         // Execution logs for errors only: request bodies (PINs, passwords) must never reach logs.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        tracingEnabled: true,
+        tracingEnabled: false,
       },
       // Browsers may call the API only from the stage's guest ordering app.
       defaultCorsPreflightOptions: {
@@ -127,6 +127,7 @@ export class ApiStack extends Stack {
       "API Gateway's account role for writing access logs uses AmazonAPIGatewayPushToCloudWatchLogs, its purpose-made managed policy.",
     );
     apiNag.acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: INVOKED_ONLY_BY_ITS_API });
+    for (const id of ['Serverless::Serverless-APIGWXrayEnabled', 'cdk-validator-cfnguard::api_gw_xray_enabled_check']) apiNag.acknowledge({ id, reason: TRACING_OFF });
     if (!config.waf) {
       apiNag.acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG3',

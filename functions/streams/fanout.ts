@@ -1,14 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { logger } from '../../shared/observability/logger';
-import { metrics } from '../../shared/observability/metrics';
+import { publishMetrics } from '../../shared/observability/metrics';
 import { managementApiPoster } from '../../shared/realtime/poster';
 import { processStreamRecords } from '../../shared/realtime/stream';
 
 /** DynamoDB Streams → WebSocket messages, with partial batch failures reported. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler((event) => processStreamRecords(event.Records, managementApiPoster()));

@@ -14,6 +14,16 @@ export function acknowledgeFinding(scope: IConstruct, rule: string, kind: 'Polic
   Validations.of(scope).acknowledge({ id: `${rule}[${kind}::${rendered}]`, reason });
 }
 
+/**
+ * Why X-Ray is off. Traces without subsegments show little that the logs do not; the Powertools
+ * Tracer that would add them (DynamoDB calls captured) carries the X-Ray SDK, about 128 KB minified in
+ * every bundle, past the 250 KB bundle budget and onto every cold start. Instead, every log line carries
+ * API Gateway's request id (authorizer and handler alike) and each placement logs its DynamoDB round
+ * trips by name with the capacity they consumed.
+ */
+export const TRACING_OFF =
+  "X-Ray is off by design: the Tracer's SDK would add ~128 KB to every bundle and cold start; logs carry the request id across authorizer and handler, and placements log their DynamoDB round trips.";
+
 /** Control Tower's CT.LAMBDA.PR.2 reads only a literal or local `SourceArn`; the CDK builds it with `Fn::Join` from the API's id. */
 export const INVOKED_ONLY_BY_ITS_API =
   "Each permission lets only apigateway.amazonaws.com invoke, with a SourceArn scoped to this API's own ARN; the rule misreads a SourceArn built with Fn::Join.";

@@ -44,6 +44,8 @@ export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string,
   Object.assign(process.env, functionEnvironment(stages.dev, tableName, LOCAL_SITE), localAwsEnv, {
     STAGE: 'local',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    // The benchmarks and the invocation lines report consumed capacity; deployed functions do not ask for it.
+    MEASURE_CONSUMED_CAPACITY: 'true',
     // Deployed stages read the PIN key from Secrets Manager; locally a fixed key keeps PINs valid across restarts.
     PIN_KEY: 'local-only-pin-key-never-deployed',
     ...extra,

@@ -19,6 +19,11 @@ export const EnvSchema = z.strictObject({
   NODE_OPTIONS: z.string().optional(),
   /** Set only for DynamoDB Local (local runtime and tests). */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Ask DynamoDB for the consumed capacity of every call, for the benchmarks (local runtime only; off when deployed). */
+  MEASURE_CONSUMED_CAPACITY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** The guest web app; QR codes point at `<GUEST_ORDERING_URL>?t=<tableCode>`. */
   GUEST_ORDERING_URL: z.url(),
   STAFF_TOKEN_TTL_SECONDS: seconds,

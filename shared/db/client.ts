@@ -6,9 +6,9 @@ import { dynamoDbUsage } from '../observability/dynamodb-usage';
 let clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient } | undefined;
 
 function build() {
-  const { DYNAMODB_ENDPOINT } = env();
+  const { DYNAMODB_ENDPOINT, MEASURE_CONSUMED_CAPACITY } = env();
   const dynamo = new DynamoDBClient(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {});
-  dynamo.middlewareStack.use(dynamoDbUsage);
+  dynamo.middlewareStack.use(dynamoDbUsage({ askForCapacity: MEASURE_CONSUMED_CAPACITY }));
   return { dynamo, document: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
 }
 

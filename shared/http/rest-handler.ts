@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { fromAuthorizerContext } from '../auth/principal';
@@ -20,7 +19,7 @@ import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
 import { env } from '../config/env';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
-import { metrics } from '../observability/metrics';
+import { publishMetrics } from '../observability/metrics';
 import type { Caller, RestRoute } from './routes';
 
 /** Bodies above this size are refused with 413 before they are parsed. */
@@ -210,7 +209,7 @@ export function restHandler<R extends RestRoute, S extends Schemas>(
 ) {
   const chain = middy<RestEvent, Outcome, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics() as RestMiddleware)
     .use(httpResponse() as unknown as RestMiddleware);
   if (route.audit) chain.use(audit(route.audit));
   return chain

@@ -43,28 +43,31 @@ function summarize(calls: DynamoDbCall[]): DynamoDbUsage {
 }
 
 /**
- * Asks DynamoDB for the consumed capacity of every item operation (a few bytes more per response)
- * and records each round trip in the measurements that enclose it, so a log line or a benchmark
- * can say what an operation cost without threading a meter through the data layer.
+ * Records each round trip in the measurements that enclose it, so a log line or a benchmark can say
+ * what an operation cost without threading a meter through the data layer. With `askForCapacity`
+ * (the local runtime and the benchmark) it also asks DynamoDB for the consumed capacity of every item
+ * operation; deployed, it does not, and the round trips are counted without units.
  */
-const recordUsage: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
-  const operation = String(context.commandName ?? '').replace(/Command$/, '');
-  if (!ITEM_OPERATIONS.has(operation)) return next(args);
-  const input = args.input as { ReturnConsumedCapacity?: string };
-  input.ReturnConsumedCapacity ??= 'TOTAL';
-  let consumed: ConsumedCapacity | ConsumedCapacity[] | undefined;
-  try {
-    const output = await next(args);
-    consumed = (output.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-    return output;
-  } finally {
-    // A refused call (a failed condition, a cancelled transaction) is a round trip too; its units are not reported.
-    const capacityUnits = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-    for (const calls of measurements.getStore() ?? []) calls.push({ operation, capacityUnits });
-  }
-};
+const recordUsage =
+  (askForCapacity: boolean): InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =>
+  (next, context) =>
+  async (args) => {
+    const operation = String(context.commandName ?? '').replace(/Command$/, '');
+    if (!ITEM_OPERATIONS.has(operation)) return next(args);
+    if (askForCapacity) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+    let consumed: ConsumedCapacity | ConsumedCapacity[] | undefined;
+    try {
+      const output = await next(args);
+      consumed = (output.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      return output;
+    } finally {
+      // A refused call (a failed condition, a cancelled transaction) is a round trip too; its units are not reported.
+      const capacityUnits = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      for (const calls of measurements.getStore() ?? []) calls.push({ operation, capacityUnits });
+    }
+  };
 
-/** Plug into a DynamoDB client: `client.middlewareStack.use(dynamoDbUsage)`. */
-export const dynamoDbUsage: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
-  applyToStack: (stack) => stack.add(recordUsage, { step: 'initialize', name: 'dynamoDbUsage' }),
-};
+/** Plug into a DynamoDB client: `client.middlewareStack.use(dynamoDbUsage({ askForCapacity }))`. */
+export const dynamoDbUsage = ({ askForCapacity }: { askForCapacity: boolean }): Pluggable<ServiceInputTypes, ServiceOutputTypes> => ({
+  applyToStack: (stack) => stack.add(recordUsage(askForCapacity), { step: 'initialize', name: 'dynamoDbUsage' }),
+});

@@ -1,10 +1,12 @@
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 
 /**
  * Business metrics as CloudWatch Embedded Metric Format, one namespace per stage
- * (POWERTOOLS_METRICS_NAMESPACE). Handlers publish them at the end of each invocation.
+ * (POWERTOOLS_METRICS_NAMESPACE), published at the end of the invocation that counted them.
  */
-export const metrics = new Metrics({ serviceName: 'qr-ordering' });
+const metrics = new Metrics({ serviceName: 'qr-ordering' });
+let counted = false;
 
 export type MetricName =
   | 'OrdersPlaced'
@@ -17,5 +19,19 @@ export type MetricName =
   | 'FanoutFailures';
 
 export function count(name: MetricName, value = 1): void {
-  if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  if (value <= 0) return;
+  metrics.addMetric(name, MetricUnit.Count, value);
+  counted = true;
 }
+
+const publish = () => {
+  if (!counted) return;
+  counted = false;
+  metrics.publishStoredMetrics();
+};
+
+/**
+ * Publishes what the invocation counted, whatever its outcome. An invocation that counted nothing
+ * prints nothing (Powertools' own middleware warns "No application metrics to publish" on each).
+ */
+export const publishMetrics = (): MiddlewareObj => ({ after: publish, onError: publish });
