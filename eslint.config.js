@@ -32,6 +32,13 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Tests build on everything; nothing that ships or runs a stage builds on tests.
+    files: ['bin/**/*.ts', 'lib/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)tests/', message: 'Only tests import tests/: move what is shared into lib/ or shared/.' }] }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [sharedStaysBeneath] }] },
   },

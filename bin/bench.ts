@@ -4,8 +4,14 @@ import { parseArgs } from 'node:util';
 import { ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { useLocalEnvironment } from '../lib/local/runtime';
 import { stages } from '../lib/stage-config';
-import { InvocationLog } from '../tests/bench/invocations';
-import { spawnRuntime } from '../tests/support/runtime-process';
+import { spawnRuntime } from '../lib/local/runtime-process';
+import { compareWithRaw } from './bench/compare';
+import { measureColdStarts, synthesizeDev } from './bench/cold-start';
+import { costPer1000Orders } from './bench/cost';
+import { measureFanoutScale } from './bench/fanout-scale';
+import { InvocationLog } from './bench/invocations';
+import { runLoad } from './bench/load';
+import * as report from './bench/report';
 
 const usage = `npm run bench [-- options]
 
@@ -83,16 +89,10 @@ const dynamo = await startDynamoDbLocal();
 await ensureTable(dynamo.endpoint, tableName);
 const invocations = new InvocationLog();
 const runtime = await spawnRuntime({ dynamoDbEndpoint: dynamo.endpoint, tableName, onLine: (line) => invocations.add(line) });
-// The load generator creates restaurants with the domain functions, which read this environment when first imported.
+// The load generator creates restaurants with the domain functions, which read this environment on first use.
 useLocalEnvironment(dynamo.endpoint, tableName);
 
 try {
-  const { runLoad } = await import('../tests/bench/load');
-  const { compareWithRaw } = await import('../tests/bench/compare');
-  const { measureFanoutScale } = await import('../tests/bench/fanout-scale');
-  const { measureColdStarts, synthesizeDev } = await import('../tests/bench/cold-start');
-  const { costPer1000Orders } = await import('../tests/bench/cost');
-  const report = await import('../tests/bench/report');
   const memoryMb = stages.dev.lambdaMemoryMb;
 
   progress(`load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each, ${options.thinkMs} ms think time`);

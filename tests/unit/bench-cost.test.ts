@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ASSUMPTIONS, PRICES, costPer1000Orders } from '../bench/cost';
-import type { Invocation } from '../bench/invocations';
-import { percentile } from '../bench/stats';
+import { ASSUMPTIONS, PRICES, costPer1000Orders } from '../../bin/bench/cost';
+import type { Invocation } from '../../bin/bench/invocations';
+import { percentile } from '../../bin/bench/stats';
 
 const invocation = (fn: string, route: string | undefined, requestId: string | undefined, durationMs: number, calls: [string, number][]): Invocation => ({
   function: fn,

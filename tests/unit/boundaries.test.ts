@@ -31,6 +31,12 @@ describe('dependency boundaries (the lint rule)', () => {
     expect(await importErrors('shared/errors.ts', "import { ROLES as x } from './core';")).toEqual([expect.stringContaining('imports nothing')]);
   });
 
+  it('keep tests/ out of the command-line tools, the infrastructure and the functions', async () => {
+    for (const file of ['bin/fixture.ts', 'lib/local/fixture.ts', 'functions/http/fixture.ts']) {
+      expect(await importErrors(file, "import { y as x } from '../../tests/support/restaurant';"), file).toEqual([expect.stringContaining('Only tests import tests/')]);
+    }
+  });
+
   it('allow what points the right way', async () => {
     expect(await importErrors('shared/http/fixture.ts', "import { placeOrder as x } from '../orders/place-order';")).toEqual([]);
     expect(await importErrors('shared/db/fixture.ts', "import { ROLES as x } from '../core';")).toEqual([]);

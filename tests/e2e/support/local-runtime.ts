@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
-import { spawnRuntime } from '../../support/runtime-process';
-import type { RuntimeProcess } from '../../support/runtime-process';
+import { spawnRuntime } from '../../../lib/local/runtime-process';
+import type { RuntimeProcess } from '../../../lib/local/runtime-process';
 
 export type RunningRuntime = RuntimeProcess;
 

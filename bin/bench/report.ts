@@ -137,7 +137,7 @@ export function costSection(cost: { lines: CostLine[]; total: number; dynamoDb: 
       `every message the sockets received is one billed message (all under 32 KB); a phone stays connected ${ASSUMPTIONS.guestMinutesPerVisit} minutes per visit; ` +
       `kitchen screens ${ASSUMPTIONS.kitchenMinutesPerDay / 60} h a day in a restaurant of ${ASSUMPTIONS.ordersPerRestaurantDay} orders a day; ` +
       `transactional write units ×${ASSUMPTIONS.transactionMultiplier} (AWS bills them double, DynamoDB Local does not). ` +
-      'Not included: CloudWatch Logs and metrics, X-Ray, WAF, alarms and the dashboard (fixed monthly costs, see the README). ' +
+      'Not included: CloudWatch Logs and metrics, WAF, alarms and the dashboards (fixed monthly costs, see the README). ' +
       'Durations were measured here against DynamoDB Local, whose calls are slower than DynamoDB’s, so compute is overstated rather than understated.',
   ].join('\n');
 }
