@@ -1,6 +1,6 @@
 import { fromAuthorizerContext } from '../../shared/auth/principal';
 import { UnauthenticatedError } from '../../shared/errors';
-import { connect } from '../../shared/realtime/connections';
+import { connect } from '../../shared/realtime/sockets';
 import { wsHandler } from '../../shared/http/ws-handler';
 
 /** `$connect`: the REQUEST authorizer accepted the token; remember the connection and its channels. */

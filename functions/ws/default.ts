@@ -1,4 +1,4 @@
-import { errorMessage } from '../../shared/realtime/connections';
+import { errorMessage } from '../../shared/realtime/sockets';
 import { wsHandler } from '../../shared/http/ws-handler';
 
 /** `$default`: any action the API does not know. */

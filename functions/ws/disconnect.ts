@@ -1,4 +1,4 @@
-import { disconnect } from '../../shared/realtime/connections';
+import { disconnect } from '../../shared/realtime/sockets';
 import { wsHandler } from '../../shared/http/ws-handler';
 
 export const handler = wsHandler(async ({ connectionId }) => {

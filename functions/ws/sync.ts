@@ -1,4 +1,4 @@
-import { snapshot } from '../../shared/realtime/connections';
+import { snapshot } from '../../shared/realtime/sockets';
 import { wsHandler } from '../../shared/http/ws-handler';
 
 export const handler = wsHandler(({ connectionId, now }) => snapshot(connectionId, now));

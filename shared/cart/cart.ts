@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { GuestPrincipal, GuestRef } from '../auth/principal';
-import { FAMILY_CART, addCartLine, getCart as readCart, removeCartLine, updateCartLine } from '../db/carts';
+import { FAMILY_CART, addCartLine, fetchCart, removeCartLine, updateCartLine } from '../db/carts';
 import type { Cart, CartLine } from '../db/carts';
 import { getMenuItem } from '../db/menu';
 import { ConflictError, ItemUnavailableError, NotFoundError } from '../errors';
@@ -38,7 +38,7 @@ export function toCartView(cart: Cart): CartView {
 }
 
 async function requireCart(guest: GuestRef): Promise<Cart> {
-  const cart = await readCart(guest.sessionId, cartOwner(guest));
+  const cart = await fetchCart(guest.sessionId, cartOwner(guest));
   if (!cart) throw new NotFoundError('No cart.');
   return cart;
 }

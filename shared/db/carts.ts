@@ -58,7 +58,7 @@ export function putEmptyCart(sessionId: string, owner: string): TransactItem {
   });
 }
 
-export async function getCart(sessionId: string, owner: string): Promise<Cart | undefined> {
+export async function fetchCart(sessionId: string, owner: string): Promise<Cart | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.cart(sessionId, owner), ConsistentRead: true }));
   return Item && toCart(Item);
 }

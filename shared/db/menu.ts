@@ -82,7 +82,7 @@ export async function getMenuItem(restaurantId: string, itemId: string): Promise
  * Applies changes to a live item; `undefined` when it does not exist or is archived. A category
  * change moves the item within the menu index.
  */
-export async function updateMenuItem(
+export async function writeMenuItemChanges(
   restaurantId: string,
   itemId: string,
   changes: MenuItemChanges,
@@ -111,7 +111,7 @@ export async function updateMenuItem(
 }
 
 /** Archives a live item: it leaves the menu index; false when there was no live item. */
-export async function archiveMenuItem(restaurantId: string, itemId: string, now: Date): Promise<boolean> {
+export async function writeMenuItemArchived(restaurantId: string, itemId: string, now: Date): Promise<boolean> {
   try {
     await db().send(
       new UpdateCommand({

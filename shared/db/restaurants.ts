@@ -28,7 +28,7 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
   });
 }
 
-export async function getRestaurant(restaurantId: string): Promise<Restaurant | undefined> {
+export async function fetchRestaurant(restaurantId: string): Promise<Restaurant | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.restaurant(restaurantId) }));
   return Item && toRestaurant(Item);
 }

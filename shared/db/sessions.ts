@@ -50,7 +50,7 @@ const toGuest = (item: Record<string, unknown>): Guest => ({
 const TABLE_FREE = 'attribute_exists(pk) AND (attribute_not_exists(openSessionId) OR openSessionExpiresAt <= :now)';
 
 /** Claims the table for the session (`table` fails when the table is busy) and puts the session. */
-export function openSession(session: TableSession, now: Date): TransactItem[] {
+export function openSessionItems(session: TableSession, now: Date): TransactItem[] {
   return [
     named('table', {
       Update: {
@@ -91,7 +91,7 @@ function releaseTable(session: TableSession): TransactItem {
 }
 
 /** Moves the session: release the old table, claim the new one (`toTable` fails when it is busy). */
-export function moveSession(session: TableSession, toTableId: string, now: Date): TransactItem[] {
+export function moveSessionItems(session: TableSession, toTableId: string, now: Date): TransactItem[] {
   return [
     releaseTable(session),
     named('toTable', {
@@ -117,7 +117,7 @@ export function moveSession(session: TableSession, toTableId: string, now: Date)
 }
 
 /** Closes the session (`session` fails when it is already closed) and frees its table if it still holds it. */
-export function closeSession(session: TableSession, holdsTable: boolean, now: Date): TransactItem[] {
+export function closeSessionItems(session: TableSession, holdsTable: boolean, now: Date): TransactItem[] {
   const close: TransactItem = named('session', {
     Update: {
       TableName: tableName(),
@@ -132,7 +132,7 @@ export function closeSession(session: TableSession, holdsTable: boolean, now: Da
 }
 
 /** A new PIN hash; the lockout goes with the old PIN (`session` fails when the session is closed). */
-export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
+export function replacePinItems(sessionId: string, pinHash: string): TransactItem[] {
   return [
     named('session', {
       Update: {
@@ -149,7 +149,7 @@ export function replacePin(sessionId: string, pinHash: string): TransactItem[] {
 }
 
 /** Condition that the session is open and not expired, for writes that must not outlive it. */
-export function sessionIsLive(sessionId: string, now: Date): TransactItem {
+export function sessionLiveCondition(sessionId: string, now: Date): TransactItem {
   return named('sessionLive', {
     ConditionCheck: {
       TableName: tableName(),
@@ -190,7 +190,7 @@ export async function listGuests(sessionId: string): Promise<Guest[]> {
 }
 
 /** A restaurant's sessions not yet closed, oldest first: one Query on gsi1. */
-export async function listOpenSessions(restaurantId: string): Promise<TableSession[]> {
+export async function queryOpenSessions(restaurantId: string): Promise<TableSession[]> {
   const items = await queryAll({
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk',

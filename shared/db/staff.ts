@@ -58,7 +58,7 @@ export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
 }
 
 /** Deletes of a staff member and their credential; `staff` fails when the person is already gone. */
-export function deleteStaff(staff: Staff): TransactItem[] {
+export function deleteStaffItems(staff: Staff): TransactItem[] {
   return [
     named('staff', {
       Delete: {
@@ -97,7 +97,7 @@ export async function getCredential(restaurantId: string, username: string): Pro
 }
 
 /** All staff of a restaurant: one Query on its partition (a restaurant has tens, not thousands). */
-export async function listStaff(restaurantId: string): Promise<Staff[]> {
+export async function queryStaff(restaurantId: string): Promise<Staff[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staff },

@@ -80,7 +80,7 @@ export async function getTable(restaurantId: string, tableId: string): Promise<D
 }
 
 /** Tables of a restaurant: one Query on its partition. */
-export async function listTables(restaurantId: string): Promise<DiningTable[]> {
+export async function queryTables(restaurantId: string): Promise<DiningTable[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.tables },

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import type { WebSocketRouteKey } from './routes';
 import { AppError } from '../errors';
 import { logger } from '../observability/logger';
-import { errorMessage } from '../realtime/connections';
+import { errorMessage } from '../realtime/sockets';
 import type { ServerMessage } from '../realtime/messages';
 
 /** The parts of an API Gateway WebSocket proxy event the routes use. */

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
-import { getRestaurant } from '../db/restaurants';
-import { archiveMenuItem as archiveItem, putMenuItems, queryMenu, updateMenuItem as updateItem } from '../db/menu';
+import { fetchRestaurant } from '../db/restaurants';
+import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemChanges } from '../db/menu';
 import type { MenuItem } from '../db/menu';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
@@ -81,14 +81,14 @@ export async function updateMenuItem(
   if (actor.role === 'KITCHEN' && Object.keys(changes).some((field) => field !== 'available')) {
     throw new ForbiddenError('Kitchen accounts may only change `available`.');
   }
-  const item = await updateItem(actor.restaurantId, itemId, changes, now);
+  const item = await writeMenuItemChanges(actor.restaurantId, itemId, changes, now);
   if (!item) throw new NotFoundError();
   logger.info('menu item updated', { restaurantId: actor.restaurantId, itemId, fields: Object.keys(changes), by: actor.staffId });
   return toMenuItemView(item);
 }
 
 export async function archiveMenuItem(actor: StaffPrincipal, itemId: string, now: Date): Promise<void> {
-  if (!(await archiveItem(actor.restaurantId, itemId, now))) throw new NotFoundError();
+  if (!(await writeMenuItemArchived(actor.restaurantId, itemId, now))) throw new NotFoundError();
   logger.info('menu item archived', { restaurantId: actor.restaurantId, itemId, by: actor.staffId });
 }
 
@@ -121,7 +121,7 @@ export type MenuFileInput = z.infer<typeof MenuFile>;
  * The caller validates with {@link MenuFile} first, so a bad entry means nothing is written.
  */
 export async function importMenu(restaurantId: string, file: MenuFileInput, now: Date): Promise<number> {
-  if (!(await getRestaurant(restaurantId))) throw new NotFoundError(`No restaurant ${restaurantId}.`);
+  if (!(await fetchRestaurant(restaurantId))) throw new NotFoundError(`No restaurant ${restaurantId}.`);
   // One millisecond apart, so ULIDs keep the file's order.
   await putMenuItems(file.items.map((input, i) => newMenuItem(restaurantId, input, new Date(now.getTime() + i))));
   return file.items.length;

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { GuestPrincipal } from '../auth/principal';
 import { cartOwner } from '../cart/cart';
 import { batchGet, keyId } from '../db/batch-get';
-import { emptyCart, getCart, toCart } from '../db/carts';
+import { emptyCart, fetchCart, toCart } from '../db/carts';
 import type { CartLine } from '../db/carts';
 import { dynamoClient, tableName } from '../db/client';
 import { IDEMPOTENCY_PK, keys } from '../db/keys';
@@ -14,7 +14,7 @@ import { menuItemUnchanged, toMenuItem } from '../db/menu';
 import type { MenuItem } from '../db/menu';
 import { getOrder, nextTicketNumber, putOrder, toOrder } from '../db/orders';
 import type { Order } from '../db/orders';
-import { sessionIsLive, toSession } from '../db/sessions';
+import { sessionLiveCondition, toSession } from '../db/sessions';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { AppError, ConflictError, ItemUnavailableError, SessionClosedError } from '../errors';
 import { measureDynamoDb } from '../observability/dynamodb-usage';
@@ -170,7 +170,7 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       await deps.transactWrite([
         ...putOrder(order),
         emptyCart(sessionId, owner, cart.version),
-        sessionIsLive(sessionId, now),
+        sessionLiveCondition(sessionId, now),
         ...[...dishes.values()].map((dish) => menuItemUnchanged(restaurantId, dish.itemId, dish.revision)),
       ]);
       return done(order);
@@ -178,7 +178,7 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       if (!(error instanceof TransactionCancelledError)) throw error;
       if (error.failed('order')) return done((await getOrder(sessionId, orderId)) as Order);
       if (error.failed('cart')) {
-        const latest = await getCart(sessionId, owner);
+        const latest = await fetchCart(sessionId, owner);
         throw latest && latest.lines.length > 0 ? cartChanged(latest.version) : cartEmpty();
       }
       if (error.failed('sessionLive')) throw new SessionClosedError();

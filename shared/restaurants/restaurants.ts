@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { getRestaurant as readRestaurant, putRestaurant } from '../db/restaurants';
+import { fetchRestaurant, putRestaurant } from '../db/restaurants';
 import { transactWrite } from '../db/transact';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../errors';
@@ -45,7 +45,7 @@ export async function createRestaurant(input: CreateRestaurantInput, now: Date):
 }
 
 export async function getRestaurant(principal: Principal): Promise<RestaurantView> {
-  const restaurant = await readRestaurant(principal.restaurantId);
+  const restaurant = await fetchRestaurant(principal.restaurantId);
   if (!restaurant) throw new NotFoundError();
   const { restaurantId, name, currency } = restaurant;
   return { restaurantId, name, currency };

@@ -5,7 +5,7 @@ import type { GuestRef } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
-import { getGuest, getSession, listGuests, putGuest, sessionIsLive } from '../db/sessions';
+import { getGuest, getSession, listGuests, putGuest, sessionLiveCondition } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
 import { putEmptyCart } from '../db/carts';
 import { getTable } from '../db/tables';
@@ -20,7 +20,7 @@ import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attemp
 import type { AttemptPolicy } from '../throttle/attempt-gate';
 import { releaseInWindow, reserveInWindow } from '../throttle/rate-window';
 import type { WindowPolicy } from '../throttle/rate-window';
-import { getRestaurant } from '../db/restaurants';
+import { fetchRestaurant } from '../db/restaurants';
 import { TableCode, resolveTableCode } from '../tables/tables';
 import { verifyPin } from './pin';
 import { effectiveStatus, isSessionLive } from '../core';
@@ -130,7 +130,7 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
       guestId: guest.guestId,
       expiresAt: session.expiresAt,
     }),
-    sessionIsLive(session.sessionId, now),
+    sessionLiveCondition(session.sessionId, now),
   ];
   if (!known) writes.push(putGuest(guest));
   if (!known && session.mode === 'INDIVIDUAL') writes.push(putEmptyCart(session.sessionId, guest.guestId));
@@ -159,7 +159,7 @@ export async function describeGuestSession(principal: GuestRef, now: Date) {
   if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
   const [table, restaurant, guests] = await Promise.all([
     getTable(session.restaurantId, session.tableId),
-    getRestaurant(session.restaurantId),
+    fetchRestaurant(session.restaurantId),
     listGuests(session.sessionId),
   ]);
   if (!table || !restaurant) throw new NotFoundError();

@@ -3,17 +3,17 @@ import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
 import {
-  closeSession as closeSessionItems,
+  closeSessionItems,
   getSession,
   listGuests,
-  listOpenSessions as queryOpenSessions,
-  moveSession as moveSessionItems,
-  openSession as openSessionItems,
-  replacePin,
+  queryOpenSessions,
+  moveSessionItems,
+  openSessionItems,
+  replacePinItems,
 } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
 import { FAMILY_CART, putEmptyCart } from '../db/carts';
-import { getTable, listTables } from '../db/tables';
+import { getTable, queryTables } from '../db/tables';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
@@ -92,7 +92,7 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
 }
 
 export async function listOpenSessions(actor: StaffPrincipal, now: Date): Promise<SessionView[]> {
-  const [sessions, tables] = await Promise.all([queryOpenSessions(actor.restaurantId), listTables(actor.restaurantId)]);
+  const [sessions, tables] = await Promise.all([queryOpenSessions(actor.restaurantId), queryTables(actor.restaurantId)]);
   const names = new Map(tables.map((table) => [table.tableId, table.name]));
   return sessions.filter((s) => isSessionLive(s, now)).map((s) => toView(s, names.get(s.tableId) ?? null, now));
 }
@@ -110,7 +110,7 @@ export async function renewPin(actor: StaffPrincipal, sessionId: string, now: Da
   if (!isSessionLive(session, now)) throw new ConflictError('NO_OPEN_SESSION', 'This session is closed.');
   const pin = generatePin();
   try {
-    await transactWrite(replacePin(sessionId, await hashPin(sessionId, pin)));
+    await transactWrite(replacePinItems(sessionId, await hashPin(sessionId, pin)));
   } catch (error) {
     if (error instanceof TransactionCancelledError && error.failed('session')) throw new ConflictError('NO_OPEN_SESSION', 'This session is closed.');
     throw error;

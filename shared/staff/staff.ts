@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { hashPassword } from '../auth/passwords';
 import type { StaffPrincipal } from '../auth/principal';
-import { deleteStaff as deleteStaffItems, getStaff, listStaff as queryStaff, putStaff } from '../db/staff';
+import { deleteStaffItems, getStaff, queryStaff, putStaff } from '../db/staff';
 import type { Staff } from '../db/staff';
 import { deleteAllStaffTokens } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';

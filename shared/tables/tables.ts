@@ -3,8 +3,8 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
-import { getRestaurant } from '../db/restaurants';
-import { findTableCode, getTable, listTables as queryTables, putTable, replaceTableCode } from '../db/tables';
+import { fetchRestaurant } from '../db/restaurants';
+import { findTableCode, getTable, queryTables, putTable, replaceTableCode } from '../db/tables';
 import type { DiningTable } from '../db/tables';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { ConflictError, NotFoundError } from '../errors';
@@ -81,7 +81,7 @@ export interface ResolvedTable {
 export async function resolveTableCode(tableCode: string): Promise<ResolvedTable | undefined> {
   const target = await findTableCode(tableCode);
   if (!target) return undefined;
-  const [restaurant, table] = await Promise.all([getRestaurant(target.restaurantId), getTable(target.restaurantId, target.tableId)]);
+  const [restaurant, table] = await Promise.all([fetchRestaurant(target.restaurantId), getTable(target.restaurantId, target.tableId)]);
   if (!restaurant || !table) return undefined;
   const { restaurantId, name, currency } = restaurant;
   return { restaurant: { restaurantId, name, currency }, table };

@@ -1,3 +1,4 @@
+/** What the WebSocket routes do: connect, disconnect, subscribe to a station, sync a snapshot. The records themselves are shared/db/connections.ts. */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { GuestRef, Principal } from '../auth/principal';
