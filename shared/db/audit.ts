@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { epochSeconds } from './time';
+import { ENTITY } from './entities';
 
 /** One audited action. Only ids, outcomes and addresses: never a PIN, token or password. */
 export interface AuditEntry {
@@ -27,7 +28,7 @@ export async function putAuditEntry(entry: AuditEntry): Promise<void> {
       TableName: tableName(),
       Item: {
         ...keys.audit(entry.restaurantId, entry.at, entry.entryId),
-        type: 'AuditEntry',
+        type: ENTITY.auditEntry,
         ...entry,
         ttl: epochSeconds(new Date(entry.at)) + RETENTION_SECONDS,
       },

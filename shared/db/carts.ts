@@ -5,6 +5,7 @@ import { db, tableName } from './client';
 import { keys } from './keys';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 /** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
 export const FAMILY_CART = 'FAMILY';
@@ -52,7 +53,7 @@ export function putEmptyCart(sessionId: string, owner: string): TransactItem {
   return named('newCart', {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.cart(sessionId, owner), type: 'Cart', sessionId, owner, version: 0, lines: {} },
+      Item: { ...keys.cart(sessionId, owner), type: ENTITY.cart, sessionId, owner, version: 0, lines: {} },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });

@@ -5,49 +5,46 @@ import { keyPrefixes, keys } from './keys';
 import type { Key } from './keys';
 import { queryAll } from './query';
 import { epochSeconds } from './time';
-import type { SessionMode } from '../core';
+import * as z from 'zod';
+import { SESSION_MODES } from '../core';
+import { ENTITY } from './entities';
 
 /** API Gateway closes a WebSocket connection after two hours at most; its items live no longer. */
 export const CONNECTION_TTL_SECONDS = 2 * 3600;
 
-export interface Connection {
-  connectionId: string;
-  kind: 'guest' | 'staff';
-  restaurantId: string;
-  tokenHash: string;
-  /** Guests. */
-  sessionId: string | null;
-  guestId: string | null;
-  mode: SessionMode | null;
-  /** Staff: the station the kitchen screen follows, or null for all. */
-  station: string | null;
-  channels: string[];
-  connectedAt: string;
-}
+const connectionBase = {
+  connectionId: z.string(),
+  restaurantId: z.string(),
+  tokenHash: z.string(),
+  channels: z.array(z.string()),
+  connectedAt: z.string(),
+};
+
+/**
+ * A WebSocket connection: a guest's (their session, identity and mode) or a staff screen's (the
+ * station it follows, or null for all). Read back through this schema, so a malformed item is an
+ * error here rather than a wrong message later.
+ */
+const ConnectionItem = z.discriminatedUnion('kind', [
+  z.object({ ...connectionBase, kind: z.literal('guest'), sessionId: z.string(), guestId: z.string(), mode: z.enum(SESSION_MODES) }),
+  z.object({ ...connectionBase, kind: z.literal('staff'), station: z.string().nullable().default(null) }),
+]);
+export type Connection = z.infer<typeof ConnectionItem>;
+export type GuestConnection = Extract<Connection, { kind: 'guest' }>;
 
 /** What the fan-out needs to know of each member of a channel, copied onto the membership item. */
-export type ChannelMember = Pick<Connection, 'connectionId' | 'kind' | 'guestId' | 'mode' | 'station'>;
+const ChannelMemberItem = z.discriminatedUnion('kind', [
+  z.object({ connectionId: z.string(), kind: z.literal('guest'), guestId: z.string(), mode: z.enum(SESSION_MODES) }),
+  z.object({ connectionId: z.string(), kind: z.literal('staff'), station: z.string().nullable().default(null) }),
+]);
+export type ChannelMember = z.infer<typeof ChannelMemberItem>;
+export type GuestMember = Extract<ChannelMember, { kind: 'guest' }>;
+export type StaffMember = Extract<ChannelMember, { kind: 'staff' }>;
 
-const toConnection = (item: Record<string, unknown>): Connection => ({
-  connectionId: item.connectionId as string,
-  kind: item.kind as Connection['kind'],
-  restaurantId: item.restaurantId as string,
-  tokenHash: item.tokenHash as string,
-  sessionId: (item.sessionId as string | undefined) ?? null,
-  guestId: (item.guestId as string | undefined) ?? null,
-  mode: (item.mode as Connection['mode'] | undefined) ?? null,
-  station: (item.station as string | undefined) ?? null,
-  channels: item.channels as string[],
-  connectedAt: item.connectedAt as string,
-});
-
-const toMember = (item: Record<string, unknown>): ChannelMember => ({
-  connectionId: item.connectionId as string,
-  kind: item.kind as Connection['kind'],
-  guestId: (item.guestId as string | undefined) ?? null,
-  mode: (item.mode as Connection['mode'] | undefined) ?? null,
-  station: (item.station as string | undefined) ?? null,
-});
+const memberOf = (connection: Connection): ChannelMember =>
+  connection.kind === 'guest'
+    ? { connectionId: connection.connectionId, kind: 'guest', guestId: connection.guestId, mode: connection.mode }
+    : { connectionId: connection.connectionId, kind: 'staff', station: connection.station };
 
 const itemsOf = (connection: Connection): Key[] => [
   keys.connection(connection.connectionId),
@@ -58,18 +55,18 @@ const itemsOf = (connection: Connection): Key[] => [
 /** Stores a new connection, its channel memberships and its token link, all expiring with the connection. */
 export async function saveConnection(connection: Connection, now: Date): Promise<void> {
   const ttl = epochSeconds(now) + CONNECTION_TTL_SECONDS;
-  const { connectionId, kind, guestId, mode, station } = connection;
-  const member = { connectionId, kind, guestId, mode, station, ttl };
+  const { connectionId } = connection;
+  const member = { ...memberOf(connection), ttl };
   await batchWrite([
-    putRequest({ ...keys.connection(connectionId), type: 'Connection', ...connection, ttl }),
-    putRequest({ ...keys.tokenConnection(connection.tokenHash, connectionId), type: 'TokenConnection', connectionId, ttl }),
-    ...connection.channels.map((channel) => putRequest({ ...keys.channelMember(channel, connectionId), type: 'ChannelMember', ...member })),
+    putRequest({ ...keys.connection(connectionId), type: ENTITY.connection, ...connection, ttl }),
+    putRequest({ ...keys.tokenConnection(connection.tokenHash, connectionId), type: ENTITY.tokenConnection, connectionId, ttl }),
+    ...connection.channels.map((channel) => putRequest({ ...keys.channelMember(channel, connectionId), type: ENTITY.channelMember, ...member })),
   ]);
 }
 
 export async function getConnection(connectionId: string): Promise<Connection | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.connection(connectionId), ConsistentRead: true }));
-  return Item && toConnection(Item);
+  return Item && ConnectionItem.parse(Item);
 }
 
 /**
@@ -89,7 +86,7 @@ export async function listChannel(channel: string): Promise<ChannelMember[]> {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keyPrefixes.channelPk(channel) },
   });
-  return items.map(toMember);
+  return items.map((item) => ChannelMemberItem.parse(item));
 }
 
 /** The connections a token opened (to close them when it is revoked). */
@@ -102,7 +99,7 @@ export async function connectionsOfToken(tokenHash: string): Promise<string[]> {
 }
 
 /** Points a kitchen screen at one station (or all, with null), on the connection and its membership. */
-export async function setStation(connection: Connection, channel: string, station: string | null): Promise<void> {
+export async function setStation(connection: Extract<Connection, { kind: 'staff' }>, channel: string, station: string | null): Promise<void> {
   await Promise.all(
     [keys.connection(connection.connectionId), keys.channelMember(channel, connection.connectionId)].map((key) =>
       db().send(

@@ -78,6 +78,9 @@ export const keys = {
   }),
 } as const;
 
+/** The token hash a token item's partition key carries (stream records of a removed token have only keys). */
+export const tokenHashOf = (tokenPk: string): string => tokenPk.slice('TOKEN#'.length);
+
 /** Sort-key prefixes for Query with begins_with inside a restaurant's partition. */
 export const keyPrefixes = {
   restaurantPk,

@@ -8,6 +8,7 @@ import { toRestaurant } from './restaurants';
 import type { Restaurant } from './restaurants';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 export interface MenuItem {
   restaurantId: string;
@@ -49,7 +50,7 @@ const itemRecord = (item: MenuItem) => ({
   ...keys.menuItem(item.restaurantId, item.itemId),
   gsi1pk: menuIndex.pk(item.restaurantId),
   gsi1sk: menuIndex.itemSk(item.category, item.itemId),
-  type: 'MenuItem',
+  type: ENTITY.menuItem,
   ...item,
 });
 

@@ -7,6 +7,7 @@ import { queryAll } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 export type LineStatus = 'QUEUED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
 export type OrderStatus = 'PLACED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
@@ -64,7 +65,7 @@ export function putOrder(order: Order): TransactItem[] {
         ...keys.order(order.sessionId, order.orderId),
         gsi1pk: activeOrdersIndex.pk(order.restaurantId),
         gsi1sk: activeOrdersIndex.sk(order.placedAt, order.orderId),
-        type: 'Order',
+        type: ENTITY.order,
         ...order,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -73,7 +74,7 @@ export function putOrder(order: Order): TransactItem[] {
   named('orderRef', {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.orderRef(order.orderId), type: 'OrderRef', restaurantId: order.restaurantId, sessionId: order.sessionId },
+      Item: { ...keys.orderRef(order.orderId), type: ENTITY.orderRef, restaurantId: order.restaurantId, sessionId: order.sessionId },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   })];

@@ -3,6 +3,7 @@ import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 export interface Restaurant {
   restaurantId: string;
@@ -20,7 +21,7 @@ export function putRestaurant(restaurant: Restaurant): TransactItem {
         ...keys.restaurant(restaurant.restaurantId),
         gsi1pk: menuIndex.pk(restaurant.restaurantId),
         gsi1sk: menuIndex.profileSk,
-        type: 'Restaurant',
+        type: ENTITY.restaurant,
         ...restaurant,
       },
       ConditionExpression: 'attribute_not_exists(pk)',

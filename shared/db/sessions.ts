@@ -5,6 +5,7 @@ import { queryAll } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import type { SessionMode } from '../core';
+import { ENTITY } from './entities';
 
 export interface TableSession {
   sessionId: string;
@@ -68,7 +69,7 @@ export function openSessionItems(session: TableSession, now: Date): TransactItem
           ...keys.session(session.sessionId),
           gsi1pk: openSessionsIndex.pk(session.restaurantId),
           gsi1sk: openSessionsIndex.sk(session.openedAt, session.sessionId),
-          type: 'TableSession',
+          type: ENTITY.tableSession,
           ...session,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -165,7 +166,7 @@ export function putGuest(guest: Guest): TransactItem {
   return named('guest', {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.guest(guest.sessionId, guest.guestId), type: 'Guest', ...guest },
+      Item: { ...keys.guest(guest.sessionId, guest.guestId), type: ENTITY.guest, ...guest },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });

@@ -5,6 +5,7 @@ import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 export interface Staff {
   restaurantId: string;
@@ -38,7 +39,7 @@ export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
     named('staff', {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.staff(staff.restaurantId, staff.staffId), type: 'Staff', ...staff },
+        Item: { ...keys.staff(staff.restaurantId, staff.staffId), type: ENTITY.staff, ...staff },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }),
@@ -47,7 +48,7 @@ export function putStaff(staff: Staff, passwordHash: string): TransactItem[] {
         TableName: tableName(),
         Item: {
           ...keys.credential(staff.restaurantId, staff.username),
-          type: 'Credential',
+          type: ENTITY.credential,
           staffId: staff.staffId,
           passwordHash,
         },

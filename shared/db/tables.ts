@@ -4,6 +4,7 @@ import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 /** A table in the dining room ("DiningTable" to keep it apart from the DynamoDB table). */
 export interface DiningTable {
@@ -33,7 +34,7 @@ const toDiningTable = (item: Record<string, unknown>): DiningTable => ({
 const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => (named('tableCode', {
   Put: {
     TableName: tableName(),
-    Item: { ...keys.tableCode(tableCode), type: 'TableCode', ...target },
+    Item: { ...keys.tableCode(tableCode), type: ENTITY.tableCode, ...target },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
 }));
@@ -44,7 +45,7 @@ export function putTable(table: Omit<DiningTable, 'openSessionId'>): TransactIte
     named('table', {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.table(table.restaurantId, table.tableId), type: 'DiningTable', ...table },
+        Item: { ...keys.table(table.restaurantId, table.tableId), type: ENTITY.diningTable, ...table },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }),

@@ -8,6 +8,7 @@ import { queryAll } from './query';
 import { epochSeconds } from './time';
 import { named, transactWrite } from './transact';
 import type { TransactItem } from './transact';
+import { ENTITY } from './entities';
 
 /** What a staff token stands for. */
 export interface StaffToken {
@@ -35,7 +36,7 @@ export function putGuestToken(tokenHash: string, token: GuestToken): TransactIte
   return named('token', {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
+      Item: { ...keys.token(tokenHash), type: ENTITY.token, ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
@@ -48,14 +49,14 @@ export function putStaffToken(tokenHash: string, token: StaffToken): TransactIte
     named('token', {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.token(tokenHash), type: 'Token', ...token, ttl },
+        Item: { ...keys.token(tokenHash), type: ENTITY.token, ...token, ttl },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }),
     named('staffTokenRef', {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: 'StaffTokenRef', ttl },
+        Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: ENTITY.staffTokenRef, ttl },
       },
     }),
   ];

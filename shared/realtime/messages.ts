@@ -9,6 +9,8 @@ import type { Order } from '../db/orders';
 import { toTicket } from '../kitchen/ticket';
 import { toOrderView } from '../orders/orders';
 import { channels } from './channels';
+import { ENTITY } from '../db/entities';
+import { tokenHashOf } from '../db/keys';
 
 /** Every server message: `id` is derived from the stream record, so a redelivered record repeats it. */
 export interface ServerMessage {
@@ -92,12 +94,12 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
   const none: RecordPlan = { deliveries: [] };
 
   if (record.eventName === 'REMOVE') {
-    return type === 'Token' && before ? { deliveries: [], closeTokenConnections: String(before.pk).slice('TOKEN#'.length) } : none;
+    return type === ENTITY.token && before ? { deliveries: [], closeTokenConnections: tokenHashOf(String(before.pk)) } : none;
   }
   if (!after) return none;
 
   switch (type) {
-    case 'Cart': {
+    case ENTITY.cart: {
       if (record.eventName !== 'MODIFY') return none; // a new, empty cart is nobody's news
       const cart = toCart(after);
       const message = fitFrame({ ...envelope('cart.updated'), data: { cart: toCartView(cart) } }, { version: cart.version });
@@ -110,15 +112,15 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
         ],
       };
     }
-    case 'Order':
+    case ENTITY.order:
       return orderPlan(toOrder(after), record.eventName === 'INSERT', envelope);
-    case 'TableSession': {
+    case ENTITY.tableSession: {
       if (before?.status !== 'OPEN' || after.status !== 'CLOSED') return none;
       const channel = channels.session(String(after.sessionId));
       const message = { ...envelope('session.closed'), data: { sessionId: after.sessionId } };
       return { deliveries: [{ channel, build: (member) => (isGuest(member) ? message : undefined) }], closeChannel: channel };
     }
-    case 'MenuItem': {
+    case ENTITY.menuItem: {
       const available = (item: Record<string, unknown> | undefined) => Boolean(item?.available) && !item?.archivedAt;
       if (!before || available(before) === available(after)) return none;
       const message = { ...envelope('menu.item.updated'), data: { itemId: after.itemId, available: available(after) } };

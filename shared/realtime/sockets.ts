@@ -16,18 +16,17 @@ import type { ServerMessage } from './messages';
 
 /** `$connect`, after the authorizer accepted the token: remember who this is and what they hear. */
 export async function connect(principal: Principal, connectionId: string, now: Date): Promise<void> {
-  const connection: Connection = {
+  const base = {
     connectionId,
-    kind: principal.kind,
     restaurantId: principal.restaurantId,
     tokenHash: principal.tokenHash,
-    sessionId: principal.kind === 'guest' ? principal.sessionId : null,
-    guestId: principal.kind === 'guest' ? principal.guestId : null,
-    mode: principal.kind === 'guest' ? principal.mode : null,
-    station: principal.kind === 'staff' && principal.role === 'KITCHEN' ? principal.station : null,
     channels: channelsOf(principal),
     connectedAt: now.toISOString(),
   };
+  const connection: Connection =
+    principal.kind === 'guest'
+      ? { ...base, kind: 'guest', sessionId: principal.sessionId, guestId: principal.guestId, mode: principal.mode }
+      : { ...base, kind: 'staff', station: principal.role === 'KITCHEN' ? principal.station : null };
   await saveConnection(connection, now);
 }
 
@@ -57,12 +56,8 @@ export async function subscribe(connectionId: string, body: unknown, now: Date):
 export async function snapshot(connectionId: string, now: Date): Promise<ServerMessage> {
   const connection = await requireConnection(connectionId);
   if (connection.kind === 'guest') {
-    const guest: GuestRef = {
-      restaurantId: connection.restaurantId,
-      sessionId: connection.sessionId as string,
-      guestId: connection.guestId as string,
-      mode: connection.mode as GuestRef['mode'],
-    };
+    const { restaurantId, sessionId, guestId, mode } = connection;
+    const guest: GuestRef = { restaurantId, sessionId, guestId, mode };
     const [session, cart, orders] = await Promise.all([describeGuestSession(guest, now), getCart(guest), listOrders(guest)]);
     // Too big for one frame: the client reads the same state over REST.
     return fitFrame(reply('snapshot', { session, cart, orders }, now), {});

@@ -1,3 +1,5 @@
+import { ENTITY } from '../db/entities';
+
 /**
  * Which stream records the fan-out consumes: item changes that can produce a message, and token
  * removals (revocation closes sockets). The deployed event source mapping's filter criteria and the
@@ -6,11 +8,11 @@
 export const streamFilterPatterns = [
   {
     eventName: ['INSERT', 'MODIFY'],
-    dynamodb: { NewImage: { type: { S: ['Cart', 'Order', 'TableSession', 'MenuItem'] } } },
+    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem] } } },
   },
   {
     eventName: ['REMOVE'],
-    dynamodb: { OldImage: { type: { S: ['Token'] } } },
+    dynamodb: { OldImage: { type: { S: [ENTITY.token] } } },
   },
 ] as const;
 

@@ -20,7 +20,6 @@ async function guestConnection(session: string, name: string): Promise<string> {
     sessionId: session,
     guestId: name,
     mode: 'FAMILY',
-    station: null,
     channels: [channels.session(session), channels.guests('R1')],
     connectedAt: new Date().toISOString(),
   };
