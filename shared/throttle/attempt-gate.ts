@@ -1,6 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../db/client';
+import { resetFailures, startBlock, takeAttempt } from '../db/counters';
 import type { Key } from '../db/keys';
 import { epochSeconds } from '../db/time';
 
@@ -53,39 +51,12 @@ export async function reserveAttempt(key: Key, policy: AttemptPolicy, now: Date)
 
 async function tryReserve(key: Key, policy: AttemptPolicy, now: Date): Promise<{ allowed: true; slot: AttemptSlot } | { allowed: false; blocked: boolean; retryAfterSeconds: number }> {
   const nowSeconds = epochSeconds(now);
-  try {
-    const { Attributes } = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: 'SET failures = if_not_exists(failures, :zero) + :one, #ttl = :ttl',
-        ConditionExpression:
-          '(attribute_not_exists(blockedUntil) OR blockedUntil <= :now) AND (attribute_not_exists(failures) OR failures < :max)',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':zero': 0,
-          ':one': 1,
-          ':now': nowSeconds,
-          ':max': policy.maxFailures,
-          ':ttl': nowSeconds + policy.memorySeconds,
-        },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return {
-      allowed: true,
-      slot: { key, failures: Number(Attributes?.failures), blocks: Number(Attributes?.blocks ?? 0) },
-    };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // The low-level exception carries the old item in wire format.
-    const blockedUntil = Number(error.Item?.blockedUntil?.N ?? 0);
-    const blocks = Number(error.Item?.blocks?.N ?? 0);
-    const blocked = blockedUntil > nowSeconds;
-    // Not blocked yet means parallel attempts took the last slots and one of them may be setting the block.
-    return { allowed: false, blocked, retryAfterSeconds: blocked ? blockedUntil - nowSeconds : lockoutSeconds(policy, blocks) };
-  }
+  const taken = await takeAttempt(key, policy.maxFailures, nowSeconds, nowSeconds + policy.memorySeconds);
+  if (taken.taken) return { allowed: true, slot: { key, failures: taken.failures, blocks: taken.blocks } };
+  const { blockedUntil, blocks } = taken.counter;
+  const blocked = blockedUntil > nowSeconds;
+  // Not blocked yet means parallel attempts took the last slots and one of them may be setting the block.
+  return { allowed: false, blocked, retryAfterSeconds: blocked ? blockedUntil - nowSeconds : lockoutSeconds(policy, blocks) };
 }
 
 /** The attempt failed: when it used the last slot, start the next (longer) block. */
@@ -93,39 +64,12 @@ export async function recordFailure(slot: AttemptSlot, policy: AttemptPolicy, no
   if (slot.failures < policy.maxFailures) return { blocked: false, attemptsLeft: policy.maxFailures - slot.failures };
   const seconds = lockoutSeconds(policy, slot.blocks);
   const blockedUntil = epochSeconds(now) + seconds;
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: slot.key,
-        UpdateExpression: 'SET blockedUntil = :until, failures = :zero, #ttl = :ttl ADD blocks :one',
-        ConditionExpression: 'failures >= :max',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':until': blockedUntil,
-          ':zero': 0,
-          ':one': 1,
-          ':max': policy.maxFailures,
-          ':ttl': blockedUntil + policy.memorySeconds,
-        },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // A success in between reset the count: no block is due.
+  // A success in between reset the count: no block is due.
+  if (!(await startBlock(slot.key, policy.maxFailures, blockedUntil, blockedUntil + policy.memorySeconds))) {
     return { blocked: false, attemptsLeft: policy.maxFailures };
   }
   return { blocked: true, retryAfterSeconds: seconds };
 }
 
 /** The attempt succeeded: the consecutive-failure count starts again (earlier blocks still count). */
-export async function recordSuccess(slot: AttemptSlot): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: slot.key,
-      UpdateExpression: 'SET failures = :zero',
-      ExpressionAttributeValues: { ':zero': 0 },
-    }),
-  );
-}
+export const recordSuccess = (slot: AttemptSlot): Promise<void> => resetFailures(slot.key);

@@ -1,6 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../db/client';
+import { countInWindow, uncountInWindow, windowCount } from '../db/counters';
 import type { Key } from '../db/keys';
 import { epochSeconds } from '../db/time';
 
@@ -35,42 +33,14 @@ export async function reserveInWindow(keyFor: (windowStart: number) => Key, poli
   const nowSeconds = epochSeconds(now);
   const start = Math.floor(nowSeconds / w) * w;
   const elapsed = nowSeconds - start;
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keyFor(start - w) }));
-  const previous = Number(Item?.count ?? 0);
+  const previous = await windowCount(keyFor(start - w));
   const allowed = policy.limit - Math.ceil(previous * (1 - elapsed / w));
   const key = keyFor(start);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-        ConditionExpression: '(attribute_not_exists(#count) AND :zero < :allowed) OR #count < :allowed',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':allowed': allowed, ':ttl': start + 2 * w },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { allowed: true, key };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const current = Number(error.Item?.count?.N ?? 0);
-    return { allowed: false, retryAfterSeconds: windowRetryAfter(policy, previous, current, elapsed) };
-  }
+  const counted = await countInWindow(key, allowed, start + 2 * w);
+  return counted.counted
+    ? { allowed: true, key }
+    : { allowed: false, retryAfterSeconds: windowRetryAfter(policy, previous, counted.current, elapsed) };
 }
 
 /** Takes back a reservation that turned out not to count (the attempt succeeded). */
-export async function releaseInWindow(key: Key): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: 'ADD #count :minusOne',
-      ConditionExpression: 'attribute_exists(#count)',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':minusOne': -1 },
-    }),
-  ).catch((error: unknown) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  });
-}
+export const releaseInWindow = (key: Key): Promise<void> => uncountInWindow(key);
