@@ -74,8 +74,14 @@ export class WebStack extends Stack {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      ...(domain ? { domainNames: [domain.name], certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn) } : {}),
+      // The default *.cloudfront.net certificate's policy is fixed by CloudFront; a custom domain gets TLS 1.2 (2021) at least.
+      ...(domain
+        ? {
+            domainNames: [domain.name],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
     });
     for (const [id, reason] of Object.entries(DISTRIBUTION_ACKNOWLEDGEMENTS)) Validations.of(distribution).acknowledge({ id, reason });
     if (!domain) for (const id of DEFAULT_CERTIFICATE_RULES) Validations.of(distribution).acknowledge({ id, reason: CUSTOM_DOMAIN_ONLY });
