@@ -14,7 +14,6 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -26,7 +25,7 @@ import { authorizer, restFunctions, restRoutes } from '../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../shared/http/routes';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
-import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeFinding } from './constructs/nag';
+import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeManagedPolicy } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
 import type { SiteUrls, StageConfig } from './stage-config';
 
@@ -119,11 +118,9 @@ export class ApiStack extends Stack {
       id: 'AwsSolutions::AwsSolutions-APIG2',
       reason: "Each handler validates its request with zod (the schemas that also produce the OpenAPI document), so failures get the contract's error body.",
     });
-    acknowledgeFinding(
+    acknowledgeManagedPolicy(
       api,
-      'AwsSolutions::AwsSolutions-IAM4',
-      'Policy',
-      ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs').managedPolicyArn,
+      'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
       "API Gateway's account role for writing access logs uses AmazonAPIGatewayPushToCloudWatchLogs, its purpose-made managed policy.",
     );
     apiNag.acknowledge({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check', reason: INVOKED_ONLY_BY_ITS_API });

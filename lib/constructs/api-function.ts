@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { EnvName } from '../../shared/config/env';
@@ -10,7 +10,7 @@ import type { FunctionSpec } from '../../shared/http/routes';
 import { tableDefinition } from '../../shared/db/table-definition';
 import { fileURLToPath } from 'node:url';
 import { functionEnvironment } from '../stage-config';
-import { TRACING_OFF, acknowledgeFinding } from './nag';
+import { TRACING_OFF, acknowledgeManagedPolicy } from './nag';
 import { stageLogGroup } from './stage-log-group';
 import type { SiteUrls, StageConfig } from '../stage-config';
 
@@ -91,13 +91,7 @@ export class ApiFunction extends Construct {
     }
 
     const nag = Validations.of(this);
-    acknowledgeFinding(
-      this,
-      'AwsSolutions::AwsSolutions-IAM4',
-      'Policy',
-      ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole').managedPolicyArn,
-      'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
-    );
+    acknowledgeManagedPolicy(this, 'service-role/AWSLambdaBasicExecutionRole', 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
     nag.acknowledge({ id: 'Serverless::Serverless-LambdaTracing', reason: TRACING_OFF });
     nag.acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',

@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 // cdk-nag names a finding by this rendering of the policy's value; it is not re-exported from the package root.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
@@ -12,6 +13,12 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 export function acknowledgeFinding(scope: IConstruct, rule: string, kind: 'Policy' | 'Resource', value: string, reason: string) {
   const rendered = flattenCfnReference(Stack.of(scope).resolve(value));
   Validations.of(scope).acknowledge({ id: `${rule}[${kind}::${rendered}]`, reason });
+}
+
+/** Acknowledges cdk-nag's IAM4 for one AWS managed policy (`service-role/…`), however its ARN renders. */
+export function acknowledgeManagedPolicy(scope: IConstruct, policyName: string, reason: string) {
+  const arn = ManagedPolicy.fromAwsManagedPolicyName(policyName).managedPolicyArn;
+  acknowledgeFinding(scope, 'AwsSolutions::AwsSolutions-IAM4', 'Policy', arn, reason);
 }
 
 /**
