@@ -8,7 +8,7 @@ const sharedStaysBeneath = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.node/', '.local/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.node/', '.local/', 'coverage/', 'shared/contract/openapi.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -58,6 +58,16 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The contract is what server and clients agree on: schemas over the core vocabulary, nothing else of ours.
+    files: ['shared/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./(?!core$)', message: 'The contract (shared/contract) builds only on the core vocabulary (shared/core.ts).' }] },
       ],
     },
   },

@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { Principal, StaffPrincipal } from '../auth/principal';
 import { putAuditEntry, queryAudit } from '../db/audit';
 import type { AuditEntry } from '../db/audit';
 import { keyPrefixes } from '../db/keys';
 import { TableKey, decodeCursor, encodeCursor } from '../db/cursor';
 import { logger } from '../observability/logger';
+import type { AuditQuery } from '../contract/requests';
 
 /** Ids that say what an audited request was about; the domain adds those the request did not carry. */
 export type AuditSubject = Partial<
@@ -80,12 +81,6 @@ export async function recordAudit(request: AuditedRequest): Promise<void> {
   }
 }
 
-export const AuditQuery = z.object({
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(1024).optional(),
-});
 export type AuditQueryInput = z.infer<typeof AuditQuery>;
 
 /** A restaurant's audit log, newest first, a page at a time behind an opaque cursor. */

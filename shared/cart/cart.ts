@@ -1,29 +1,16 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { GuestPrincipal, GuestRef } from '../auth/principal';
 import { FAMILY_CART, addCartLine, fetchCart, removeCartLine, updateCartLine } from '../db/carts';
 import type { Cart, CartLine } from '../db/carts';
 import { getMenuItem } from '../db/menu';
 import { ConflictError, ItemUnavailableError, NotFoundError } from '../errors';
-import { Id } from '../core';
+import type { AddLineBody, UpdateLineBody } from '../contract/requests';
+import type { Cart as CartSchema } from '../contract/responses';
 
 export const MAX_CART_LINES = 100;
 
-const Quantity = z.number().int().min(1).max(50);
-const Notes = z.string().trim().max(200).nullable();
-
-/** Only what a guest may choose: the item, how many, and notes. Prices always come from the menu. */
-export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional() });
-export const UpdateLineBody = z
-  .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional() })
-  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' });
-export const CartLineParams = z.object({ lineId: Id });
-
-export interface CartView {
-  version: number;
-  lines: (Pick<CartLine, 'lineId' | 'itemId' | 'name' | 'quantity' | 'unitPriceCents' | 'notes' | 'addedBy'> & { lineTotalCents: number })[];
-  totalCents: number;
-}
+export type CartView = z.infer<typeof CartSchema>;
 
 /** FAMILY sessions share one cart; in INDIVIDUAL sessions each guest has their own. */
 export const cartOwner = (guest: Pick<GuestRef, 'mode' | 'guestId'>): string => (guest.mode === 'FAMILY' ? FAMILY_CART : guest.guestId);

@@ -8,9 +8,8 @@ import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
+import type { LineStatus, OrderStatus } from '../contract/fields';
 
-export type LineStatus = 'QUEUED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
-export type OrderStatus = 'PLACED' | 'IN_PROGRESS' | 'READY' | 'SERVED' | 'CANCELLED';
 
 /** A cart line as ordered: priced at placement, with what the kitchen needs and where it is. */
 export interface OrderLine extends Pick<CartLine, 'lineId' | 'itemId' | 'name' | 'quantity' | 'unitPriceCents' | 'notes'> {

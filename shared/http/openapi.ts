@@ -1,95 +1,34 @@
 import * as z from 'zod';
-import { AuditQuery } from '../audit/audit';
-import { LoginBody } from '../staff/login';
-import { AddLineBody, UpdateLineBody } from '../cart/cart';
-import { LineStatusBody, TicketsQuery } from '../kitchen/kitchen';
-import { CreateMenuItemBody, UpdateMenuItemBody } from '../menu/menu';
-import { PlaceOrderBody } from '../orders/place-order';
-import { JoinBody } from '../sessions/join';
-import { ListSessionsQuery, MoveSessionBody, OpenSessionBody } from '../sessions/sessions';
-import { CreateStaffBody } from '../staff/staff';
-import { CreateTableBody } from '../tables/tables';
+import { Id } from '../core';
+import { components } from '../contract/responses';
 import { restRoutes } from './routes';
-import type { RestRouteName } from './routes';
+import type { ErrorStatus, ResponseSpec, RestFunctionName, RestRoute, RestRouteName, SuccessStatus } from './routes';
 
-type ErrorCodes = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 422 | 429, string[]>>;
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the route manifest's contracts: request
+ * schemas as the server accepts them (`input`), success bodies as it sends them (`output`), every
+ * status each route can answer with its error codes. It imports only the manifest and the contract,
+ * so the function that serves it carries no domain code.
+ */
 
-interface RouteDoc {
-  status: 200 | 201 | 204;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  /** Error codes this route adds to the ones every route of its kind can answer. */
-  errors?: ErrorCodes;
-  contentType?: string;
-  headers?: { name: string; description: string; required: boolean }[];
+const SCHEMAS = '#/components/schemas/';
+
+type JsonSchema = Record<string, unknown>;
+
+/** A zod schema as JSON Schema; the contract's named shapes become references into `components`. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const id = components.get(schema)?.id;
+  if (id) return { $ref: `${SCHEMAS}${id}` };
+  const { $schema: _dialect, $defs: _named, ...json } = z.toJSONSchema(schema, { io, metadata: components, unrepresentable: 'any', target: 'draft-2020-12' });
+  return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', `"${SCHEMAS}`)) as JsonSchema;
 }
 
-/** The request schemas the handlers validate with, and what each route answers. */
-const docs: Record<RestRouteName, RouteDoc> = {
-  staffLogin: { status: 200, body: LoginBody, errors: { 401: ['INVALID_CREDENTIALS'], 429: ['LOGIN_BLOCKED'] } },
-  logout: { status: 204 },
-  getRestaurant: { status: 200 },
-  createStaff: { status: 201, body: CreateStaffBody, errors: { 409: ['USERNAME_TAKEN'] } },
-  listStaff: { status: 200 },
-  deleteStaff: { status: 204 },
-  createTable: { status: 201, body: CreateTableBody },
-  listTables: { status: 200 },
-  getTableQr: { status: 200, contentType: 'image/svg+xml' },
-  rotateTableCode: { status: 200, errors: { 409: ['TABLE_CODE_CHANGED'] } },
-  resolveTableCode: { status: 200 },
-  createMenuItem: { status: 201, body: CreateMenuItemBody },
-  updateMenuItem: { status: 200, body: UpdateMenuItemBody },
-  archiveMenuItem: { status: 204 },
-  getMenu: { status: 200 },
-  openSession: { status: 201, body: OpenSessionBody, errors: { 409: ['SESSION_ALREADY_OPEN'] } },
-  listSessions: { status: 200, query: ListSessionsQuery },
-  getSession: { status: 200 },
-  renewPin: { status: 200, errors: { 409: ['NO_OPEN_SESSION'] } },
-  moveSession: { status: 200, body: MoveSessionBody, errors: { 409: ['TABLE_BUSY', 'NO_OPEN_SESSION', 'SESSION_CHANGED'] } },
-  closeSession: { status: 200, errors: { 409: ['SESSION_CHANGED'] } },
-  joinSession: {
-    status: 201,
-    body: JoinBody,
-    errors: { 401: ['INVALID_PIN'], 404: ['NOT_FOUND'], 409: ['NO_OPEN_SESSION'], 429: ['PIN_BLOCKED', 'RATE_LIMITED'] },
-  },
-  getGuestSession: { status: 200 },
-  getCart: { status: 200 },
-  addCartLine: { status: 201, body: AddLineBody, errors: { 404: ['NOT_FOUND'], 409: ['ITEM_UNAVAILABLE', 'CART_FULL'] } },
-  updateCartLine: { status: 200, body: UpdateLineBody },
-  removeCartLine: { status: 200 },
-  placeOrder: {
-    status: 201,
-    body: PlaceOrderBody,
-    headers: [{ name: 'Idempotency-Key', description: '1–255 of A-Z a-z 0-9 _ - . : (scoped to the session)', required: true }],
-    errors: {
-      400: ['IDEMPOTENCY_KEY_REQUIRED'],
-      409: ['CART_CHANGED', 'CART_EMPTY', 'ITEM_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS', 'CART_FULL', 'MENU_CHANGED'],
-      422: ['IDEMPOTENCY_KEY_REUSED'],
-    },
-  },
-  listOrders: { status: 200 },
-  getOrder: { status: 200 },
-  listTickets: { status: 200, query: TicketsQuery },
-  changeLineStatus: { status: 200, body: LineStatusBody, errors: { 409: ['INVALID_TRANSITION', 'ORDER_BUSY'] } },
-  listAudit: { status: 200, query: AuditQuery },
-  getOpenApi: { status: 200 },
-};
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(components, { io: 'output', uri: (id) => `${SCHEMAS}${id}`, target: 'draft-2020-12' });
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...json }]) => [id, json as JsonSchema]));
+}
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
-
-const ErrorBody = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'requestId', 'details'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' }, details: { type: 'object' } },
-    },
-  },
-};
-
-const REASONS: Record<number, string> = {
+const REASONS: Record<SuccessStatus | ErrorStatus, string> = {
   200: 'OK',
   201: 'Created',
   204: 'No content',
@@ -98,93 +37,156 @@ const REASONS: Record<number, string> = {
   403: 'Role or tenant does not allow it',
   404: 'Not found (also another tenant’s or session’s resource)',
   409: 'Conflict',
-  413: 'Body over 64 KB',
+  413: 'Request too large (bodies over 64 KB)',
   422: 'Idempotency key reused for a different request',
-  429: 'Too many attempts (Retry-After)',
+  429: 'Too many requests',
   500: 'Internal error',
 };
 
-/** The error codes a route can answer: what every route of its kind can, plus its own. */
-export function errorCodesOf(name: RestRouteName): Record<number, string[]> {
-  const route = restRoutes[name];
-  const doc = docs[name];
-  const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-  const codes: Record<number, Set<string>> = {};
-  const add = (status: number, ...list: string[]) => list.forEach((code) => (codes[status] ??= new Set()).add(code));
+/** Operations are tagged with the function that serves them: one tag per domain. */
+const TAGS: Record<RestFunctionName, string> = {
+  staff: 'Staff login, staff accounts, the restaurant and its audit log.',
+  tables: 'Tables, their table codes and QR codes.',
+  menu: 'The menu: read publicly, edited by staff.',
+  sessions: 'Table sessions, run by the floor staff.',
+  join: 'Guests joining a session with its PIN.',
+  guest: "A guest's session, cart and orders.",
+  orders: 'Placing an order, idempotently.',
+  kitchen: 'Kitchen tickets and line status.',
+  openapi: 'This document.',
+};
+
+const isPublic = (route: RestRoute) => route.allow.includes('PUBLIC');
+
+/**
+ * The error codes a route can answer: what every route can (the gateway's throttle and size limit, an
+ * internal error), what routes of its kind can (input validation, tokens, path ids), and its own.
+ */
+export function errorCodesOf(route: RestRoute): Partial<Record<ErrorStatus, string[]>> {
+  const codes: Partial<Record<ErrorStatus, Set<string>>> = {};
+  const add = (status: ErrorStatus, ...list: readonly string[]) => list.forEach((code) => (codes[status] ??= new Set()).add(code));
+  const { query, body, headers = {} } = route.request ?? {};
+  add(413, 'PAYLOAD_TOO_LARGE');
+  add(429, 'RATE_LIMITED');
   add(500, 'INTERNAL');
-  if (doc.body || doc.query) add(400, 'VALIDATION_FAILED');
-  if (doc.body) {
-    add(400, 'BAD_JSON');
-    add(413, 'PAYLOAD_TOO_LARGE');
-  }
-  if (!isPublic) add(401, 'UNAUTHENTICATED');
-  if (!isPublic) add(403, 'FORBIDDEN');
-  if ((route.allow as readonly string[]).includes('GUEST')) add(401, 'SESSION_CLOSED');
+  if (body || query) add(400, 'VALIDATION_FAILED');
+  if (body) add(400, 'BAD_JSON');
+  for (const header of Object.values(headers)) add(400, header.code);
+  if (!isPublic(route)) add(401, 'UNAUTHENTICATED');
+  if (!isPublic(route)) add(403, 'FORBIDDEN');
+  if (route.allow.includes('GUEST')) add(401, 'SESSION_CLOSED');
   if (route.path.includes('{')) add(404, 'NOT_FOUND');
-  for (const [status, list] of Object.entries(doc.errors ?? {})) add(Number(status), ...list);
-  return Object.fromEntries(Object.entries(codes).map(([status, set]) => [status, [...set]]));
+  for (const [status, list] of Object.entries(route.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
+  return Object.fromEntries(Object.entries(codes).map(([status, set]) => [status, [...set].sort()]));
 }
 
-function operation(name: RestRouteName) {
-  const route = restRoutes[name];
-  const doc = docs[name];
-  const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
-    name: match[1] as string,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
-  const queryShape = doc.query ? (jsonSchema(doc.query) as { properties?: Record<string, object>; required?: string[] }) : undefined;
-  const queryParameters = Object.entries(queryShape?.properties ?? {}).map(([paramName, schema]) => ({
-    name: paramName,
-    in: 'query',
-    required: queryShape?.required?.includes(paramName) ?? false,
-    schema,
-  }));
-  const headerParameters = (doc.headers ?? []).map((header) => ({ ...header, in: 'header', schema: { type: 'string' } }));
-  const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-  const success =
-    doc.status === 204
-      ? { description: REASONS[204] }
-      : { description: REASONS[doc.status], content: { [doc.contentType ?? 'application/json']: { schema: doc.contentType ? { type: 'string' } : { type: 'object' } } } };
-  const errors = Object.fromEntries(
-    Object.entries(errorCodesOf(name)).map(([status, codes]) => [
-      status,
-      {
-        description: `${REASONS[Number(status)]}: ${codes.join(', ')}`,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
-      },
-    ]),
-  );
+const RETRY_AFTER = { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 0 } };
+
+function errorResponse(status: ErrorStatus, codes: string[]) {
   return {
-    operationId: name,
-    summary: route.summary,
-    'x-allowed-callers': route.allow,
-    security: isPublic ? [] : [{ bearer: [] }],
-    parameters: [...pathParameters, ...queryParameters, ...headerParameters],
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
-    responses: { [doc.status]: success, ...errors },
+    description: `${REASONS[status]}: ${codes.join(', ')}`,
+    ...(status === 429 ? { headers: { 'Retry-After': { ...RETRY_AFTER, required: true } } } : {}),
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: `${SCHEMAS}ErrorBody` },
+            { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string', enum: codes } } } } },
+          ],
+        },
+      },
+    },
   };
 }
 
-let document: object | undefined;
+function successResponse(route: RestRoute, status: SuccessStatus, spec: ResponseSpec) {
+  const headers = Object.fromEntries(Object.entries(route.responseHeaders ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+  return {
+    description: REASONS[status],
+    ...(route.responseHeaders ? { headers } : {}),
+    ...(spec === null
+      ? {}
+      : 'contentType' in spec
+        ? { content: { [spec.contentType]: { schema: jsonSchema(spec.schema, 'output') } } }
+        : { content: { 'application/json': { schema: jsonSchema(spec, 'output') } } }),
+  };
+}
 
-/** The OpenAPI 3.1 document of the REST API, generated from the route manifest and the zod schemas. */
-export function openApiDocument(): object {
+function operation(name: RestRouteName) {
+  const route: RestRoute = restRoutes[name];
+  const { params = {}, query, headers = {}, body } = route.request ?? {};
+  const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, param = '']) => ({
+    name: param,
+    in: 'path',
+    required: true,
+    schema: jsonSchema(params[param] ?? Id, 'input'),
+  }));
+  const queryShape = query ? (jsonSchema(query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }) : undefined;
+  const queryParameters = Object.entries(queryShape?.properties ?? {}).map(([param, schema]) => ({
+    name: param,
+    in: 'query',
+    required: queryShape?.required?.includes(param) ?? false,
+    schema,
+  }));
+  const headerParameters = Object.entries(headers).map(([header, spec]) => ({
+    name: header,
+    in: 'header',
+    required: true,
+    description: spec.description,
+    schema: jsonSchema(spec.schema, 'input'),
+  }));
+  const successes = Object.entries(route.responses).map(([status, spec]) => [status, successResponse(route, Number(status) as SuccessStatus, spec)]);
+  const errors = Object.entries(errorCodesOf(route)).map(([status, codes]) => [status, errorResponse(Number(status) as ErrorStatus, codes)]);
+  return {
+    operationId: name,
+    summary: route.summary,
+    tags: [route.fn],
+    'x-allowed-callers': route.allow,
+    security: isPublic(route) ? [] : [{ bearer: [] }],
+    parameters: [...pathParameters, ...queryParameters, ...headerParameters],
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+    responses: Object.fromEntries([...successes, ...errors]),
+  };
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  [field: string]: unknown;
+}
+
+let document: OpenApiDocument | undefined;
+
+/** The document, built once per container. */
+export function openApiDocument(): OpenApiDocument {
   if (document) return document;
   const paths: Record<string, Record<string, object>> = {};
   for (const name of Object.keys(restRoutes) as RestRouteName[]) {
     const route = restRoutes[name];
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(name);
   }
-  document = {
+  const built: OpenApiDocument = {
     openapi: '3.1.0',
-    info: { title: 'QR table ordering API', version: '1.0.0', description: 'Staff, guests and kitchen screens of QR-code table ordering.' },
+    info: {
+      title: 'QR table ordering API',
+      version: '1.0.0',
+      description: 'Staff, guests and kitchen screens of QR-code table ordering.',
+    },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: "A deployed stage's REST API (the stack output `RestApiUrl`).",
+        variables: { apiId: { default: 'abc123' }, region: { default: 'eu-central-1' }, stage: { default: 'dev' } },
+      },
+      { url: 'http://localhost:3000', description: 'The local runtime (`npm start`).' },
+    ],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A staff token (login) or a guest token (join).' } },
-      schemas: { ErrorBody },
+      schemas: componentSchemas(),
     },
     paths,
   };
-  return document;
+  document = built;
+  return built;
 }

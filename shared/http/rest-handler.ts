@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { fromAuthorizerContext } from '../auth/principal';
 import type { GuestPrincipal, Principal, StaffPrincipal } from '../auth/principal';
 import {
@@ -20,18 +20,16 @@ import { env } from '../config/env';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import { publishMetrics } from '../observability/metrics';
-import type { Caller, RestRoute } from './routes';
+import { Id } from '../core';
+import type { Caller, RestRoute, RouteRequest, SuccessStatus } from './routes';
 
 /** Bodies above this size are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type Schema = z.ZodType;
-interface Schemas {
-  body?: Schema;
-  query?: Schema;
-  params?: Schema;
-}
-type Parsed<S> = S extends Schema ? z.output<S> : undefined;
+/** The names of a path's `{name}` parameters. */
+type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParamNames<Rest> : never;
+type RequestOf<R extends RestRoute> = R['request'] extends RouteRequest ? R['request'] : Record<never, never>;
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** The principal type a route's `allow` list guarantees to its handler. */
 type PrincipalFor<A extends readonly Caller[]> = 'PUBLIC' extends A[number]
@@ -42,37 +40,48 @@ type PrincipalFor<A extends readonly Caller[]> = 'PUBLIC' extends A[number]
       ? Principal
       : StaffPrincipal;
 
-export interface RestRequest<S extends Schemas, P> {
-  body: Parsed<S['body']>;
-  query: Parsed<S['query']>;
-  params: Parsed<S['params']>;
-  principal: P;
+/** What a route's handler receives: its declared input, validated and typed, and who is calling. */
+export interface RestRequest<R extends RestRoute> {
+  params: Record<PathParamNames<R['path']>, string>;
+  query: Parsed<RequestOf<R> extends { query: infer Q } ? Q : undefined>;
+  body: Parsed<RequestOf<R> extends { body: infer B } ? B : undefined>;
+  /** The route's declared request headers, validated. */
+  headers: RequestOf<R> extends { headers: infer H } ? { [K in keyof H]: string } : Record<never, never>;
+  principal: PrincipalFor<R['allow']>;
   requestId: string;
   sourceIp: string;
-  /** Request headers, names in lower case. */
-  headers: Record<string, string | undefined>;
   /** The Lambda context (Powertools idempotency needs the remaining time). */
   context: Context;
 }
 
-export interface RestResult {
+type BodyOf<S> = S extends null
+  ? { body?: undefined }
+  : S extends { contentType: string; schema: infer T extends z.ZodType }
+    ? { body: z.input<T> }
+    : S extends z.ZodType
+      ? { body: z.input<S> }
+      : never;
+
+/** What a route's handler returns: one of its declared success statuses with that status's body. */
+export type RestResult<R extends RestRoute> = {
+  [S in keyof R['responses'] & SuccessStatus]: { status: S; headers?: Record<string, string> } & BodyOf<R['responses'][S]>;
+}[keyof R['responses'] & SuccessStatus];
+
+/** What the handler and the error mapping hand the response middleware; `code` names an error outcome. */
+interface Outcome {
   status: number;
-  /** Sent as JSON, unless `contentType` is set: then it is a string sent as is. */
   body?: unknown;
-  contentType?: string;
   headers?: Record<string, string>;
+  code?: string;
 }
 
 /** The event as the middlewares leave it for the next: parsed body, checked caller, validated input, audit subject. */
 type RestEvent = APIGatewayProxyEvent & {
   jsonBody?: unknown;
   principal?: Principal;
-  input?: { params: unknown; query: unknown; body: unknown };
+  input?: { params: unknown; query: unknown; headers: unknown; body: unknown };
   auditSubject?: AuditSubject;
 };
-
-/** What the handler and the error mapping hand the response middleware; `code` names an error outcome. */
-type Outcome = RestResult & { code?: string };
 
 type RestMiddleware = MiddlewareObj<RestEvent, Outcome, Error, Context>;
 
@@ -108,20 +117,38 @@ function issuesOf(error: z.ZodError, where: string) {
   return error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
 }
 
-/** zod validation of path, query and body: a malformed path id is 404 like any unknown id, the rest 400 listing every issue. */
-const validation = (schemas: Schemas): RestMiddleware => ({
-  before: ({ event }) => {
-    const params = schemas.params?.safeParse(event.pathParameters ?? {});
-    if (params && !params.success) throw new NotFoundError();
-    const issues = [];
-    const query = schemas.query?.safeParse(event.queryStringParameters ?? {});
-    if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
-    const body = schemas.body?.safeParse(event.jsonBody ?? {});
-    if (body && !body.success) issues.push(...issuesOf(body.error, 'body'));
-    if (issues.length > 0) throw new ValidationError(issues);
-    event.input = { params: params?.data, query: query?.data, body: body?.data };
-  },
-});
+/** A path parameter's schema: an `Id` unless the route declares another. */
+const paramsSchema = (route: RestRoute) =>
+  z.object(Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => [name, route.request?.params?.[name] ?? Id])));
+
+/**
+ * Validation of the route's declared input: a malformed path id is 404 like any unknown id, a
+ * missing or malformed required header 400 with the header's code, query and body 400 listing every issue.
+ */
+const validation = (route: RestRoute): RestMiddleware => {
+  const { query: querySchema, body: bodySchema, headers: headerSpecs = {} } = route.request ?? {};
+  const params = paramsSchema(route);
+  return {
+    before: ({ event }) => {
+      const path = params.safeParse(event.pathParameters ?? {});
+      if (!path.success) throw new NotFoundError();
+      const sent = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+      const headers: Record<string, string> = {};
+      for (const [name, spec] of Object.entries(headerSpecs)) {
+        const header = spec.schema.safeParse(sent[name.toLowerCase()]);
+        if (!header.success) throw new AppError(400, spec.code, `Send a valid ${name} header: ${spec.description}`);
+        headers[name] = header.data;
+      }
+      const issues = [];
+      const query = querySchema?.safeParse(event.queryStringParameters ?? {});
+      if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
+      const body = bodySchema?.safeParse(event.jsonBody ?? {});
+      if (body && !body.success) issues.push(...issuesOf(body.error, 'body'));
+      if (issues.length > 0) throw new ValidationError(issues);
+      event.input = { params: path.data, query: query?.data, headers, body: body?.data };
+    },
+  };
+};
 
 /**
  * The one error mapper, for errors raised anywhere in the chain: an AppError by its fields (its
@@ -176,55 +203,57 @@ const audit = (action: string): RestMiddleware => {
   };
 };
 
-/** Turns the outcome into API Gateway's proxy result: JSON (or a raw body), the request id, CORS. */
-const httpResponse = (): MiddlewareObj<RestEvent, APIGatewayProxyResult, Error, Context> => {
+/** The content type of a success body that is not JSON, as the route declares it. */
+const rawContentType = (route: RestRoute, status: number): string | undefined => {
+  const spec = route.responses[status as SuccessStatus];
+  return spec && 'contentType' in spec ? spec.contentType : undefined;
+};
+
+/** Turns the outcome into API Gateway's proxy result: JSON (or the route's declared raw body), the request id, CORS. */
+const httpResponse = (route: RestRoute): MiddlewareObj<RestEvent, APIGatewayProxyResult, Error, Context> => {
   const respond = (request: { event: RestEvent; response: unknown }) => {
     const result = request.response as Outcome | undefined;
     if (!result) return;
-    const raw = result.contentType !== undefined;
+    const contentType = result.code === undefined ? rawContentType(route, result.status) : undefined;
     request.response = {
       statusCode: result.status,
       headers: {
-        ...(result.body === undefined ? {} : { 'Content-Type': result.contentType ?? 'application/json' }),
+        ...(result.body === undefined ? {} : { 'Content-Type': contentType ?? 'application/json' }),
         ...(env().CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env().CORS_ORIGIN, Vary: 'Origin' } : {}),
         'X-Request-Id': request.event.requestContext.requestId,
         ...result.headers,
       },
-      body: result.body === undefined ? '' : raw ? String(result.body) : JSON.stringify(result.body),
+      body: result.body === undefined ? '' : contentType ? String(result.body) : JSON.stringify(result.body),
     } satisfies APIGatewayProxyResult;
   };
   return { after: respond, onError: respond };
 };
 
 /**
- * Builds a REST handler as a middy chain, one concern per middleware: Powertools logger context
- * (API Gateway's request id as correlation id) and metrics, the response, the audit entry of every
- * outcome, the error mapping, JSON body parsing, the route's caller check and zod validation; then
- * the domain call with plain typed input.
+ * Builds a route's REST handler as a middy chain, one concern per middleware: Powertools logger
+ * context (API Gateway's request id as correlation id) and metrics, the response, the audit entry of
+ * every outcome, the error mapping, JSON body parsing (where the route takes a body), the caller
+ * check and validation of the route's declared input; then the domain call with typed input, whose
+ * result must be one of the route's declared responses.
  */
-export function restHandler<R extends RestRoute, S extends Schemas>(
-  route: R,
-  schemas: S,
-  handle: (request: RestRequest<S, PrincipalFor<R['allow']>>) => Promise<RestResult>,
-) {
+export function restHandler<R extends RestRoute>(route: R, handle: (request: RestRequest<R>) => Promise<RestResult<R>>) {
   const chain = middy<RestEvent, Outcome, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
     .use(publishMetrics() as RestMiddleware)
-    .use(httpResponse() as unknown as RestMiddleware);
+    .use(httpResponse(route) as unknown as RestMiddleware);
   if (route.audit) chain.use(audit(route.audit));
+  chain.use(errorMapping());
+  if (route.request?.body) chain.use(jsonBody());
   return chain
-    .use(errorMapping())
-    .use(jsonBody())
     .use(callerCheck(route))
-    .use(validation(schemas))
+    .use(validation(route))
     .handler((event, context) =>
       withAuditSubject(event.auditSubject ?? {}, () =>
         handle({
-          ...(event.input as Pick<RestRequest<S, never>, 'body' | 'query' | 'params'>),
+          ...(event.input as Pick<RestRequest<R>, 'params' | 'query' | 'headers' | 'body'>),
           principal: event.principal as PrincipalFor<R['allow']>,
           requestId: event.requestContext.requestId,
           sourceIp: event.requestContext.identity.sourceIp,
-          headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
           context,
         }),
       ),

@@ -2,10 +2,59 @@
  * The route manifest: every Lambda function, every REST and WebSocket route, which function serves
  * it and who may call it. The CDK stacks and the local gateways are both built from it, each
  * function's entry dispatches exactly its routes (type-checked against this list), and the REST
- * handler wrapper enforces `allow`, so none of them can drift apart. Pure data: it imports only the core vocabulary.
+ * handler wrapper enforces `allow`, so none of them can drift apart. Each route also declares its
+ * contract once (path parameters, query, headers, body, responses, error codes) from the schemas in
+ * shared/contract: the handler wrapper validates and types with it, the OpenAPI document is generated
+ * from it and the tests check responses against that document. Pure data: core and contract only.
  */
+import * as z from 'zod';
 import { ROLES } from '../core';
 import type { Role } from '../core';
+import { IdempotencyKey, TableCode } from '../contract/fields';
+import {
+  AddLineBody,
+  AuditQuery,
+  CreateMenuItemBody,
+  CreateStaffBody,
+  CreateTableBody,
+  JoinBody,
+  LineStatusBody,
+  ListSessionsQuery,
+  LoginBody,
+  MoveSessionBody,
+  OpenSessionBody,
+  PlaceOrderBody,
+  TicketsQuery,
+  UpdateLineBody,
+  UpdateMenuItemBody,
+} from '../contract/requests';
+import {
+  AuditPage,
+  Cart,
+  ClosedSession,
+  CreatedTable,
+  GuestSession,
+  JoinResult,
+  KitchenLine,
+  LoginResult,
+  MenuItem,
+  NewPin,
+  NewTableCode,
+  OpenApiDocument,
+  OpenedSession,
+  Order,
+  OrderList,
+  PublicMenu,
+  ResolvedTableCode,
+  Restaurant,
+  Session,
+  SessionDetail,
+  SessionList,
+  StaffList,
+  StaffMember,
+  TableList,
+  TicketPage,
+} from '../contract/responses';
 
 /** `PUBLIC` routes have no authorizer; the others run it and then check the caller's role. */
 export type Caller = 'PUBLIC' | 'GUEST' | Role;
@@ -40,6 +89,27 @@ export const restFunctions = {
 
 export type RestFunctionName = keyof typeof restFunctions;
 
+/** A request header the route requires; missing or malformed, it is answered with 400 and `code`. */
+export interface HeaderSpec {
+  schema: z.ZodType<string, string>;
+  code: string;
+  description: string;
+}
+
+export interface RouteRequest {
+  /** Path parameters whose pattern is not an `Id`'s (every other `{name}` in the path is an `Id`). */
+  params?: Record<string, z.ZodType<string, string>>;
+  query?: z.ZodType;
+  headers?: Record<string, HeaderSpec>;
+  body?: z.ZodType;
+}
+
+/** A success response: a JSON body's schema, a body of another content type, or `null` for no content. */
+export type ResponseSpec = z.ZodType | { contentType: string; schema: z.ZodType<string> } | null;
+
+export type SuccessStatus = 200 | 201 | 204;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
+
 export interface RestRoute {
   method: HttpMethod;
   /** API Gateway resource path, with `{name}` path parameters. */
@@ -53,6 +123,12 @@ export interface RestRoute {
    */
   audit?: string | false;
   summary: string;
+  request?: RouteRequest;
+  responses: Partial<Record<SuccessStatus, ResponseSpec>>;
+  /** Headers of the success response (name → description). */
+  responseHeaders?: Record<string, string>;
+  /** Error codes this route adds to the ones every route of its kind can answer. */
+  errors?: Partial<Record<ErrorStatus, readonly string[]>>;
 }
 
 const STAFF = ROLES;
@@ -69,6 +145,9 @@ export const restRoutes = {
     audit: 'staff.login',
     allow: ['PUBLIC'],
     summary: 'Staff login: exchanges username and password for a staff token.',
+    request: { body: LoginBody },
+    responses: { 200: LoginResult },
+    errors: { 401: ['INVALID_CREDENTIALS'], 429: ['LOGIN_BLOCKED'] },
   },
   logout: {
     method: 'POST',
@@ -77,6 +156,7 @@ export const restRoutes = {
     audit: 'logout',
     allow: ANY_TOKEN,
     summary: 'Revokes the calling token at once.',
+    responses: { 204: null },
   },
   getRestaurant: {
     method: 'GET',
@@ -84,6 +164,7 @@ export const restRoutes = {
     fn: 'staff',
     allow: STAFF,
     summary: "The staff member's restaurant.",
+    responses: { 200: Restaurant },
   },
   createStaff: {
     method: 'POST',
@@ -92,6 +173,9 @@ export const restRoutes = {
     audit: 'staff.create',
     allow: MANAGERS,
     summary: 'Creates a staff account (a MANAGER cannot create an OWNER).',
+    request: { body: CreateStaffBody },
+    responses: { 201: StaffMember },
+    errors: { 409: ['USERNAME_TAKEN'] },
   },
   listStaff: {
     method: 'GET',
@@ -99,6 +183,7 @@ export const restRoutes = {
     fn: 'staff',
     allow: MANAGERS,
     summary: "Lists the restaurant's staff accounts, without secrets.",
+    responses: { 200: StaffList },
   },
   deleteStaff: {
     method: 'DELETE',
@@ -107,6 +192,7 @@ export const restRoutes = {
     audit: 'staff.delete',
     allow: MANAGERS,
     summary: "Deletes a staff account and revokes all of that person's tokens.",
+    responses: { 204: null },
   },
   createTable: {
     method: 'POST',
@@ -115,6 +201,8 @@ export const restRoutes = {
     audit: 'table.create',
     allow: MANAGERS,
     summary: 'Creates a table with an unguessable table code and its order URL.',
+    request: { body: CreateTableBody },
+    responses: { 201: CreatedTable },
   },
   listTables: {
     method: 'GET',
@@ -122,6 +210,7 @@ export const restRoutes = {
     fn: 'tables',
     allow: FLOOR,
     summary: "Lists the restaurant's tables with the open session of each, if any.",
+    responses: { 200: TableList },
   },
   getTableQr: {
     method: 'GET',
@@ -129,6 +218,7 @@ export const restRoutes = {
     fn: 'tables',
     allow: MANAGERS,
     summary: "The table's QR code (SVG) of its order URL.",
+    responses: { 200: { contentType: 'image/svg+xml', schema: z.string() } },
   },
   rotateTableCode: {
     method: 'POST',
@@ -137,6 +227,8 @@ export const restRoutes = {
     audit: 'table.code_rotate',
     allow: MANAGERS,
     summary: 'Gives the table a new code; the old QR code stops working.',
+    responses: { 200: NewTableCode },
+    errors: { 409: ['TABLE_CODE_CHANGED'] },
   },
   resolveTableCode: {
     method: 'GET',
@@ -144,6 +236,8 @@ export const restRoutes = {
     fn: 'tables',
     allow: ['PUBLIC'],
     summary: 'Public: which restaurant and table a scanned code belongs to (404 for unknown or replaced codes).',
+    request: { params: { tableCode: TableCode } },
+    responses: { 200: ResolvedTableCode },
   },
   createMenuItem: {
     method: 'POST',
@@ -152,6 +246,8 @@ export const restRoutes = {
     audit: 'menu.item_create',
     allow: MANAGERS,
     summary: 'Adds a menu item.',
+    request: { body: CreateMenuItemBody },
+    responses: { 201: MenuItem },
   },
   updateMenuItem: {
     method: 'PATCH',
@@ -160,6 +256,8 @@ export const restRoutes = {
     audit: 'menu.item_update',
     allow: MENU_EDITORS,
     summary: 'Changes a menu item (KITCHEN: `available` only).',
+    request: { body: UpdateMenuItemBody },
+    responses: { 200: MenuItem },
   },
   archiveMenuItem: {
     method: 'DELETE',
@@ -168,6 +266,7 @@ export const restRoutes = {
     audit: 'menu.item_archive',
     allow: MANAGERS,
     summary: 'Archives a menu item: gone from the menu, kept for past orders.',
+    responses: { 204: null },
   },
   getMenu: {
     method: 'GET',
@@ -175,6 +274,7 @@ export const restRoutes = {
     fn: 'menu',
     allow: ['PUBLIC'],
     summary: 'Public: the menu grouped by category, without archived items.',
+    responses: { 200: PublicMenu },
   },
   openSession: {
     method: 'POST',
@@ -183,6 +283,9 @@ export const restRoutes = {
     audit: 'session.open',
     allow: FLOOR,
     summary: 'Opens a FAMILY or INDIVIDUAL session on a free table; the response shows its PIN once.',
+    request: { body: OpenSessionBody },
+    responses: { 201: OpenedSession },
+    errors: { 409: ['SESSION_ALREADY_OPEN'] },
   },
   listSessions: {
     method: 'GET',
@@ -190,6 +293,8 @@ export const restRoutes = {
     fn: 'sessions',
     allow: FLOOR,
     summary: 'Lists open sessions (no PINs).',
+    request: { query: ListSessionsQuery },
+    responses: { 200: SessionList },
   },
   getSession: {
     method: 'GET',
@@ -197,6 +302,7 @@ export const restRoutes = {
     fn: 'sessions',
     allow: FLOOR,
     summary: 'A session with its guests, orders and bill.',
+    responses: { 200: SessionDetail },
   },
   renewPin: {
     method: 'POST',
@@ -205,6 +311,8 @@ export const restRoutes = {
     audit: 'session.pin_renew',
     allow: FLOOR,
     summary: "A new PIN for the session; the PIN lockout resets.",
+    responses: { 200: NewPin },
+    errors: { 409: ['NO_OPEN_SESSION'] },
   },
   moveSession: {
     method: 'POST',
@@ -213,6 +321,9 @@ export const restRoutes = {
     audit: 'session.move',
     allow: FLOOR,
     summary: 'Moves the session to another free table.',
+    request: { body: MoveSessionBody },
+    responses: { 200: Session },
+    errors: { 409: ['TABLE_BUSY', 'NO_OPEN_SESSION', 'SESSION_CHANGED'] },
   },
   closeSession: {
     method: 'POST',
@@ -221,6 +332,8 @@ export const restRoutes = {
     audit: 'session.close',
     allow: FLOOR,
     summary: "Closes the session; its guests' tokens stop working.",
+    responses: { 200: ClosedSession },
+    errors: { 409: ['SESSION_CHANGED'] },
   },
   joinSession: {
     method: 'POST',
@@ -229,6 +342,9 @@ export const restRoutes = {
     audit: 'pin.attempt',
     allow: ['PUBLIC'],
     summary: "Public: joins the scanned table's session with its PIN and returns a guest token.",
+    request: { body: JoinBody },
+    responses: { 201: JoinResult },
+    errors: { 401: ['INVALID_PIN'], 404: ['NOT_FOUND'], 409: ['NO_OPEN_SESSION'], 429: ['PIN_BLOCKED'] },
   },
   getGuestSession: {
     method: 'GET',
@@ -236,6 +352,7 @@ export const restRoutes = {
     fn: 'guest',
     allow: ['GUEST'],
     summary: "The guest's session, table, restaurant and fellow guests.",
+    responses: { 200: GuestSession },
   },
   getCart: {
     method: 'GET',
@@ -243,6 +360,7 @@ export const restRoutes = {
     fn: 'guest',
     allow: ['GUEST'],
     summary: "The guest's cart: the session's (FAMILY) or their own (INDIVIDUAL).",
+    responses: { 200: Cart },
   },
   addCartLine: {
     method: 'POST',
@@ -251,6 +369,9 @@ export const restRoutes = {
     audit: false,
     allow: ['GUEST'],
     summary: 'Adds a menu item to the cart at the menu price.',
+    request: { body: AddLineBody },
+    responses: { 201: Cart },
+    errors: { 404: ['NOT_FOUND'], 409: ['ITEM_UNAVAILABLE', 'CART_FULL'] },
   },
   updateCartLine: {
     method: 'PATCH',
@@ -259,6 +380,8 @@ export const restRoutes = {
     audit: false,
     allow: ['GUEST'],
     summary: 'Changes quantity or notes of a cart line (quantity 0 removes it).',
+    request: { body: UpdateLineBody },
+    responses: { 200: Cart },
   },
   removeCartLine: {
     method: 'DELETE',
@@ -267,6 +390,7 @@ export const restRoutes = {
     audit: false,
     allow: ['GUEST'],
     summary: 'Removes a cart line.',
+    responses: { 200: Cart },
   },
   placeOrder: {
     method: 'POST',
@@ -275,6 +399,22 @@ export const restRoutes = {
     audit: 'order.place',
     allow: ['GUEST'],
     summary: 'Turns the cart into an order, idempotently (Idempotency-Key header).',
+    request: {
+      headers: {
+        'Idempotency-Key': {
+          schema: IdempotencyKey,
+          code: 'IDEMPOTENCY_KEY_REQUIRED',
+          description: 'Names this placement, scoped to the session: the same key and body again answer the first result.',
+        },
+      },
+      body: PlaceOrderBody,
+    },
+    responses: { 201: Order },
+    responseHeaders: { 'Idempotent-Replayed': 'Present, with `true`, when this is the stored answer to an earlier request with the same key.' },
+    errors: {
+      409: ['CART_CHANGED', 'CART_EMPTY', 'ITEM_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS', 'CART_FULL', 'MENU_CHANGED'],
+      422: ['IDEMPOTENCY_KEY_REUSED'],
+    },
   },
   listOrders: {
     method: 'GET',
@@ -282,6 +422,7 @@ export const restRoutes = {
     fn: 'guest',
     allow: ['GUEST'],
     summary: "The session's orders (FAMILY) or the guest's own (INDIVIDUAL).",
+    responses: { 200: OrderList },
   },
   getOrder: {
     method: 'GET',
@@ -289,6 +430,7 @@ export const restRoutes = {
     fn: 'guest',
     allow: ['GUEST'],
     summary: 'One order the guest may see.',
+    responses: { 200: Order },
   },
   listTickets: {
     method: 'GET',
@@ -296,6 +438,8 @@ export const restRoutes = {
     fn: 'kitchen',
     allow: STAFF,
     summary: 'Active kitchen tickets, oldest first, price-free, optionally for one station.',
+    request: { query: TicketsQuery },
+    responses: { 200: TicketPage },
   },
   changeLineStatus: {
     method: 'PATCH',
@@ -304,6 +448,9 @@ export const restRoutes = {
     audit: false,
     allow: STAFF,
     summary: 'Moves an order line along QUEUED → IN_PROGRESS → READY → SERVED (WAITER: SERVED only).',
+    request: { body: LineStatusBody },
+    responses: { 200: KitchenLine },
+    errors: { 409: ['INVALID_TRANSITION', 'ORDER_BUSY'] },
   },
   getOpenApi: {
     method: 'GET',
@@ -311,6 +458,7 @@ export const restRoutes = {
     fn: 'openapi',
     allow: ['PUBLIC'],
     summary: 'Public: this API as an OpenAPI 3.1 document.',
+    responses: { 200: OpenApiDocument },
   },
   listAudit: {
     method: 'GET',
@@ -318,6 +466,8 @@ export const restRoutes = {
     fn: 'staff',
     allow: MANAGERS,
     summary: 'The audit log, newest first, paginated with an opaque cursor.',
+    request: { query: AuditQuery },
+    responses: { 200: AuditPage },
   },
 } as const satisfies Record<string, RestRoute>;
 

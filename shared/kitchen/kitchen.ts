@@ -1,21 +1,14 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { getOrder, getOrderRef, queryActiveOrders, updateOrderLine } from '../db/orders';
 import { activeOrdersIndex } from '../db/keys';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
+import { assertMayMoveLine } from '../auth/permissions';
 import { Gsi1Key, decodeCursor, encodeCursor } from '../db/cursor';
-import { Station } from '../staff/staff';
-import { LINE_STATUSES, canMove, deriveOrderStatus } from './line-status';
+import { canMove, deriveOrderStatus } from './line-status';
+import type { LineStatusBody, TicketsQuery } from '../contract/requests';
 import { toKitchenLine, toTicket } from './ticket';
 import type { KitchenLine, Ticket } from './ticket';
-
-export const TicketsQuery = z.object({
-  station: Station.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(1024).optional(),
-});
-
-export const LineStatusBody = z.strictObject({ status: z.enum(LINE_STATUSES) });
 
 /** `GET …/kitchen/tickets`: a KITCHEN account bound to a station sees that station unless it asks for another. */
 export function listTicketsFor(actor: StaffPrincipal, query: z.infer<typeof TicketsQuery>) {
@@ -56,7 +49,7 @@ export async function changeLineStatus(
   to: z.infer<typeof LineStatusBody>['status'],
   now: Date,
 ): Promise<KitchenLine> {
-  if (actor.role === 'WAITER' && to !== 'SERVED') throw new ForbiddenError('Waiters may only mark lines SERVED.');
+  assertMayMoveLine(actor, to);
   const ref = await getOrderRef(orderId);
   if (!ref || ref.restaurantId !== actor.restaurantId) throw new NotFoundError();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

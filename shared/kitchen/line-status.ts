@@ -1,6 +1,5 @@
-import type { LineStatus, OrderLine, OrderStatus } from '../db/orders';
-
-export const LINE_STATUSES = ['QUEUED', 'IN_PROGRESS', 'READY', 'SERVED', 'CANCELLED'] as const satisfies readonly LineStatus[];
+import type { OrderLine } from '../db/orders';
+import type { LineStatus, OrderStatus } from '../contract/fields';
 
 /** The line state machine: forward through the kitchen, READY back to IN_PROGRESS (recall), cancel until served. */
 const NEXT: Record<LineStatus, readonly LineStatus[]> = {

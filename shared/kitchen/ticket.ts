@@ -1,7 +1,12 @@
+import type * as z from 'zod';
 import type { Order, OrderLine } from '../db/orders';
+import type { KitchenLine as KitchenLineSchema, Ticket as TicketSchema } from '../contract/responses';
+
+export type KitchenLine = z.infer<typeof KitchenLineSchema>;
+export type Ticket = z.infer<typeof TicketSchema>;
 
 /** A kitchen line: what to cook and how far it is. No price, total or amount, by construction. */
-export function toKitchenLine(line: OrderLine) {
+export function toKitchenLine(line: OrderLine): KitchenLine {
   return {
     lineId: line.lineId,
     name: line.name,
@@ -12,16 +17,6 @@ export function toKitchenLine(line: OrderLine) {
     status: line.status,
     updatedAt: line.updatedAt,
   };
-}
-export type KitchenLine = ReturnType<typeof toKitchenLine>;
-
-export interface Ticket {
-  orderId: string;
-  number: number;
-  tableName: string;
-  placedAt: string;
-  status: Order['status'];
-  lines: KitchenLine[];
 }
 
 /**

@@ -4,39 +4,17 @@ import type { StaffPrincipal } from '../auth/principal';
 import { fetchRestaurant } from '../db/restaurants';
 import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemChanges } from '../db/menu';
 import type { MenuItem } from '../db/menu';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
+import { assertMayChangeMenuItem } from '../auth/permissions';
 import { logger } from '../observability/logger';
-import { Station } from '../staff/staff';
+import { CreateMenuItemBody } from '../contract/requests';
+import type { UpdateMenuItemBody } from '../contract/requests';
+import type { MenuItem as MenuItemSchema, PublicMenu as PublicMenuSchema } from '../contract/responses';
 
-const fields = {
-  name: z.string().trim().min(1).max(120),
-  description: z.string().trim().max(500).nullable(),
-  category: z.string().trim().min(1).max(60),
-  priceCents: z.number().int().min(0).max(1_000_000),
-  station: Station,
-  available: z.boolean(),
-  allergens: z.array(z.string().trim().min(1).max(40)).max(20),
-};
-
-/** A new menu item: `available` defaults to true, `allergens` to none. Prices are integer cents. */
-export const CreateMenuItemBody = z.strictObject({
-  ...fields,
-  description: fields.description.optional(),
-  available: fields.available.default(true),
-  allergens: fields.allergens.default([]),
-});
 export type CreateMenuItemInput = z.infer<typeof CreateMenuItemBody>;
-
-export const UpdateMenuItemBody = z
-  .strictObject(fields)
-  .partial()
-  .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' });
 export type UpdateMenuItemInput = z.infer<typeof UpdateMenuItemBody>;
 
-export type MenuItemView = Pick<
-  MenuItem,
-  'itemId' | 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'
->;
+export type MenuItemView = z.infer<typeof MenuItemSchema>;
 
 export const toMenuItemView = (item: MenuItem): MenuItemView => ({
   itemId: item.itemId,
@@ -71,16 +49,14 @@ export async function createMenuItem(actor: StaffPrincipal, input: CreateMenuIte
   return toMenuItemView(item);
 }
 
-/** Changes a live item. The kitchen may only mark items (un)available: it 86es dishes from the line. */
+/** Changes a live item (the kitchen only its availability). */
 export async function updateMenuItem(
   actor: StaffPrincipal,
   itemId: string,
   changes: UpdateMenuItemInput,
   now: Date,
 ): Promise<MenuItemView> {
-  if (actor.role === 'KITCHEN' && Object.keys(changes).some((field) => field !== 'available')) {
-    throw new ForbiddenError('Kitchen accounts may only change `available`.');
-  }
+  assertMayChangeMenuItem(actor, Object.keys(changes));
   const item = await writeMenuItemChanges(actor.restaurantId, itemId, changes, now);
   if (!item) throw new NotFoundError();
   logger.info('menu item updated', { restaurantId: actor.restaurantId, itemId, fields: Object.keys(changes), by: actor.staffId });
@@ -92,10 +68,7 @@ export async function archiveMenuItem(actor: StaffPrincipal, itemId: string, now
   logger.info('menu item archived', { restaurantId: actor.restaurantId, itemId, by: actor.staffId });
 }
 
-export interface PublicMenu {
-  restaurant: { restaurantId: string; name: string; currency: string };
-  categories: { name: string; items: Omit<MenuItemView, 'category'>[] }[];
-}
+export type PublicMenu = z.infer<typeof PublicMenuSchema>;
 
 /** The menu guests read without logging in: live items grouped by category, from one Query. */
 export async function getPublicMenu(restaurantId: string): Promise<PublicMenu> {

@@ -2,7 +2,6 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import type { GuestPrincipal } from '../auth/principal';
 import { cartOwner } from '../cart/cart';
 import { batchGet, keyId } from '../db/batch-get';
@@ -24,10 +23,6 @@ import { count } from '../observability/metrics';
 import { isSessionLive } from '../core';
 import { toOrderView } from './orders';
 import type { OrderView } from './orders';
-
-/** `Idempotency-Key`: 1–255 of A-Z a-z 0-9 _ - . : */
-export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/);
-export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 
 /** TransactWriteItems takes 100 actions: the order, its reference, the cart, the session, and one check per dish. */
 const MAX_DISHES_PER_ORDER = 96;
@@ -220,13 +215,10 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
 
   return async function placeOrder(
     guest: GuestPrincipal,
-    input: { idempotencyKey: string | undefined; cartVersion: number },
+    /** The key as the route's contract validated it. */
+    input: { idempotencyKey: string; cartVersion: number },
     context: Context,
   ): Promise<{ order: OrderView; replayed: boolean }> {
-    const idempotencyKey = IdempotencyKey.safeParse(input.idempotencyKey);
-    if (!idempotencyKey.success) {
-      throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header: 1 to 255 of A-Z a-z 0-9 _ - . :');
-    }
     config.registerLambdaContext(context);
     const nonce = randomUUID();
     try {
@@ -239,7 +231,7 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
             mode: guest.mode,
             restaurantId: guest.restaurantId,
             tableId: guest.tableId,
-            idempotencyKey: idempotencyKey.data,
+            idempotencyKey: input.idempotencyKey,
             cartVersion: input.cartVersion,
             nonce,
           }),

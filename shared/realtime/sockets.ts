@@ -9,7 +9,7 @@ import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
 import { listOrders } from '../orders/orders';
 import { describeGuestSession } from '../sessions/join';
-import { Station } from '../staff/staff';
+import { Station } from '../contract/fields';
 import { channels, channelsOf } from './channels';
 import { fitFrame } from './messages';
 import type { ServerMessage } from './messages';

@@ -4,7 +4,9 @@ import { fetchRestaurant, putRestaurant } from '../db/restaurants';
 import { transactWrite } from '../db/transact';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../errors';
-import { Password, Username, newStaffItems } from '../staff/staff';
+import { newStaffItems } from '../staff/staff';
+import { Password, Username } from '../contract/fields';
+import type { Restaurant } from '../contract/responses';
 
 export const CreateRestaurantInput = z.object({
   name: z.string().trim().min(1).max(120),
@@ -18,11 +20,7 @@ export const CreateRestaurantInput = z.object({
 });
 export type CreateRestaurantInput = z.infer<typeof CreateRestaurantInput>;
 
-export interface RestaurantView {
-  restaurantId: string;
-  name: string;
-  currency: string;
-}
+export type RestaurantView = z.infer<typeof Restaurant>;
 
 export interface CreatedRestaurant {
   restaurantId: string;

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { noteAuditSubject } from '../audit/audit';
 import type { GuestRef } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
@@ -13,7 +13,6 @@ import { putGuestToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError } from '../errors';
-import { Id } from '../core';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
@@ -21,17 +20,13 @@ import type { AttemptPolicy } from '../throttle/attempt-gate';
 import { releaseInWindow, reserveInWindow } from '../throttle/rate-window';
 import type { WindowPolicy } from '../throttle/rate-window';
 import { fetchRestaurant } from '../db/restaurants';
-import { TableCode, resolveTableCode } from '../tables/tables';
+import { resolveTableCode } from '../tables/tables';
+import { TableCode } from '../contract/fields';
+import type { JoinBody } from '../contract/requests';
+import type { GuestSession, JoinResult as JoinResultSchema } from '../contract/responses';
 import { verifyPin } from './pin';
 import { effectiveStatus, isSessionLive } from '../core';
 
-export const JoinBody = z.object({
-  // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.
-  tableCode: z.string().min(1).max(64),
-  pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
-  guestName: z.string().trim().min(1).max(40).optional(),
-  guestId: Id.optional(),
-});
 export type JoinInput = z.infer<typeof JoinBody>;
 
 const pinPolicy = (): AttemptPolicy => ({
@@ -52,15 +47,7 @@ class JoinRefused extends Error {
   }
 }
 
-export interface JoinResult {
-  token: string;
-  sessionId: string;
-  guestId: string;
-  mode: TableSession['mode'];
-  expiresAt: string;
-  restaurantId: string;
-  tableName: string;
-}
+export type JoinResult = z.infer<typeof JoinResultSchema>;
 
 /**
  * A guest proves they are at the table with the session's PIN. Throttled twice, each by one
@@ -154,7 +141,7 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
 }
 
 /** `GET /v1/session`: the guest's own session, table, restaurant and fellow guests. */
-export async function describeGuestSession(principal: GuestRef, now: Date) {
+export async function describeGuestSession(principal: GuestRef, now: Date): Promise<z.infer<typeof GuestSession>> {
   const session = await getSession(principal.sessionId);
   if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
   const [table, restaurant, guests] = await Promise.all([
@@ -171,6 +158,6 @@ export async function describeGuestSession(principal: GuestRef, now: Date) {
     guestId: principal.guestId,
     table: { tableId: table.tableId, name: table.name },
     restaurant: { restaurantId: restaurant.restaurantId, name: restaurant.name, currency: restaurant.currency },
-    guests: guests.map((guest) => ({ guestId: guest.guestId, guestName: guest.name })),
+    guests: guests.map((guest) => ({ guestId: guest.guestId, guestName: guest.name, joinedAt: guest.joinedAt })),
   };
 }

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
 import {
@@ -19,22 +19,11 @@ import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
 import { sessionOrdersAndBill } from '../orders/orders';
 import { generatePin, hashPin } from './pin';
-import { SESSION_MODES, effectiveStatus, isSessionLive } from '../core';
+import { effectiveStatus, isSessionLive } from '../core';
+import type { OpenSessionBody } from '../contract/requests';
+import type { OpenedSession, Session, SessionDetail } from '../contract/responses';
 
-export const OpenSessionBody = z.object({ mode: z.enum(SESSION_MODES) });
-export const MoveSessionBody = z.object({ tableId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) });
-export const ListSessionsQuery = z.object({ status: z.literal('OPEN').default('OPEN') });
-
-export interface SessionView {
-  sessionId: string;
-  tableId: string;
-  tableName: string | null;
-  mode: TableSession['mode'];
-  status: 'OPEN' | 'CLOSED';
-  openedAt: string;
-  expiresAt: string;
-  closedAt: string | null;
-}
+export type SessionView = z.infer<typeof Session>;
 
 /** What staff see of a session: never the PIN or its hash. */
 function toView(session: TableSession, tableName: string | null, now: Date): SessionView {
@@ -60,7 +49,7 @@ async function requireSession(actor: StaffPrincipal, sessionId: string): Promise
 }
 
 /** Opens a session on a free table with a fresh PIN, shown this once. */
-export async function openSession(actor: StaffPrincipal, tableId: string, input: z.infer<typeof OpenSessionBody>, now: Date) {
+export async function openSession(actor: StaffPrincipal, tableId: string, input: z.infer<typeof OpenSessionBody>, now: Date): Promise<z.infer<typeof OpenedSession>> {
   const table = await getTable(actor.restaurantId, tableId);
   if (!table) throw new NotFoundError();
   const sessionId = ulid(now.getTime());
@@ -87,8 +76,7 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     throw error;
   }
   logger.info('session opened', { restaurantId: actor.restaurantId, sessionId, tableId, by: actor.staffId });
-  const { sessionId: id, mode, status, openedAt, expiresAt } = session;
-  return { sessionId: id, tableId, mode, pin, status, openedAt, expiresAt };
+  return { sessionId, tableId, mode: session.mode, pin, status: 'OPEN', openedAt: session.openedAt, expiresAt: session.expiresAt };
 }
 
 export async function listOpenSessions(actor: StaffPrincipal, now: Date): Promise<SessionView[]> {
@@ -98,7 +86,7 @@ export async function listOpenSessions(actor: StaffPrincipal, now: Date): Promis
 }
 
 /** The waiter's view: the session, its guests, its orders and the bill per guest. */
-export async function getSessionDetail(actor: StaffPrincipal, sessionId: string, now: Date) {
+export async function getSessionDetail(actor: StaffPrincipal, sessionId: string, now: Date): Promise<z.infer<typeof SessionDetail>> {
   const session = await requireSession(actor, sessionId);
   const [table, guests] = await Promise.all([getTable(actor.restaurantId, session.tableId), listGuests(sessionId)]);
   return { ...toView(session, table?.name ?? null, now), guests: guests.map(guestView), ...(await sessionOrdersAndBill(sessionId, guests)) };

@@ -1,11 +1,10 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
 import { getCredential, getStaff, staffExists } from '../db/staff';
 import { deleteToken, putStaffToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { InvalidCredentialsError, TooManyRequestsError } from '../errors';
-import { Id } from '../core';
 import { noteAuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
@@ -14,21 +13,13 @@ import type { AttemptPolicy } from '../throttle/attempt-gate';
 import type { Principal } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { unknownUserHash, verifyPassword } from '../auth/passwords';
-import { Username, toStaffView } from './staff';
-import type { StaffView } from './staff';
+import { toStaffView } from './staff';
+import type { LoginBody } from '../contract/requests';
+import type { LoginResult as LoginResultSchema } from '../contract/responses';
 
-export const LoginBody = z.object({
-  restaurantId: Id,
-  username: Username,
-  password: z.string().min(1).max(128),
-});
 export type LoginInput = z.infer<typeof LoginBody>;
 
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  staff: StaffView;
-}
+export type LoginResult = z.infer<typeof LoginResultSchema>;
 
 const loginPolicy = (): AttemptPolicy => ({
   maxFailures: env().LOGIN_MAX_FAILURES,

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { hashPassword } from '../auth/passwords';
 import type { StaffPrincipal } from '../auth/principal';
 import { deleteStaffItems, getStaff, queryStaff, putStaff } from '../db/staff';
@@ -7,53 +7,18 @@ import type { Staff } from '../db/staff';
 import { deleteAllStaffTokens } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { ROLES } from '../core';
-import type { Role } from '../core';
+import { ConflictError, NotFoundError } from '../errors';
+import { assertMayManageStaff } from '../auth/permissions';
 import { logger } from '../observability/logger';
+import type { CreateStaffBody } from '../contract/requests';
+import type { StaffMember } from '../contract/responses';
 
-export const Username = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9._-]{3,64}$/, 'Use 3 to 64 letters, digits, dots, dashes or underscores.');
-
-/** Bounded above so that nobody can make the server hash megabytes. */
-export const Password = z.string().min(10, 'Use at least 10 characters.').max(128);
-
-export const Station = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'Use 1 to 32 letters, digits, dashes or underscores.')
-  .transform((station) => station.toUpperCase());
-
-export const CreateStaffBody = z
-  .object({
-    username: Username,
-    password: Password,
-    role: z.enum(ROLES),
-    station: Station.nullish(),
-  })
-  .refine((body) => body.station == null || body.role === 'KITCHEN', {
-    message: 'Only KITCHEN accounts have a station.',
-    path: ['station'],
-  });
 export type CreateStaffInput = z.infer<typeof CreateStaffBody>;
 
 /** What clients see of a staff member: never a password or a hash. */
-export interface StaffView {
-  staffId: string;
-  username: string;
-  role: Role;
-  station: string | null;
-}
+export type StaffView = z.infer<typeof StaffMember>;
 
 export const toStaffView = ({ staffId, username, role, station }: Staff): StaffView => ({ staffId, username, role, station });
-
-/** OWNER accounts are managed by owners only. */
-function assertMayManage(actor: StaffPrincipal, role: Role): void {
-  if (role === 'OWNER' && actor.role !== 'OWNER') throw new ForbiddenError('Only an owner can manage owner accounts.');
-}
 
 /**
  * The writes that create a staff member; shared with restaurant creation, which adds the owner in
@@ -76,7 +41,7 @@ export async function newStaffItems(
 }
 
 export async function createStaff(actor: StaffPrincipal, input: CreateStaffInput, now: Date): Promise<StaffView> {
-  assertMayManage(actor, input.role);
+  assertMayManageStaff(actor, input, 'create');
   const { staff, items } = await newStaffItems(actor.restaurantId, input, now);
   try {
     await transactWrite(items);
@@ -98,8 +63,7 @@ export async function listStaff(actor: StaffPrincipal): Promise<StaffView[]> {
 export async function deleteStaff(actor: StaffPrincipal, staffId: string): Promise<void> {
   const staff = await getStaff(actor.restaurantId, staffId);
   if (!staff) throw new NotFoundError();
-  assertMayManage(actor, staff.role);
-  if (staff.staffId === actor.staffId) throw new ForbiddenError('You cannot delete your own account.');
+  assertMayManageStaff(actor, staff, 'delete');
   try {
     await transactWrite(deleteStaffItems(staff));
   } catch (error) {

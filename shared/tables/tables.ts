@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
 import { fetchRestaurant } from '../db/restaurants';
@@ -9,23 +9,17 @@ import type { DiningTable } from '../db/tables';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../observability/logger';
+import type { CreateTableBody } from '../contract/requests';
+import type { CreatedTable, NewTableCode, ResolvedTableCode, Table } from '../contract/responses';
 
-export const CreateTableBody = z.object({ name: z.string().trim().min(1).max(40) });
 export type CreateTableInput = z.infer<typeof CreateTableBody>;
 
-/** Table codes are 96 random bits (the contract asks for at least 64): unguessable from outside the room. */
-export const TableCode = z.string().regex(/^[\w-]{16}$/);
+/** 96 random bits, as the contract's `TableCode` says. */
 const newTableCode = () => randomBytes(12).toString('base64url');
 
 export const orderUrl = (tableCode: string) => `${env().GUEST_ORDERING_URL}?t=${encodeURIComponent(tableCode)}`;
 
-export interface TableView {
-  tableId: string;
-  name: string;
-  tableCode: string;
-  orderUrl: string;
-  openSessionId: string | null;
-}
+export type TableView = z.infer<typeof Table>;
 
 const toView = (table: DiningTable): TableView => ({
   tableId: table.tableId,
@@ -35,7 +29,7 @@ const toView = (table: DiningTable): TableView => ({
   openSessionId: table.openSessionId,
 });
 
-export async function createTable(actor: StaffPrincipal, input: CreateTableInput, now: Date): Promise<Omit<TableView, 'openSessionId'>> {
+export async function createTable(actor: StaffPrincipal, input: CreateTableInput, now: Date): Promise<z.infer<typeof CreatedTable>> {
   const tableId = ulid(now.getTime());
   const tableCode = newTableCode();
   await transactWrite(
@@ -57,7 +51,7 @@ export async function requireTable(actor: StaffPrincipal, tableId: string): Prom
 }
 
 /** A new code for the table: the printed QR code stops working at once. */
-export async function rotateTableCode(actor: StaffPrincipal, tableId: string): Promise<{ tableCode: string; orderUrl: string }> {
+export async function rotateTableCode(actor: StaffPrincipal, tableId: string): Promise<z.infer<typeof NewTableCode>> {
   const table = await requireTable(actor, tableId);
   const tableCode = newTableCode();
   try {
@@ -88,7 +82,7 @@ export async function resolveTableCode(tableCode: string): Promise<ResolvedTable
 }
 
 /** The public face of a table code: which restaurant and table the guest is at. */
-export async function describeTableCode(tableCode: string) {
+export async function describeTableCode(tableCode: string): Promise<z.infer<typeof ResolvedTableCode>> {
   const resolved = await resolveTableCode(tableCode);
   if (!resolved) throw new NotFoundError('No table has this code.');
   return { restaurant: resolved.restaurant, table: { name: resolved.table.name } };

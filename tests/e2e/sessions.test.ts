@@ -122,7 +122,7 @@ describe('joining with the PIN (guests)', () => {
       guestId: joined.body.guestId,
       table: { tableId: table.tableId, name: 'Window' },
       restaurant: { restaurantId: a.restaurantId, name: 'Session Bistro', currency: 'EUR' },
-      guests: [{ guestId: joined.body.guestId, guestName: 'Ada' }],
+      guests: [{ guestId: joined.body.guestId, guestName: 'Ada', joinedAt: expect.any(String) }],
     });
   });
 

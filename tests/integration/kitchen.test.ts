@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../lib/local/lambda-context';
 import { addLine } from '../../shared/cart/cart';
-import { LINE_STATUSES } from '../../shared/kitchen/line-status';
+import { LINE_STATUSES } from '../../shared/contract/fields';
 import { changeLineStatus, listTicketsFor } from '../../shared/kitchen/kitchen';
 import { createOrderPlacer } from '../../shared/orders/place-order';
 import { diningTable, newKey } from '../support/dining';

@@ -31,6 +31,14 @@ describe('dependency boundaries (the lint rule)', () => {
     expect(await importErrors('shared/errors.ts', "import { ROLES as x } from './core';")).toEqual([expect.stringContaining('imports nothing')]);
   });
 
+  it('keep the contract on the core vocabulary alone', async () => {
+    for (const from of ['../db/keys', '../http/routes', '../menu/menu', '../../lib/stage-config']) {
+      expect(await importErrors('shared/contract/fixture.ts', `import { y as x } from '${from}';`), from).toEqual([expect.stringContaining('builds only on the core')]);
+    }
+    expect(await importErrors('shared/contract/fixture.ts', "import { Id as x } from '../core';")).toEqual([]);
+    expect(await importErrors('shared/contract/fixture.ts', "import { Station as x } from './fields';")).toEqual([]);
+  });
+
   it('keep tests/ out of the command-line tools, the infrastructure and the functions', async () => {
     for (const file of ['bin/fixture.ts', 'lib/local/fixture.ts', 'functions/http/fixture.ts']) {
       expect(await importErrors(file, "import { y as x } from '../../tests/support/restaurant';"), file).toEqual([expect.stringContaining('Only tests import tests/')]);

@@ -12,6 +12,8 @@ const managersOnly = {
   fn: 'staff',
   allow: ['OWNER', 'MANAGER'],
   summary: 'test route',
+  request: { body: z.object({ name: z.string().min(1) }) },
+  responses: { 201: z.object({ name: z.string(), by: z.string(), sourceIp: z.string() }) },
 } as const satisfies RestRoute;
 
 const staffContext = (role: string, restaurantId = 'r1') => ({
@@ -45,7 +47,7 @@ function event(overrides: { body?: string | null; authorizer?: unknown; restaura
   };
 }
 
-const handler = restHandler(managersOnly, { body: z.object({ name: z.string().min(1) }) }, async ({ body, principal, sourceIp }) => {
+const handler = restHandler(managersOnly, async ({ body, principal, sourceIp }) => {
   if (body.name === 'conflict') throw new ConflictError('THING_EXISTS', 'It exists.', { thing: 1 });
   if (body.name === 'slow-down') throw new TooManyRequestsError('RATE_LIMITED', 'Slow down.', 12.2);
   if (body.name === 'crash') throw new Error('ddb://secret-internal-detail');

@@ -1,8 +1,8 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { JoinBody, joinSession } from '../../../shared/sessions/join';
+import { joinSession } from '../../../shared/sessions/join';
 
-export const handler = restHandler(restRoutes.joinSession, { body: JoinBody }, async ({ body, sourceIp }) => ({
+export const handler = restHandler(restRoutes.joinSession, async ({ body, sourceIp }) => ({
   status: 201,
   body: await joinSession(body, sourceIp, new Date()),
 }));

@@ -1,9 +1,8 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { MenuItemParams } from '../../../shared/http/schemas';
 import { archiveMenuItem } from '../../../shared/menu/menu';
 
-export const handler = restHandler(restRoutes.archiveMenuItem, { params: MenuItemParams }, async ({ principal, params }) => {
+export const handler = restHandler(restRoutes.archiveMenuItem, async ({ principal, params }) => {
   await archiveMenuItem(principal, params.itemId, new Date());
   return { status: 204 };
 });

@@ -1,10 +1,6 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { MenuItemParams } from '../../../shared/http/schemas';
-import { UpdateMenuItemBody, updateMenuItem } from '../../../shared/menu/menu';
+import { updateMenuItem } from '../../../shared/menu/menu';
 
-export const handler = restHandler(
-  restRoutes.updateMenuItem,
-  { params: MenuItemParams, body: UpdateMenuItemBody },
-  async ({ principal, params, body }) => ({ status: 200, body: await updateMenuItem(principal, params.itemId, body, new Date()) }),
+export const handler = restHandler(restRoutes.updateMenuItem, async ({ principal, params, body }) => ({ status: 200, body: await updateMenuItem(principal, params.itemId, body, new Date()) }),
 );

@@ -1,10 +1,6 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { SessionParams } from '../../../shared/http/schemas';
-import { MoveSessionBody, moveSession } from '../../../shared/sessions/sessions';
+import { moveSession } from '../../../shared/sessions/sessions';
 
-export const handler = restHandler(
-  restRoutes.moveSession,
-  { params: SessionParams, body: MoveSessionBody },
-  async ({ principal, params, body }) => ({ status: 200, body: await moveSession(principal, params.sessionId, body.tableId, new Date()) }),
+export const handler = restHandler(restRoutes.moveSession, async ({ principal, params, body }) => ({ status: 200, body: await moveSession(principal, params.sessionId, body.tableId, new Date()) }),
 );

@@ -1,9 +1,8 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { SessionParams } from '../../../shared/http/schemas';
 import { renewPin } from '../../../shared/sessions/sessions';
 
-export const handler = restHandler(restRoutes.renewPin, { params: SessionParams }, async ({ principal, params }) => ({
+export const handler = restHandler(restRoutes.renewPin, async ({ principal, params }) => ({
   status: 200,
   body: await renewPin(principal, params.sessionId, new Date()),
 }));

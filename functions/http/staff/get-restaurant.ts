@@ -1,9 +1,8 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { RestaurantParams } from '../../../shared/http/schemas';
 import { getRestaurant } from '../../../shared/restaurants/restaurants';
 
-export const handler = restHandler(restRoutes.getRestaurant, { params: RestaurantParams }, async ({ principal }) => ({
+export const handler = restHandler(restRoutes.getRestaurant, async ({ principal }) => ({
   status: 200,
   body: await getRestaurant(principal),
 }));

@@ -1,8 +1,8 @@
-import { LoginBody, loginStaff } from '../../../shared/staff/login';
+import { loginStaff } from '../../../shared/staff/login';
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
 
-export const handler = restHandler(restRoutes.staffLogin, { body: LoginBody }, async ({ body }) => ({
+export const handler = restHandler(restRoutes.staffLogin, async ({ body }) => ({
   status: 200,
   body: await loginStaff(body, new Date()),
 }));

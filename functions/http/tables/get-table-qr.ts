@@ -1,9 +1,8 @@
 import { restHandler } from '../../../shared/http/rest-handler';
 import { restRoutes } from '../../../shared/http/routes';
-import { TableParams } from '../../../shared/http/schemas';
 import { tableQrSvg } from '../../../shared/tables/qr-code';
 
-export const handler = restHandler(restRoutes.getTableQr, { params: TableParams }, async ({ principal, params }) => ({
+export const handler = restHandler(restRoutes.getTableQr, async ({ principal, params }) => ({
   status: 200,
   contentType: 'image/svg+xml',
   body: await tableQrSvg(principal, params.tableId),

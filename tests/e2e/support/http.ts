@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { assertDocumented } from './contract';
 
 export interface ApiResponse {
   status: number;
@@ -16,7 +17,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** One real HTTP request to the local runtime. */
+/** One real HTTP request to the local runtime; its response must be what the served OpenAPI document says. */
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -27,7 +28,9 @@ export async function call(baseUrl: string, method: string, path: string, option
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('application/json');
-  return { status: response.status, headers: response.headers, body: text && isJson ? JSON.parse(text) : text || undefined };
+  const received = { status: response.status, headers: response.headers, body: text && isJson ? JSON.parse(text) : text || undefined };
+  await assertDocumented(baseUrl, method, path, received);
+  return received;
 }
 
 /** Asserts the contract's error shape, status and code. */

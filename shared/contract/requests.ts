@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { Id } from '../core';
+import { Cursor, LineStatus, PageLimit, Password, Role, SessionMode, Station, Username, trimmed } from './fields';
+
+/** What clients send: every request body and query of the REST API. */
+
+export const LoginBody = z.object({ restaurantId: Id, username: Username, password: z.string().min(1).max(128) });
+
+export const CreateStaffBody = z
+  .object({ username: Username, password: Password, role: Role, station: Station.nullish() })
+  .refine((body) => body.station == null || body.role === 'KITCHEN', { message: 'Only KITCHEN accounts have a station.', path: ['station'] });
+
+export const CreateTableBody = z.object({ name: trimmed(1, 40) });
+
+const menuItemFields = {
+  name: trimmed(1, 120),
+  description: trimmed(0, 500).nullable(),
+  category: trimmed(1, 60),
+  priceCents: z.number().int().min(0).max(1_000_000),
+  station: Station,
+  available: z.boolean(),
+  allergens: z.array(trimmed(1, 40)).max(20),
+};
+
+/** A new menu item: `available` defaults to true, `allergens` to none. Prices are integer cents. */
+export const CreateMenuItemBody = z.strictObject({
+  ...menuItemFields,
+  description: menuItemFields.description.optional(),
+  available: menuItemFields.available.default(true),
+  allergens: menuItemFields.allergens.default([]),
+});
+
+export const UpdateMenuItemBody = z
+  .strictObject(menuItemFields)
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' });
+
+export const OpenSessionBody = z.object({ mode: SessionMode });
+export const MoveSessionBody = z.object({ tableId: Id });
+export const ListSessionsQuery = z.object({ status: z.literal('OPEN').default('OPEN') });
+
+export const JoinBody = z.object({
+  // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.
+  tableCode: z.string().min(1).max(64),
+  pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
+  guestName: trimmed(1, 40).optional(),
+  guestId: Id.optional(),
+});
+
+const Quantity = z.number().int().min(1).max(50);
+const Notes = trimmed(0, 200).nullable();
+
+/** Only what a guest may choose: the item, how many, and notes. Prices always come from the menu. */
+export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional() });
+export const UpdateLineBody = z
+  .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional() })
+  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' });
+
+export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
+
+export const TicketsQuery = z.object({ station: Station.optional(), limit: PageLimit, cursor: Cursor.optional() });
+export const LineStatusBody = z.strictObject({ status: LineStatus });
+
+export const AuditQuery = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  limit: PageLimit,
+  cursor: Cursor.optional(),
+});

@@ -1,0 +1,196 @@
+import * as z from 'zod';
+import { Id } from '../core';
+import { Cents, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
+
+/**
+ * What the server answers: every success body of the REST API. The domain's views are typed from
+ * these, and the handler wrapper type-checks each route's result against its declared response, so
+ * the OpenAPI document cannot drift from what is sent. `components` names the shapes the document
+ * shares between routes.
+ */
+export const components = z.globalRegistry;
+const named = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ id });
+
+export const Restaurant = named('Restaurant', z.object({ restaurantId: Id, name: z.string(), currency: z.string() }));
+
+export const StaffMember = named(
+  'StaffMember',
+  z.object({ staffId: Id, username: z.string(), role: Role, station: z.string().nullable() }),
+);
+export const LoginResult = z.object({ token: z.string(), expiresAt: Timestamp, staff: StaffMember });
+export const StaffList = z.object({ staff: z.array(StaffMember) });
+
+const TableFields = { tableId: Id, name: z.string(), tableCode: z.string(), orderUrl: z.string() };
+export const CreatedTable = z.object(TableFields);
+export const Table = named('Table', z.object({ ...TableFields, openSessionId: Id.nullable() }));
+export const TableList = z.object({ tables: z.array(Table) });
+export const NewTableCode = z.object({ tableCode: z.string(), orderUrl: z.string() });
+export const ResolvedTableCode = z.object({ restaurant: Restaurant, table: z.object({ name: z.string() }) });
+
+const MenuItemFields = {
+  itemId: Id,
+  name: z.string(),
+  description: z.string().nullable(),
+  priceCents: Cents,
+  station: z.string(),
+  available: z.boolean(),
+  allergens: z.array(z.string()),
+};
+export const MenuItem = named('MenuItem', z.object({ ...MenuItemFields, category: z.string() }));
+export const PublicMenuItem = named('PublicMenuItem', z.object(MenuItemFields));
+export const PublicMenu = z.object({
+  restaurant: Restaurant,
+  categories: z.array(z.object({ name: z.string(), items: z.array(PublicMenuItem) })),
+});
+
+export const Order = named(
+  'Order',
+  z.object({
+    orderId: Id,
+    number: z.number().int().min(1),
+    status: OrderStatus,
+    placedAt: Timestamp,
+    placedBy: Id,
+    lines: z.array(
+      z.object({
+        lineId: Id,
+        itemId: Id,
+        name: z.string(),
+        quantity: z.number().int(),
+        unitPriceCents: Cents,
+        notes: z.string().nullable(),
+        status: LineStatus,
+      }),
+    ),
+    totalCents: Cents,
+  }),
+);
+export const OrderList = z.object({ orders: z.array(Order) });
+
+export const OpenedSession = z.object({
+  sessionId: Id,
+  tableId: Id,
+  mode: SessionMode,
+  pin: z.string(),
+  status: z.literal('OPEN'),
+  openedAt: Timestamp,
+  expiresAt: Timestamp,
+});
+export const Session = named(
+  'Session',
+  z.object({
+    sessionId: Id,
+    tableId: Id,
+    tableName: z.string().nullable(),
+    mode: SessionMode,
+    status: z.enum(['OPEN', 'CLOSED']),
+    openedAt: Timestamp,
+    expiresAt: Timestamp,
+    closedAt: Timestamp.nullable(),
+  }),
+);
+export const SessionList = z.object({ sessions: z.array(Session) });
+const GuestName = z.string().nullable();
+export const SessionDetail = Session.extend({
+  guests: z.array(z.object({ guestId: Id, guestName: GuestName })),
+  orders: z.array(Order),
+  bill: z.object({ totalCents: Cents, byGuest: z.array(z.object({ guestId: Id, guestName: GuestName, totalCents: Cents })) }),
+});
+export const NewPin = z.object({ pin: z.string() });
+export const ClosedSession = z.object({ sessionId: Id, status: z.literal('CLOSED') });
+
+export const JoinResult = z.object({
+  token: z.string(),
+  sessionId: Id,
+  guestId: Id,
+  mode: SessionMode,
+  expiresAt: Timestamp,
+  restaurantId: Id,
+  tableName: z.string(),
+});
+export const GuestSession = z.object({
+  sessionId: Id,
+  status: z.enum(['OPEN', 'CLOSED']),
+  mode: SessionMode,
+  expiresAt: Timestamp,
+  guestId: Id,
+  table: z.object({ tableId: Id, name: z.string() }),
+  restaurant: Restaurant,
+  guests: z.array(z.object({ guestId: Id, guestName: GuestName, joinedAt: Timestamp })),
+});
+
+export const Cart = named(
+  'Cart',
+  z.object({
+    version: z.number().int().min(0),
+    lines: z.array(
+      z.object({
+        lineId: Id,
+        itemId: Id,
+        name: z.string(),
+        quantity: z.number().int(),
+        unitPriceCents: Cents,
+        notes: z.string().nullable(),
+        lineTotalCents: Cents,
+        addedBy: Id,
+      }),
+    ),
+    totalCents: Cents,
+  }),
+);
+
+/** A kitchen line: what to cook and how far it is. No price, total or amount, by construction. */
+export const KitchenLine = named(
+  'KitchenLine',
+  z.object({
+    lineId: Id,
+    name: z.string(),
+    quantity: z.number().int(),
+    notes: z.string().nullable(),
+    allergens: z.array(z.string()),
+    station: z.string(),
+    status: LineStatus,
+    updatedAt: Timestamp,
+  }),
+);
+export const Ticket = named(
+  'Ticket',
+  z.object({
+    orderId: Id,
+    number: z.number().int().min(1),
+    tableName: z.string(),
+    placedAt: Timestamp,
+    status: OrderStatus,
+    lines: z.array(KitchenLine),
+  }),
+);
+export const TicketPage = z.object({ tickets: z.array(Ticket), nextCursor: NextCursor });
+
+export const AuditEntry = named(
+  'AuditEntry',
+  z.object({
+    entryId: Id,
+    restaurantId: Id,
+    at: Timestamp,
+    action: z.string(),
+    outcome: z.enum(['success', 'failure', 'blocked']),
+    status: z.number().int(),
+    code: z.string().nullable(),
+    actor: z.object({ kind: z.enum(['staff', 'guest', 'anonymous']), id: z.string().nullable(), role: z.string().nullable() }),
+    subject: z.record(z.string(), z.string()),
+    sourceIp: z.string(),
+    requestId: z.string(),
+  }),
+);
+export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: NextCursor });
+
+/** The OpenAPI document itself; OpenAPI 3.1 describes its full shape. */
+export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }) });
+
+/** The error body of every failure, REST and gateway alike. */
+export const ErrorBody = named(
+  'ErrorBody',
+  z.object({
+    error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), details: z.record(z.string(), z.unknown()) }),
+  }),
+);
