@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -10,40 +11,40 @@ import { ENTITY } from './entities';
 /** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
 export const FAMILY_CART = 'FAMILY';
 
-export interface CartLine {
-  lineId: string;
-  itemId: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  notes: string | null;
-  addedBy: string;
-  addedAt: string;
+const CartLineItem = z.object({
+  lineId: z.string(),
+  itemId: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  unitPriceCents: z.number(),
+  notes: z.string().nullable(),
+  addedBy: z.string(),
+  addedAt: z.string(),
   /** What the kitchen needs of the dish, as the menu had it at `menuRevision`. */
-  station?: string;
-  allergens?: string[];
+  station: z.string().optional(),
+  allergens: z.array(z.string()).optional(),
   /** The menu item's revision this line was priced at: placement orders at it while the menu is unchanged. */
-  menuRevision?: number;
-}
+  menuRevision: z.number().optional(),
+});
+export type CartLine = z.infer<typeof CartLineItem>;
 
-export interface Cart {
-  sessionId: string;
-  owner: string;
-  version: number;
-  /** In the order they were added (line ids are ULIDs). */
-  lines: CartLine[];
-}
+const CartItem = z.object({
+  sessionId: z.string(),
+  owner: z.string(),
+  version: z.number(),
+  /** A map keyed by line id in the table; in the order they were added here (line ids are ULIDs). */
+  lines: z
+    .record(z.string(), CartLineItem)
+    .default({})
+    .transform((lines) => Object.values(lines).sort((a, b) => a.lineId.localeCompare(b.lineId))),
+});
+export type Cart = z.infer<typeof CartItem>;
 
 /**
  * A cart is one item whose lines are a map keyed by line id: each change is a single UpdateItem
  * on one line that also bumps `version`, so changes from several phones never overwrite each other.
  */
-const toCart = (item: Record<string, unknown>): Cart => ({
-  sessionId: item.sessionId as string,
-  owner: item.owner as string,
-  version: item.version as number,
-  lines: Object.values((item.lines as Record<string, CartLine> | undefined) ?? {}).sort((a, b) => a.lineId.localeCompare(b.lineId)),
-});
+export const toCart = (item: Record<string, unknown>): Cart => CartItem.parse(item);
 
 /** `lines` is a DynamoDB reserved word; both are always aliased. */
 const names = { '#lines': 'lines', '#version': 'version' };
@@ -121,5 +122,3 @@ export function emptyCart(sessionId: string, owner: string, version: number): Tr
     },
   });
 }
-
-export { toCart };

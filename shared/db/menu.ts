@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, putRequest } from './batch';
@@ -10,41 +11,28 @@ import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
 
-export interface MenuItem {
-  restaurantId: string;
-  itemId: string;
-  name: string;
-  description: string | null;
-  category: string;
-  priceCents: number;
-  station: string;
-  available: boolean;
-  allergens: string[];
-  createdAt: string;
-  updatedAt: string;
+const MenuItemItem = z.object({
+  restaurantId: z.string(),
+  itemId: z.string(),
+  name: z.string(),
+  description: z.string().nullable().default(null),
+  category: z.string(),
+  priceCents: z.number(),
+  station: z.string(),
+  available: z.boolean(),
+  allergens: z.array(z.string()).default([]),
+  createdAt: z.string(),
+  updatedAt: z.string(),
   /** Bumped by every change: a cart line keeps the revision it was priced at, and placement conditions on it. */
-  revision: number;
+  revision: z.number().default(0),
   /** Set when archived: the item leaves the menu but stays readable by key. */
-  archivedAt?: string;
-}
+  archivedAt: z.string().optional(),
+});
+export type MenuItem = z.infer<typeof MenuItemItem>;
 
 export type MenuItemChanges = Partial<Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'>>;
 
-export const toMenuItem = (item: Record<string, unknown>): MenuItem => ({
-  restaurantId: item.restaurantId as string,
-  itemId: item.itemId as string,
-  name: item.name as string,
-  description: (item.description as string | undefined) ?? null,
-  category: item.category as string,
-  priceCents: item.priceCents as number,
-  station: item.station as string,
-  available: item.available as boolean,
-  allergens: (item.allergens as string[] | undefined) ?? [],
-  createdAt: item.createdAt as string,
-  updatedAt: item.updatedAt as string,
-  revision: (item.revision as number | undefined) ?? 0,
-  ...(item.archivedAt ? { archivedAt: item.archivedAt as string } : {}),
-});
+export const toMenuItem = (item: Record<string, unknown>): MenuItem => MenuItemItem.parse(item);
 
 const itemRecord = (item: MenuItem) => ({
   ...keys.menuItem(item.restaurantId, item.itemId),

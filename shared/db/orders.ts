@@ -1,6 +1,6 @@
+import * as z from 'zod';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CartLine } from './carts';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
@@ -8,49 +8,45 @@ import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
-import type { LineStatus, OrderStatus } from '../contract/fields';
+import { LINE_STATUSES, ORDER_STATUSES } from '../contract/fields';
+import type { OrderStatus } from '../contract/fields';
 
 
 /** A cart line as ordered: priced at placement, with what the kitchen needs and where it is. */
-export interface OrderLine extends Pick<CartLine, 'lineId' | 'itemId' | 'name' | 'quantity' | 'unitPriceCents' | 'notes'> {
-  station: string;
-  allergens: string[];
-  status: LineStatus;
-  updatedAt: string;
-}
-
-export interface Order {
-  orderId: string;
-  sessionId: string;
-  restaurantId: string;
-  tableId: string;
-  /** The table's name when the order was placed, so the kitchen list needs no other read. */
-  tableName: string;
-  number: number;
-  status: OrderStatus;
-  placedAt: string;
-  /** The guest who placed it; in INDIVIDUAL sessions also the only guest who may see it. */
-  placedBy: string;
-  lines: OrderLine[];
-  totalCents: number;
-  /** Bumped by every line change: line updates condition on it, so the derived status is never stale. */
-  revision: number;
-}
-
-const toOrder = (item: Record<string, unknown>): Order => ({
-  orderId: item.orderId as string,
-  sessionId: item.sessionId as string,
-  restaurantId: item.restaurantId as string,
-  tableId: item.tableId as string,
-  tableName: item.tableName as string,
-  number: item.number as number,
-  status: item.status as OrderStatus,
-  placedAt: item.placedAt as string,
-  placedBy: item.placedBy as string,
-  lines: item.lines as OrderLine[],
-  totalCents: item.totalCents as number,
-  revision: (item.revision as number | undefined) ?? 0,
+const OrderLineItem = z.object({
+  lineId: z.string(),
+  itemId: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  unitPriceCents: z.number(),
+  notes: z.string().nullable(),
+  station: z.string(),
+  allergens: z.array(z.string()),
+  status: z.enum(LINE_STATUSES),
+  updatedAt: z.string(),
 });
+export type OrderLine = z.infer<typeof OrderLineItem>;
+
+const OrderItem = z.object({
+  orderId: z.string(),
+  sessionId: z.string(),
+  restaurantId: z.string(),
+  tableId: z.string(),
+  /** The table's name when the order was placed, so the kitchen list needs no other read. */
+  tableName: z.string(),
+  number: z.number(),
+  status: z.enum(ORDER_STATUSES),
+  placedAt: z.string(),
+  /** The guest who placed it; in INDIVIDUAL sessions also the only guest who may see it. */
+  placedBy: z.string(),
+  lines: z.array(OrderLineItem),
+  totalCents: z.number(),
+  /** Bumped by every line change: line updates condition on it, so the derived status is never stale. */
+  revision: z.number().default(0),
+});
+export type Order = z.infer<typeof OrderItem>;
+
+const toOrder = (item: Record<string, unknown>): Order => OrderItem.parse(item);
 
 /**
  * Puts of a new order with its lines (`order` fails if the derived id exists; the order is active

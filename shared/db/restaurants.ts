@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
@@ -5,12 +6,8 @@ import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
 
-export interface Restaurant {
-  restaurantId: string;
-  name: string;
-  currency: string;
-  createdAt: string;
-}
+const RestaurantItem = z.object({ restaurantId: z.string(), name: z.string(), currency: z.string(), createdAt: z.string() });
+export type Restaurant = z.infer<typeof RestaurantItem>;
 
 /** Put of a new restaurant profile (fails if the id exists). */
 export function putRestaurant(restaurant: Restaurant): TransactItem {
@@ -34,9 +31,4 @@ export async function fetchRestaurant(restaurantId: string): Promise<Restaurant 
   return Item && toRestaurant(Item);
 }
 
-export const toRestaurant = (item: Record<string, unknown>): Restaurant => ({
-  restaurantId: item.restaurantId as string,
-  name: item.name as string,
-  currency: item.currency as string,
-  createdAt: item.createdAt as string,
-});
+export const toRestaurant = (item: Record<string, unknown>): Restaurant => RestaurantItem.parse(item);

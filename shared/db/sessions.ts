@@ -1,51 +1,32 @@
+import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys, openSessionsIndex } from './keys';
 import { queryAll } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
-import type { SessionMode } from '../core';
+import { SESSION_MODES } from '../core';
 import { ENTITY } from './entities';
 
-export interface TableSession {
-  sessionId: string;
-  restaurantId: string;
-  tableId: string;
-  mode: SessionMode;
-  status: 'OPEN' | 'CLOSED';
-  openedAt: string;
-  expiresAt: string;
-  closedAt: string | null;
-  openedBy: string;
-  pinHash: string;
-}
-
-export interface Guest {
-  sessionId: string;
-  guestId: string;
-  name: string | null;
-  joinedAt: string;
-}
-
-export const toSession = (item: Record<string, unknown>): TableSession => ({
-  sessionId: item.sessionId as string,
-  restaurantId: item.restaurantId as string,
-  tableId: item.tableId as string,
-  mode: item.mode as SessionMode,
-  status: item.status as 'OPEN' | 'CLOSED',
-  openedAt: item.openedAt as string,
-  expiresAt: item.expiresAt as string,
-  closedAt: (item.closedAt as string | undefined) ?? null,
-  openedBy: item.openedBy as string,
-  pinHash: item.pinHash as string,
+const TableSessionItem = z.object({
+  sessionId: z.string(),
+  restaurantId: z.string(),
+  tableId: z.string(),
+  mode: z.enum(SESSION_MODES),
+  status: z.enum(['OPEN', 'CLOSED']),
+  openedAt: z.string(),
+  expiresAt: z.string(),
+  closedAt: z.string().nullable().default(null),
+  openedBy: z.string(),
+  pinHash: z.string(),
 });
+export type TableSession = z.infer<typeof TableSessionItem>;
 
-const toGuest = (item: Record<string, unknown>): Guest => ({
-  sessionId: item.sessionId as string,
-  guestId: item.guestId as string,
-  name: (item.name as string | undefined) ?? null,
-  joinedAt: item.joinedAt as string,
-});
+const GuestItem = z.object({ sessionId: z.string(), guestId: z.string(), name: z.string().nullable().default(null), joinedAt: z.string() });
+export type Guest = z.infer<typeof GuestItem>;
+
+export const toSession = (item: Record<string, unknown>): TableSession => TableSessionItem.parse(item);
+const toGuest = (item: Record<string, unknown>): Guest => GuestItem.parse(item);
 
 /** Condition on a table: no live session holds it (none, or only one that has expired). */
 const TABLE_FREE = 'attribute_exists(pk) AND (attribute_not_exists(openSessionId) OR openSessionExpiresAt <= :now)';

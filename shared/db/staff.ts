@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../core';
+import { ROLES } from '../core';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { queryAll } from './query';
@@ -7,28 +8,22 @@ import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
 
-export interface Staff {
-  restaurantId: string;
-  staffId: string;
-  username: string;
-  role: Role;
-  station: string | null;
-  createdAt: string;
-}
+const StaffItem = z.object({
+  restaurantId: z.string(),
+  staffId: z.string(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  station: z.string().nullable().default(null),
+  createdAt: z.string(),
+});
+export type Staff = z.infer<typeof StaffItem>;
 
 export interface Credential {
   staffId: string;
   passwordHash: string;
 }
 
-const toStaff = (item: Record<string, unknown>): Staff => ({
-  restaurantId: item.restaurantId as string,
-  staffId: item.staffId as string,
-  username: item.username as string,
-  role: item.role as Role,
-  station: (item.station as string | undefined) ?? null,
-  createdAt: item.createdAt as string,
-});
+const toStaff = (item: Record<string, unknown>): Staff => StaffItem.parse(item);
 
 /**
  * Puts for a new staff member: the staff item and, separately, the credential keyed by username

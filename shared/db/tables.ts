@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
@@ -7,29 +8,23 @@ import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
 
 /** A table in the dining room ("DiningTable" to keep it apart from the DynamoDB table). */
-export interface DiningTable {
-  restaurantId: string;
-  tableId: string;
-  name: string;
-  tableCode: string;
+const DiningTableItem = z.object({
+  restaurantId: z.string(),
+  tableId: z.string(),
+  name: z.string(),
+  tableCode: z.string(),
   /** Set while a table session is open (the sessions feature maintains it). */
-  openSessionId: string | null;
-  createdAt: string;
-}
+  openSessionId: z.string().nullable().default(null),
+  createdAt: z.string(),
+});
+export type DiningTable = z.infer<typeof DiningTableItem>;
 
 export interface TableCodeTarget {
   restaurantId: string;
   tableId: string;
 }
 
-const toDiningTable = (item: Record<string, unknown>): DiningTable => ({
-  restaurantId: item.restaurantId as string,
-  tableId: item.tableId as string,
-  name: item.name as string,
-  tableCode: item.tableCode as string,
-  openSessionId: (item.openSessionId as string | undefined) ?? null,
-  createdAt: item.createdAt as string,
-});
+const toDiningTable = (item: Record<string, unknown>): DiningTable => DiningTableItem.parse(item);
 
 const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => (named('tableCode', {
   Put: {
