@@ -1082,6 +1082,7 @@ export interface operations {
                     password: string;
                     /** @enum {string} */
                     role: "OWNER" | "MANAGER" | "WAITER" | "KITCHEN";
+                    /** @description The station a KITCHEN account follows; other roles have none. */
                     station?: string | null;
                 };
             };

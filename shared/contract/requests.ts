@@ -7,7 +7,12 @@ import { Cursor, LineStatus, PageLimit, Password, Role, SessionMode, Station, Us
 export const LoginBody = z.object({ restaurantId: Id, username: Username, password: z.string().min(1).max(128) });
 
 export const CreateStaffBody = z
-  .object({ username: Username, password: Password, role: Role, station: Station.nullish() })
+  .object({
+    username: Username,
+    password: Password,
+    role: Role,
+    station: Station.nullish().meta({ description: 'The station a KITCHEN account follows; other roles have none.' }),
+  })
   .refine((body) => body.station == null || body.role === 'KITCHEN', { message: 'Only KITCHEN accounts have a station.', path: ['station'] });
 
 export const CreateTableBody = z.object({ name: trimmed(1, 40) });
@@ -33,7 +38,8 @@ export const CreateMenuItemBody = z.strictObject({
 export const UpdateMenuItemBody = z
   .strictObject(menuItemFields)
   .partial()
-  .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' });
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' })
+  .meta({ description: 'Any subset of the fields, at least one.', minProperties: 1 });
 
 export const OpenSessionBody = z.object({ mode: SessionMode });
 export const MoveSessionBody = z.object({ tableId: Id });
@@ -54,7 +60,8 @@ const Notes = trimmed(0, 200).nullable();
 export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional() });
 export const UpdateLineBody = z
   .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional() })
-  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' });
+  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' })
+  .meta({ description: 'Quantity, notes or both; quantity 0 removes the line.', minProperties: 1 });
 
 export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 
