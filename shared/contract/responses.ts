@@ -43,6 +43,16 @@ export const PublicMenu = z.object({
   categories: z.array(z.object({ name: z.string(), items: z.array(PublicMenuItem) })),
 });
 
+/** What a guest chose, priced by the server: a cart line's and an order line's common part. */
+const PricedLine = {
+  lineId: Id,
+  itemId: Id,
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPriceCents: Cents,
+  notes: z.string().nullable(),
+};
+
 export const Order = named(
   'Order',
   z.object({
@@ -51,17 +61,7 @@ export const Order = named(
     status: OrderStatus,
     placedAt: Timestamp,
     placedBy: Id,
-    lines: z.array(
-      z.object({
-        lineId: Id,
-        itemId: Id,
-        name: z.string(),
-        quantity: z.number().int(),
-        unitPriceCents: Cents,
-        notes: z.string().nullable(),
-        status: LineStatus,
-      }),
-    ),
+    lines: z.array(z.object({ ...PricedLine, status: LineStatus })),
     totalCents: Cents,
   }),
 );
@@ -123,18 +123,7 @@ export const Cart = named(
   'Cart',
   z.object({
     version: z.number().int().min(0),
-    lines: z.array(
-      z.object({
-        lineId: Id,
-        itemId: Id,
-        name: z.string(),
-        quantity: z.number().int(),
-        unitPriceCents: Cents,
-        notes: z.string().nullable(),
-        lineTotalCents: Cents,
-        addedBy: Id,
-      }),
-    ),
+    lines: z.array(z.object({ ...PricedLine, lineTotalCents: Cents, addedBy: Id })),
     totalCents: Cents,
   }),
 );

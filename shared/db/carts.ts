@@ -11,7 +11,7 @@ import { ENTITY } from './entities';
 /** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
 export const FAMILY_CART = 'FAMILY';
 
-const CartLineItem = z.object({
+export const CartLineItem = z.object({
   lineId: z.string(),
   itemId: z.string(),
   name: z.string(),

@@ -8,18 +8,13 @@ import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
+import { CartLineItem } from './carts';
 import { LINE_STATUSES, ORDER_STATUSES } from '../contract/fields';
 import type { OrderStatus } from '../contract/fields';
 
 
 /** A cart line as ordered: priced at placement, with what the kitchen needs and where it is. */
-const OrderLineItem = z.object({
-  lineId: z.string(),
-  itemId: z.string(),
-  name: z.string(),
-  quantity: z.number(),
-  unitPriceCents: z.number(),
-  notes: z.string().nullable(),
+const OrderLineItem = CartLineItem.pick({ lineId: true, itemId: true, name: true, quantity: true, unitPriceCents: true, notes: true }).extend({
   station: z.string(),
   allergens: z.array(z.string()),
   status: z.enum(LINE_STATUSES),
