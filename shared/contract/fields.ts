@@ -34,6 +34,14 @@ export const Station = z
 /** Table codes are 96 random bits (the contract asks for at least 64): unguessable from outside the room. */
 export const TableCode = z.string().regex(/^[\w-]{16}$/);
 
+/** A staff-issued, single-use proof for a guest to resume their identity: 8 of A–Z and 2–9 without look-alikes. */
+export const REJOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const RejoinCode = z
+  .string()
+  .regex(/^[A-HJKMNP-Za-hjkmnp-z2-9]{8}$/, 'A rejoin code is 8 letters and digits.')
+  .meta({ description: 'Case-insensitive.' })
+  .transform((code) => code.toUpperCase());
+
 /** `Idempotency-Key`: 1–255 of A-Z a-z 0-9 _ - . : */
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/);
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Cursor, LineStatus, PageLimit, Password, Role, SessionMode, Station, Username, trimmed } from './fields';
+import { Cursor, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Username, trimmed } from './fields';
 
 /** What clients send: every request body and query of the REST API. */
 
@@ -45,13 +45,21 @@ export const OpenSessionBody = z.object({ mode: SessionMode });
 export const MoveSessionBody = z.object({ tableId: Id });
 export const ListSessionsQuery = z.object({ status: z.literal('OPEN').default('OPEN') });
 
-export const JoinBody = z.object({
-  // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.
-  tableCode: z.string().min(1).max(64),
-  pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
-  guestName: trimmed(1, 40).optional(),
-  guestId: Id.optional(),
-});
+/** Joining, or resuming as `guestId` with proof: that guest's `resumeSecret` or a staff-issued `rejoinCode`. */
+export const JoinBody = z
+  .object({
+    // Any string up to the bound: a malformed code is an unknown code, and counts as a failure.
+    tableCode: z.string().min(1).max(64),
+    pin: z.string().regex(/^\d{4,8}$/, 'The PIN is 4 to 8 digits.'),
+    guestName: trimmed(1, 40).optional(),
+    guestId: Id.optional(),
+    resumeSecret: z.string().min(1).max(128).optional(),
+    rejoinCode: RejoinCode.optional(),
+  })
+  .refine((body) => body.guestId !== undefined || (body.resumeSecret === undefined && body.rejoinCode === undefined), {
+    message: 'A resumeSecret or rejoinCode proves a guestId: send it with one.',
+    path: ['guestId'],
+  });
 
 const Quantity = z.number().int().min(1).max(50);
 const Notes = trimmed(0, 200).nullable();

@@ -103,11 +103,14 @@ export const JoinResult = z.object({
   token: z.string(),
   sessionId: Id,
   guestId: Id,
+  /** Keep it: with `guestId` it resumes this guest on a new join. */
+  resumeSecret: z.string(),
   mode: SessionMode,
   expiresAt: Timestamp,
   restaurantId: Id,
   tableName: z.string(),
 });
+export const IssuedRejoinCode = z.object({ rejoinCode: z.string(), expiresAt: Timestamp });
 export const GuestSession = z.object({
   sessionId: Id,
   status: z.enum(['OPEN', 'CLOSED']),

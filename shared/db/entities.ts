@@ -16,6 +16,8 @@ export const ENTITY = {
   orderRef: 'OrderRef',
   token: 'Token',
   staffTokenRef: 'StaffTokenRef',
+  guestTokenRef: 'GuestTokenRef',
+  rejoinCode: 'RejoinCode',
   connection: 'Connection',
   tokenConnection: 'TokenConnection',
   channelMember: 'ChannelMember',

@@ -39,6 +39,15 @@ export const keys = {
 
   guest: (sessionId: string, guestId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `GUEST#${guestId}` }),
 
+  /** Back-reference from a guest to one of their tokens, so removing the guest revokes them all. */
+  guestToken: (sessionId: string, guestId: string, tokenHash: string): Key => ({
+    pk: `SESSION#${sessionId}`,
+    sk: `GUEST_TOKEN#${guestId}#${tokenHash}`,
+  }),
+
+  /** A staff-issued rejoin code for one guest, by the HMAC of the code; deleted when used. */
+  rejoinCode: (sessionId: string, codeHash: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `REJOIN_CODE#${codeHash}` }),
+
   /** A cart: the session's (FAMILY) or one guest's (INDIVIDUAL). */
   cart: (sessionId: string, owner: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `CART#${owner}` }),
 
@@ -93,6 +102,7 @@ export const keyPrefixes = {
   auditPk: (restaurantId: string) => `AUDIT#${restaurantId}`,
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,
+  guestTokens: (guestId: string) => `GUEST_TOKEN#${guestId}#`,
   tables: 'TABLE#',
 } as const;
 

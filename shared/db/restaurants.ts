@@ -6,7 +6,16 @@ import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
 
-const RestaurantItem = z.object({ restaurantId: z.string(), name: z.string(), currency: z.string(), createdAt: z.string() });
+/** Guests a session admits unless the restaurant sets another number. */
+export const DEFAULT_MAX_GUESTS_PER_SESSION = 20;
+
+const RestaurantItem = z.object({
+  restaurantId: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  createdAt: z.string(),
+  maxGuestsPerSession: z.number().int().min(1).default(DEFAULT_MAX_GUESTS_PER_SESSION),
+});
 export type Restaurant = z.infer<typeof RestaurantItem>;
 
 /** Put of a new restaurant profile (fails if the id exists). */

@@ -7,6 +7,7 @@ import { named } from './transact';
 import type { TransactItem } from './transact';
 import { SESSION_MODES } from '../core';
 import { ENTITY } from './entities';
+import { epochSeconds } from './time';
 
 const TableSessionItem = z.object({
   sessionId: z.string(),
@@ -22,7 +23,14 @@ const TableSessionItem = z.object({
 });
 export type TableSession = z.infer<typeof TableSessionItem>;
 
-const GuestItem = z.object({ sessionId: z.string(), guestId: z.string(), name: z.string().nullable().default(null), joinedAt: z.string() });
+const GuestItem = z.object({
+  sessionId: z.string(),
+  guestId: z.string(),
+  name: z.string().nullable().default(null),
+  joinedAt: z.string(),
+  /** Set when staff removed the guest: kept for the bill, never admitted again. */
+  removedAt: z.string().nullable().default(null),
+});
 export type Guest = z.infer<typeof GuestItem>;
 
 export const toSession = (item: Record<string, unknown>): TableSession => TableSessionItem.parse(item);
@@ -143,11 +151,68 @@ export function sessionLiveCondition(sessionId: string, now: Date): TransactItem
   });
 }
 
-export function putGuest(guest: Guest): TransactItem {
+/**
+ * Admits a new guest: the session is live and has room (`sessionLive` fails otherwise; read the
+ * session to tell which), and its guest count goes up by one.
+ */
+export function admitGuestItems(guest: Guest, now: Date, maxGuests: number): TransactItem[] {
+  return [
+    named('sessionLive', {
+      Update: {
+        TableName: tableName(),
+        Key: keys.session(guest.sessionId),
+        UpdateExpression: 'ADD guestCount :one',
+        ConditionExpression: '#status = :open AND expiresAt > :now AND (attribute_not_exists(guestCount) OR guestCount < :max)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'OPEN', ':now': now.toISOString(), ':one': 1, ':max': maxGuests },
+      },
+    }),
+    putGuest(guest),
+  ];
+}
+
+/** Marks a guest removed (`guest` fails when there is no such guest). */
+export function removeGuestItem(sessionId: string, guestId: string, now: Date): TransactItem {
+  return named('guest', {
+    Update: {
+      TableName: tableName(),
+      Key: keys.guest(sessionId, guestId),
+      UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :now)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    },
+  });
+}
+
+/** A rejoin code for one guest, kept (by HMAC) until used or expired. */
+export function putRejoinCode(sessionId: string, codeHash: string, guestId: string, expiresAt: Date): TransactItem {
+  return named('rejoinCode', {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.rejoinCode(sessionId, codeHash), type: ENTITY.rejoinCode, guestId, expiresAt: expiresAt.toISOString(), ttl: epochSeconds(expiresAt) },
+    },
+  });
+}
+
+/** Uses a rejoin code up: `rejoinCode` fails when it is unknown, another guest's or expired. */
+export function useRejoinCode(sessionId: string, codeHash: string, guestId: string, now: Date): TransactItem {
+  return named('rejoinCode', {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.rejoinCode(sessionId, codeHash),
+      ConditionExpression: 'guestId = :guestId AND expiresAt > :now',
+      ExpressionAttributeValues: { ':guestId': guestId, ':now': now.toISOString() },
+    },
+  });
+}
+
+function putGuest(guest: Guest): TransactItem {
+  // `removedAt` is absent until the guest is removed (removal sets it only where it does not exist).
+  const { removedAt: _none, ...fields } = guest;
   return named('guest', {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.guest(guest.sessionId, guest.guestId), type: ENTITY.guest, ...guest },
+      Item: { ...keys.guest(guest.sessionId, guest.guestId), type: ENTITY.guest, ...fields },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });

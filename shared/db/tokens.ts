@@ -31,15 +31,21 @@ export interface GuestToken {
 
 export type TokenRecord = StaffToken | GuestToken;
 
-/** Put of a new guest token (pair it with a condition that the session is open). */
-export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem {
-  return named('token', {
-    Put: {
-      TableName: tableName(),
-      Item: { ...keys.token(tokenHash), type: ENTITY.token, ...token, ttl: epochSeconds(new Date(token.expiresAt)) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  });
+/** Puts of a new guest token and its back-reference on the guest (pair them with a condition that the session is open). */
+export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem[] {
+  const ttl = epochSeconds(new Date(token.expiresAt));
+  return [
+    named('token', {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.token(tokenHash), type: ENTITY.token, ...token, ttl },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }),
+    named('guestTokenRef', {
+      Put: { TableName: tableName(), Item: { ...keys.guestToken(token.sessionId, token.guestId, tokenHash), type: ENTITY.guestTokenRef, ttl } },
+    }),
+  ];
 }
 
 /** Puts for a new staff token: the lookup item (by hash) and the back-reference on the person. */
@@ -89,16 +95,24 @@ export async function deleteToken(tokenHash: string, staff?: { restaurantId: str
 }
 
 /**
- * Revokes every token of a staff member, found through the back-references with a consistent
- * Query (a GSI would be eventually consistent and could miss a token issued a moment ago).
+ * Revokes every token behind the back-references under `pk` starting with `prefix`, found with a
+ * consistent Query (a GSI would be eventually consistent and could miss a token issued a moment ago).
  */
-export async function deleteAllStaffTokens(restaurantId: string, staffId: string): Promise<void> {
+async function deleteTokensByRefs(pk: string, prefix: string): Promise<void> {
   const refs = (await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.staffTokens(staffId) },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
     ProjectionExpression: 'pk, sk',
     ConsistentRead: true,
   })) as unknown as Key[];
-  const hashes = refs.map((ref) => ref.sk.slice(keyPrefixes.staffTokens(staffId).length));
+  const hashes = refs.map((ref) => ref.sk.slice(prefix.length));
   await batchWrite([...hashes.map((hash) => deleteRequest(keys.token(hash))), ...refs.map(deleteRequest)]);
 }
+
+/** Revokes every token of a staff member. */
+export const deleteAllStaffTokens = (restaurantId: string, staffId: string): Promise<void> =>
+  deleteTokensByRefs(keyPrefixes.restaurantPk(restaurantId), keyPrefixes.staffTokens(staffId));
+
+/** Revokes every token of a guest. */
+export const deleteAllGuestTokens = (sessionId: string, guestId: string): Promise<void> =>
+  deleteTokensByRefs(keyPrefixes.sessionPk(sessionId), keyPrefixes.guestTokens(guestId));

@@ -20,6 +20,8 @@ export type ConditionName =
   | 'restaurant'
   | 'token'
   | 'staffTokenRef'
+  | 'guestTokenRef'
+  | 'rejoinCode'
   | 'staff'
   | 'credential'
   | 'order'

@@ -120,6 +120,11 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
       const message = { ...envelope('session.closed'), data: { sessionId: after.sessionId } };
       return { deliveries: [{ channel, build: (member) => (isGuest(member) ? message : undefined) }], closeChannel: channel };
     }
+    case ENTITY.guest: {
+      if (!before || before.removedAt || !after.removedAt) return none;
+      const message = { ...envelope('guest.removed'), data: { guestId: after.guestId } };
+      return { deliveries: [{ channel: channels.session(String(after.sessionId)), build: (member) => (isGuest(member) ? message : undefined) }] };
+    }
     case ENTITY.menuItem: {
       const available = (item: Record<string, unknown> | undefined) => Boolean(item?.available) && !item?.archivedAt;
       if (!before || available(before) === available(after)) return none;

@@ -8,7 +8,7 @@ import { ENTITY } from '../db/entities';
 export const streamFilterPatterns = [
   {
     eventName: ['INSERT', 'MODIFY'],
-    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem] } } },
+    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem, ENTITY.guest] } } },
   },
   {
     eventName: ['REMOVE'],

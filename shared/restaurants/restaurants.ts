@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { fetchRestaurant, putRestaurant } from '../db/restaurants';
+import { DEFAULT_MAX_GUESTS_PER_SESSION, fetchRestaurant, putRestaurant } from '../db/restaurants';
 import { transactWrite } from '../db/transact';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../errors';
@@ -36,7 +36,7 @@ export async function createRestaurant(input: CreateRestaurantInput, now: Date):
     now,
   );
   await transactWrite([
-    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString() }),
+    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString(), maxGuestsPerSession: DEFAULT_MAX_GUESTS_PER_SESSION }),
     ...items,
   ]);
   return { restaurantId, owner: { staffId: staff.staffId, username: staff.username } };

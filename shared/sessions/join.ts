@@ -5,14 +5,14 @@ import type { GuestRef } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
-import { getGuest, getSession, listGuests, putGuest, sessionLiveCondition } from '../db/sessions';
+import { admitGuestItems, getGuest, getSession, listGuests, sessionLiveCondition, useRejoinCode } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
 import { putEmptyCart } from '../db/carts';
 import { getTable } from '../db/tables';
 import { putGuestToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
-import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError } from '../errors';
+import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
@@ -24,7 +24,7 @@ import { resolveTableCode } from '../tables/tables';
 import { TableCode } from '../contract/fields';
 import type { JoinBody } from '../contract/requests';
 import type { GuestSession, JoinResult as JoinResultSchema } from '../contract/responses';
-import { verifyPin } from './pin';
+import { hashRejoinCode, resumeSecretFor, verifyPin, verifyResumeSecret } from './pin';
 import { effectiveStatus, isSessionLive } from '../core';
 
 export type JoinInput = z.infer<typeof JoinBody>;
@@ -99,32 +99,48 @@ async function checkPinAndAdmit(input: JoinInput, now: Date): Promise<JoinResult
     throw new JoinRefused(new AppError(401, 'INVALID_PIN', 'Wrong PIN.', { attemptsLeft }), true);
   }
   await recordSuccess(attempt.slot);
-  return admit(session, table.name, input, now);
+  return admit(session, table.name, restaurant.maxGuestsPerSession, input, now);
 }
 
-/** Issues the guest token: the same guest again when `guestId` names one of this session's guests. */
-async function admit(session: TableSession, tableName: string, input: JoinInput, now: Date): Promise<JoinResult> {
-  const known = input.guestId ? await getGuest(session.sessionId, input.guestId) : undefined;
-  const guest: Guest = known ?? { sessionId: session.sessionId, guestId: ulid(now.getTime()), name: input.guestName ?? null, joinedAt: now.toISOString() };
-  noteAuditSubject({ guestId: guest.guestId });
+const NOT_YOU = 'That guest cannot be resumed without its resume secret or a rejoin code from staff.';
 
+/**
+ * Issues the guest token: a new guest (while the session has room), or an earlier guest of this
+ * session again, only with proof (their resume secret, or a staff-issued rejoin code, used up here).
+ * Knowing a guestId alone grants nothing.
+ */
+async function admit(session: TableSession, tableName: string, maxGuests: number, input: JoinInput, now: Date): Promise<JoinResult> {
   const token = generateToken('gt');
-  const writes: TransactItem[] = [
-    putGuestToken(hashToken(token), {
-      kind: 'guest',
-      restaurantId: session.restaurantId,
-      sessionId: session.sessionId,
-      guestId: guest.guestId,
-      expiresAt: session.expiresAt,
-    }),
-    sessionLiveCondition(session.sessionId, now),
-  ];
-  if (!known) writes.push(putGuest(guest));
-  if (!known && session.mode === 'INDIVIDUAL') writes.push(putEmptyCart(session.sessionId, guest.guestId));
+  const tokenHash = hashToken(token);
+  const writes: TransactItem[] = [];
+  let guest: Guest;
+  if (input.guestId !== undefined) {
+    const known = await getGuest(session.sessionId, input.guestId);
+    if (!known || known.removedAt) throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
+    if (input.rejoinCode !== undefined) {
+      writes.push(useRejoinCode(session.sessionId, await hashRejoinCode(session.sessionId, input.rejoinCode), known.guestId, now));
+    } else if (input.resumeSecret === undefined || !(await verifyResumeSecret(session.sessionId, known.guestId, input.resumeSecret))) {
+      throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
+    }
+    guest = known;
+    writes.push(sessionLiveCondition(session.sessionId, now));
+  } else {
+    guest = { sessionId: session.sessionId, guestId: ulid(now.getTime()), name: input.guestName ?? null, joinedAt: now.toISOString(), removedAt: null };
+    writes.push(...admitGuestItems(guest, now, maxGuests));
+    if (session.mode === 'INDIVIDUAL') writes.push(putEmptyCart(session.sessionId, guest.guestId));
+  }
+  noteAuditSubject({ guestId: guest.guestId });
+  writes.push(...putGuestToken(tokenHash, { kind: 'guest', restaurantId: session.restaurantId, sessionId: session.sessionId, guestId: guest.guestId, expiresAt: session.expiresAt }));
   try {
     await transactWrite(writes);
   } catch (error) {
-    if (error instanceof TransactionCancelledError && error.failed('sessionLive')) {
+    if (!(error instanceof TransactionCancelledError)) throw error;
+    if (error.failed('rejoinCode')) throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
+    if (error.failed('sessionLive')) {
+      const current = await getSession(session.sessionId);
+      if (current && isSessionLive(current, now)) {
+        throw new JoinRefused(new ConflictError('SESSION_FULL', `This session already has ${maxGuests} guests. Ask staff for help.`), false);
+      }
       throw new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
     }
     throw error;
@@ -133,6 +149,7 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
     token,
     sessionId: session.sessionId,
     guestId: guest.guestId,
+    resumeSecret: await resumeSecretFor(session.sessionId, guest.guestId),
     mode: session.mode,
     expiresAt: session.expiresAt,
     restaurantId: session.restaurantId,
@@ -140,7 +157,6 @@ async function admit(session: TableSession, tableName: string, input: JoinInput,
   };
 }
 
-/** `GET /v1/session`: the guest's own session, table, restaurant and fellow guests. */
 export async function describeGuestSession(principal: GuestRef, now: Date): Promise<z.infer<typeof GuestSession>> {
   const session = await getSession(principal.sessionId);
   if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
@@ -158,6 +174,6 @@ export async function describeGuestSession(principal: GuestRef, now: Date): Prom
     guestId: principal.guestId,
     table: { tableId: table.tableId, name: table.name },
     restaurant: { restaurantId: restaurant.restaurantId, name: restaurant.name, currency: restaurant.currency },
-    guests: guests.map((guest) => ({ guestId: guest.guestId, guestName: guest.name, joinedAt: guest.joinedAt })),
+    guests: guests.filter((guest) => !guest.removedAt).map((guest) => ({ guestId: guest.guestId, guestName: guest.name, joinedAt: guest.joinedAt })),
   };
 }

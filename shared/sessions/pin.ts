@@ -1,5 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { env } from '../config/env';
+import { REJOIN_CODE_ALPHABET } from '../contract/fields';
 
 let key: Promise<Buffer> | undefined;
 
@@ -25,16 +26,36 @@ export function generatePin(length = env().PIN_LENGTH): string {
   return String(randomInt(0, 10 ** length)).padStart(length, '0');
 }
 
+const keyed = async (input: string) => createHmac('sha256', await pinKey()).update(input).digest('base64url');
+
+const sameSecret = (actual: string, expected: string) => {
+  const [a, b] = [Buffer.from(actual), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
 /**
  * PINs are stored only as an HMAC keyed with a secret kept outside the table, bound to the
- * session: a copy of the table alone does not reveal them, even though 10^4 PINs are few.
+ * session: a copy of the table alone does not reveal them, even though 10^6 PINs are few.
  */
-export async function hashPin(sessionId: string, pin: string): Promise<string> {
-  return createHmac('sha256', await pinKey()).update(`${sessionId}:${pin}`).digest('base64url');
-}
+export const hashPin = (sessionId: string, pin: string): Promise<string> => keyed(`${sessionId}:${pin}`);
 
 export async function verifyPin(sessionId: string, pin: string, storedHash: string): Promise<boolean> {
-  const actual = Buffer.from(await hashPin(sessionId, pin), 'base64url');
-  const expected = Buffer.from(storedHash, 'base64url');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return sameSecret(await hashPin(sessionId, pin), storedHash);
 }
+
+/**
+ * The proof a guest keeps to resume as themselves: derived from the key, the session and the guest,
+ * so it is never stored, every join of that guest returns the same one, and nobody else can make it.
+ */
+export const resumeSecretFor = async (sessionId: string, guestId: string): Promise<string> => `rs_${await keyed(`resume:${sessionId}:${guestId}`)}`;
+
+export async function verifyResumeSecret(sessionId: string, guestId: string, secret: string): Promise<boolean> {
+  return sameSecret(await resumeSecretFor(sessionId, guestId), secret);
+}
+
+/** A staff-issued rejoin code: 8 characters from the CSPRNG (about 2^39.6), stored only as an HMAC. */
+export function generateRejoinCode(): string {
+  return Array.from({ length: 8 }, () => REJOIN_CODE_ALPHABET[randomInt(REJOIN_CODE_ALPHABET.length)]).join('');
+}
+
+export const hashRejoinCode = (sessionId: string, code: string): Promise<string> => keyed(`rejoin:${sessionId}:${code}`);

@@ -42,7 +42,7 @@ function toView(session: TableSession, tableName: string | null, now: Date): Ses
 const guestView = (guest: Guest) => ({ guestId: guest.guestId, guestName: guest.name });
 
 /** The session, if it belongs to the actor's restaurant (another restaurant's id is simply not found). */
-async function requireSession(actor: StaffPrincipal, sessionId: string): Promise<TableSession> {
+export async function requireSession(actor: StaffPrincipal, sessionId: string): Promise<TableSession> {
   const session = await getSession(sessionId);
   if (!session || session.restaurantId !== actor.restaurantId) throw new NotFoundError();
   return session;

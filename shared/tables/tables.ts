@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
 import { fetchRestaurant } from '../db/restaurants';
+import type { Restaurant } from '../db/restaurants';
 import { findTableCode, getTable, queryTables, putTable, replaceTableCode } from '../db/tables';
 import type { DiningTable } from '../db/tables';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
@@ -67,7 +68,7 @@ export async function rotateTableCode(actor: StaffPrincipal, tableId: string): P
 }
 
 export interface ResolvedTable {
-  restaurant: { restaurantId: string; name: string; currency: string };
+  restaurant: Restaurant;
   table: DiningTable;
 }
 
@@ -77,13 +78,13 @@ export async function resolveTableCode(tableCode: string): Promise<ResolvedTable
   if (!target) return undefined;
   const [restaurant, table] = await Promise.all([fetchRestaurant(target.restaurantId), getTable(target.restaurantId, target.tableId)]);
   if (!restaurant || !table) return undefined;
-  const { restaurantId, name, currency } = restaurant;
-  return { restaurant: { restaurantId, name, currency }, table };
+  return { restaurant, table };
 }
 
 /** The public face of a table code: which restaurant and table the guest is at. */
 export async function describeTableCode(tableCode: string): Promise<z.infer<typeof ResolvedTableCode>> {
   const resolved = await resolveTableCode(tableCode);
   if (!resolved) throw new NotFoundError('No table has this code.');
-  return { restaurant: resolved.restaurant, table: { name: resolved.table.name } };
+  const { restaurantId, name, currency } = resolved.restaurant;
+  return { restaurant: { restaurantId, name, currency }, table: { name: resolved.table.name } };
 }

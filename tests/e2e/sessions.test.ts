@@ -48,7 +48,7 @@ async function openSession(tableId: string, mode = 'FAMILY', token = waiter) {
 
 async function join(tableCode: string, pin: string, extra: Record<string, unknown> = {}, options: CallOptions = {}) {
   const response = await api('POST', '/v1/sessions/join', { body: { tableCode, pin, ...extra }, ip: newIp(), ...options });
-  if (response.body?.token) secrets.push(response.body.token);
+  if (response.body?.token) secrets.push(response.body.token, response.body.resumeSecret);
   return response;
 }
 
@@ -106,6 +106,7 @@ describe('joining with the PIN (guests)', () => {
       token: expect.stringMatching(/^gt_[\w-]{43}$/),
       sessionId: session.sessionId,
       guestId: expect.any(String),
+      resumeSecret: expect.stringMatching(/^rs_[\w-]{43}$/),
       mode: 'INDIVIDUAL',
       expiresAt: expect.any(String),
       restaurantId: a.restaurantId,
@@ -189,13 +190,13 @@ describe('joining with the PIN (guests)', () => {
     expect((await join(table.tableCode, session.pin)).status).toBe(201);
   });
 
-  it('resumes a guest who joins again with their guestId; a foreign guestId makes a new guest', async () => {
+  it('resumes a guest who joins again with their guestId and resume secret; a foreign guestId is refused', async () => {
     const table = await newTable();
     const session = await openSession(table.tableId, 'INDIVIDUAL');
     const first = await join(table.tableCode, session.pin, { guestName: 'Grace' });
-    const again = await join(table.tableCode, session.pin, { guestId: first.body.guestId });
+    const again = await join(table.tableCode, session.pin, { guestId: first.body.guestId, resumeSecret: first.body.resumeSecret });
     expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ sessionId: session.sessionId, guestId: first.body.guestId });
+    expect(again.body).toMatchObject({ sessionId: session.sessionId, guestId: first.body.guestId, resumeSecret: first.body.resumeSecret });
     expect(again.body.token).not.toBe(first.body.token);
     for (const token of [first.body.token, again.body.token]) {
       expect((await api('GET', '/v1/session', { token })).body.guestId).toBe(first.body.guestId);
@@ -203,9 +204,8 @@ describe('joining with the PIN (guests)', () => {
 
     const otherTable = await newTable();
     const other = await openSession(otherTable.tableId);
-    const stranger = await join(otherTable.tableCode, other.pin, { guestId: first.body.guestId });
-    expect(stranger.status).toBe(201);
-    expect(stranger.body.guestId).not.toBe(first.body.guestId);
+    const stranger = await join(otherTable.tableCode, other.pin, { guestId: first.body.guestId, resumeSecret: first.body.resumeSecret });
+    expectError(stranger, 401, 'UNAUTHENTICATED');
   });
 
   it('ends a guest token on logout', async () => {

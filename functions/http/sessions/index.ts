@@ -5,5 +5,7 @@ import { handler as getSession } from './get-session';
 import { handler as renewPin } from './renew-pin';
 import { handler as moveSession } from './move-session';
 import { handler as closeSession } from './close-session';
+import { handler as removeGuest } from './remove-guest';
+import { handler as issueRejoinCode } from './issue-rejoin-code';
 
-export const handler = dispatchRoutes('sessions', { openSession, listSessions, getSession, renewPin, moveSession, closeSession });
+export const handler = dispatchRoutes('sessions', { openSession, listSessions, getSession, renewPin, moveSession, closeSession, removeGuest, issueRejoinCode });
