@@ -58,8 +58,10 @@ export interface StageConfig {
     ttlHours: number;
     /** Digits in a session PIN, 4 to 8. */
     pinLength: number;
-    /** Consecutive wrong PINs before the session is blocked. */
+    /** Wrong PINs from one source IP before that source is blocked for the session. */
     pinMaxFailures: number;
+    /** Wrong PINs for a session from all sources together before it is guarded (joins need approval). */
+    pinGuardFailures: number;
     /** First block; each further block doubles, up to the maximum. */
     pinLockoutMinutes: number;
     pinMaxLockoutHours: number;
@@ -77,8 +79,9 @@ const defaultAuth: StageConfig['auth'] = {
 
 const defaultSessions: StageConfig['sessions'] = {
   ttlHours: 8,
-  pinLength: 4,
+  pinLength: 6,
   pinMaxFailures: 5,
+  pinGuardFailures: 20,
   pinLockoutMinutes: 15,
   pinMaxLockoutHours: 8,
   ipMaxFailuresPerHour: 50,
@@ -242,6 +245,7 @@ export function functionEnvironment(config: StageConfig, tableName: string, site
     SESSION_TTL_SECONDS: String(sessions.ttlHours * 3600),
     PIN_LENGTH: String(sessions.pinLength),
     PIN_MAX_FAILURES: String(sessions.pinMaxFailures),
+    PIN_GUARD_FAILURES: String(sessions.pinGuardFailures),
     PIN_LOCKOUT_SECONDS: String(sessions.pinLockoutMinutes * 60),
     PIN_MAX_LOCKOUT_SECONDS: String(sessions.pinMaxLockoutHours * 3600),
     IP_MAX_FAILURES_PER_HOUR: String(sessions.ipMaxFailuresPerHour),

@@ -79,30 +79,31 @@ export class RawBaseline {
     await this.get(keys.token(this.staffTokenHash), true);
   }
 
-  /** Join: IP window (read previous, count current), code, table, restaurant, session, PIN gate, token + guest, success resets, audit. */
+  /** Join: IP windows (previous, current), code, table, restaurant, session, source gate, guard slot taken and given back, token + reference + guest + guest count, audit. */
   async join(): Promise<void> {
     const windowStart = Math.floor(Date.now() / 3600_000) * 3600;
-    const ipKey = keys.joinFailures('10.9.9.9', windowStart);
     await this.get(keys.joinFailures('10.9.9.9', windowStart - 3600));
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: ipKey, UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 } }));
+    await this.get(keys.joinFailures('10.9.9.9', windowStart));
     await this.get(keys.tableCode(this.tableCode));
     await this.get(keys.table(this.ids.restaurant, this.ids.table), true);
     await this.get(keys.restaurant(this.ids.restaurant));
     await this.get(keys.session(this.ids.session), true);
-    const attempts = keys.pinAttempts(this.ids.session);
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: attempts, UpdateExpression: 'SET failures = if_not_exists(failures, :zero) + :one', ExpressionAttributeValues: { ':zero': 0, ':one': 1 } }));
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: attempts, UpdateExpression: 'SET failures = :zero', ExpressionAttributeValues: { ':zero': 0 } }));
+    await this.get(keys.pinSource(this.ids.session, '10.9.9.9'), true);
+    const guard = keys.pinGuard(this.ids.session);
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: guard, UpdateExpression: 'ADD reserved :one', ExpressionAttributeValues: { ':one': 1 } }));
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: guard, UpdateExpression: 'ADD reserved :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } }));
     const guestId = `raw${randomUUID()}`;
+    const tokenHash = createHash('sha256').update(guestId).digest('hex');
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...keys.token(createHash('sha256').update(guestId).digest('hex')), kind: 'guest', restaurantId: this.ids.restaurant, sessionId: this.ids.session, guestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { ConditionCheck: { TableName: this.tableName, Key: keys.session(this.ids.session), ConditionExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':open': 'OPEN' } } },
+          { Put: { TableName: this.tableName, Item: { ...keys.token(tokenHash), kind: 'guest', restaurantId: this.ids.restaurant, sessionId: this.ids.session, guestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: keys.guestToken(this.ids.session, guestId, tokenHash) } },
+          { Update: { TableName: this.tableName, Key: keys.session(this.ids.session), UpdateExpression: 'ADD guestCount :one', ConditionExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':open': 'OPEN', ':one': 1 } } },
           { Put: { TableName: this.tableName, Item: { ...keys.guest(this.ids.session, guestId), sessionId: this.ids.session, guestId, name: 'Guest', joinedAt: new Date().toISOString() } } },
         ],
       }),
     );
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: ipKey, UpdateExpression: 'ADD #count :minusOne', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':minusOne': -1 } }));
     await this.audit();
   }
 

@@ -11,7 +11,7 @@ import type { AuditQuery } from '../contract/requests';
 
 /** Ids that say what an audited request was about; the domain adds those the request did not carry. */
 export type AuditSubject = Partial<
-  Record<'restaurantId' | 'sessionId' | 'tableId' | 'guestId' | 'staffId' | 'itemId' | 'orderId' | 'username', string>
+  Record<'restaurantId' | 'sessionId' | 'tableId' | 'guestId' | 'staffId' | 'itemId' | 'orderId' | 'username' | 'joinRequestId', string>
 >;
 
 const subjects = new AsyncLocalStorage<AuditSubject>();
@@ -28,7 +28,7 @@ export function noteAuditSubject(subject: AuditSubject): void {
 }
 
 /** Only these keys of a response body are copied into the subject (a body may hold a token). */
-const ID_FIELDS = ['sessionId', 'tableId', 'guestId', 'staffId', 'itemId', 'orderId'] as const;
+const ID_FIELDS = ['sessionId', 'tableId', 'guestId', 'staffId', 'itemId', 'orderId', 'joinRequestId'] as const;
 
 export function idsOf(body: unknown): AuditSubject {
   if (typeof body !== 'object' || body === null) return {};

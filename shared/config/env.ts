@@ -33,7 +33,10 @@ export const EnvSchema = z.strictObject({
   /** A table session (and its guest tokens) ends this long after it opens unless closed sooner. */
   SESSION_TTL_SECONDS: seconds,
   PIN_LENGTH: z.coerce.number().int().min(4).max(8),
+  /** Wrong PINs from one source IP before that source is blocked for the session. */
   PIN_MAX_FAILURES: z.coerce.number().int().positive(),
+  /** Wrong PINs for a session from all sources before it is guarded: every join then needs approval. */
+  PIN_GUARD_FAILURES: z.coerce.number().int().positive(),
   PIN_LOCKOUT_SECONDS: seconds,
   PIN_MAX_LOCKOUT_SECONDS: seconds,
   /** Failed joins per source IP per rolling hour, across all tables. */

@@ -110,6 +110,19 @@ export const JoinResult = z.object({
   restaurantId: Id,
   tableName: z.string(),
 });
+/** A join attempt on a guarded session: poll `GET /v1/join-requests/{joinRequestId}` with the poll token. */
+export const PendingJoin = z.object({
+  status: z.literal('PENDING'),
+  joinRequestId: Id,
+  pollToken: z.string(),
+  retryAfterSeconds: z.number().int().min(1),
+});
+export const JoinRequestState = z.object({
+  status: z.enum(['PENDING', 'APPROVED', 'DENIED', 'EXPIRED']),
+  /** With APPROVED: the join itself, a token for the approved guest. */
+  join: JoinResult.optional(),
+});
+
 export const IssuedRejoinCode = z.object({ rejoinCode: z.string(), expiresAt: Timestamp });
 export const GuestSession = z.object({
   sessionId: Id,

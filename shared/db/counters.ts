@@ -82,41 +82,105 @@ export async function windowCount(key: Key): Promise<number> {
   return Number(Item?.count ?? 0);
 }
 
-/** Adds one to a window's count while it is under `allowed`: true, or false with the count that refused it. */
-export async function countInWindow(key: Key, allowed: number, ttl: number): Promise<{ counted: true } | { counted: false; current: number }> {
+/** A counter item as read: 0s when there is none. */
+export async function readAttemptCounter(key: Key): Promise<AttemptCounter> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return { failures: Number(Item?.failures ?? 0), blocks: Number(Item?.blocks ?? 0), blockedUntil: Number(Item?.blockedUntil ?? 0) };
+}
+
+/** Counts one failure (never refused): the counts after it. */
+export async function addFailure(key: Key, ttl: number): Promise<{ failures: number; blocks: number }> {
+  const { Attributes } = await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: 'SET failures = if_not_exists(failures, :zero) + :one, #ttl = :ttl',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':ttl': ttl },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { failures: Number(Attributes?.failures), blocks: Number(Attributes?.blocks ?? 0) };
+}
+
+/** Adds one to a window's count, whatever it is (a failure that happened). */
+export async function addToWindow(key: Key, ttl: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': ttl },
+    }),
+  );
+}
+
+/**
+ * A session's PIN guard: `reserved` counts wrong PINs plus attempts in flight, `failures` the wrong
+ * PINs alone, `guardedAt` is set once `failures` reach the threshold. Takes a slot while fewer than
+ * `max` are reserved and the session is not guarded.
+ */
+export async function takeGuardSlot(key: Key, max: number, ttl: number): Promise<{ taken: true } | { taken: false; guarded: boolean }> {
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-        ConditionExpression: '(attribute_not_exists(#count) AND :zero < :allowed) OR #count < :allowed',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':allowed': allowed, ':ttl': ttl },
+        UpdateExpression: 'ADD reserved :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(guardedAt) AND (attribute_not_exists(reserved) OR reserved < :max)',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': ttl },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { counted: true };
+    return { taken: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return { counted: false, current: Number(error.Item?.count?.N ?? 0) };
+    return { taken: false, guarded: error.Item?.guardedAt !== undefined };
   }
 }
 
-/** Takes one back from a window's count (if the window is still there). */
-export async function uncountInWindow(key: Key): Promise<void> {
-  await db()
-    .send(
+/** Gives a slot back: the attempt in flight had the right PIN. */
+export async function releaseGuardSlot(key: Key): Promise<void> {
+  await db().send(
+    new UpdateCommand({ TableName: tableName(), Key: key, UpdateExpression: 'ADD reserved :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } }),
+  );
+}
+
+/** Counts a wrong PIN (its slot stays taken): the number of wrong PINs so far. */
+export async function addGuardFailure(key: Key): Promise<number> {
+  const { Attributes } = await db().send(
+    new UpdateCommand({ TableName: tableName(), Key: key, UpdateExpression: 'ADD failures :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+  );
+  return Number(Attributes?.failures);
+}
+
+/**
+ * Marks the session guarded, with what the floor needs to hear about it (the stream sees this item):
+ * true for the one call that did it.
+ */
+export async function setGuarded(key: Key, fields: Record<string, string>, nowIso: string): Promise<boolean> {
+  try {
+    await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
-        UpdateExpression: 'ADD #count :minusOne',
-        ConditionExpression: 'attribute_exists(#count)',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':minusOne': -1 },
+        UpdateExpression: `SET guardedAt = :now, ${Object.keys(fields).map((name) => `#${name} = :${name}`).join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(guardedAt)',
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
+        ExpressionAttributeValues: { ':now': nowIso, ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])) },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    );
+    return true;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return false;
+  }
+}
+
+/** Whether the guard holds (a consistent read). */
+export async function isGuarded(key: Key): Promise<boolean> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: 'guardedAt' }));
+  return Item?.guardedAt !== undefined;
 }

@@ -18,6 +18,8 @@ export const ENTITY = {
   staffTokenRef: 'StaffTokenRef',
   guestTokenRef: 'GuestTokenRef',
   rejoinCode: 'RejoinCode',
+  pinGuard: 'PinGuard',
+  joinRequest: 'JoinRequest',
   connection: 'Connection',
   tokenConnection: 'TokenConnection',
   channelMember: 'ChannelMember',

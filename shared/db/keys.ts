@@ -59,8 +59,14 @@ export const keys = {
   /** Ticket numbers of one restaurant day (UTC), from an atomic counter. */
   ticketCounter: (restaurantId: string, day: string): Key => ({ pk: restaurantPk(restaurantId), sk: `TICKET_COUNTER#${day}` }),
 
-  /** Wrong-PIN counter and block of one session. */
-  pinAttempts: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'PIN_ATTEMPTS' }),
+  /** A session's wrong-PIN count from all sources, and whether it is guarded (joins need approval). */
+  pinGuard: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'PIN_GUARD' }),
+
+  /** Wrong PINs from one source IP for one session, and that source's block. */
+  pinSource: (sessionId: string, sourceIp: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `PIN_SOURCE#${sourceIp}` }),
+
+  /** A join request of a guarded session, polled by its requester with the poll token. */
+  joinRequest: (joinRequestId: string): Key => ({ pk: `JOIN_REQUEST#${joinRequestId}`, sk: 'JOIN_REQUEST' }),
 
   /** Failed joins from one source IP in the window starting at `windowStart` (epoch seconds). */
   joinFailures: (sourceIp: string, windowStart: number): Key => ({ pk: `IP#${sourceIp}`, sk: `JOIN_FAILURES#${windowStart}` }),

@@ -134,7 +134,7 @@ export function replacePinItems(sessionId: string, pinHash: string): TransactIte
         ExpressionAttributeValues: { ':pinHash': pinHash, ':open': 'OPEN' },
       },
     }),
-    named('pinAttempts', { Delete: { TableName: tableName(), Key: keys.pinAttempts(sessionId) } }),
+    named('pinGuard', { Delete: { TableName: tableName(), Key: keys.pinGuard(sessionId) } }),
   ];
 }
 

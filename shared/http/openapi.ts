@@ -31,6 +31,7 @@ function componentSchemas(): Record<string, JsonSchema> {
 const REASONS: Record<SuccessStatus | ErrorStatus, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted: pending',
   204: 'No content',
   400: 'Bad request',
   401: 'Not authenticated',
@@ -71,7 +72,7 @@ export function errorCodesOf(route: RestRoute): Partial<Record<ErrorStatus, stri
   add(500, 'INTERNAL');
   if (body || query) add(400, 'VALIDATION_FAILED');
   if (body) add(400, 'BAD_JSON');
-  for (const header of Object.values(headers)) add(400, header.code);
+  for (const header of Object.values(headers)) add(header.status ?? 400, header.code);
   if (!isPublic(route)) add(401, 'UNAUTHENTICATED');
   if (!isPublic(route)) add(403, 'FORBIDDEN');
   if (route.allow.includes('GUEST')) add(401, 'SESSION_CLOSED');
@@ -112,6 +113,13 @@ function successResponse(route: RestRoute, status: SuccessStatus, spec: Response
   };
 }
 
+/** The bearer token a route takes: a staff or guest token, a declared scheme of its own (the poll token), or none. */
+function securityOf(route: RestRoute) {
+  const scheme = Object.values(route.request?.headers ?? {}).find((spec) => spec.securityScheme)?.securityScheme;
+  if (scheme) return [{ [scheme]: [] }];
+  return isPublic(route) ? [] : [{ bearer: [] }];
+}
+
 function operation(name: RestRouteName) {
   const route: RestRoute = restRoutes[name];
   const { params = {}, query, headers = {}, body } = route.request ?? {};
@@ -128,7 +136,7 @@ function operation(name: RestRouteName) {
     required: queryShape?.required?.includes(param) ?? false,
     schema,
   }));
-  const headerParameters = Object.entries(headers).map(([header, spec]) => ({
+  const headerParameters = Object.entries(headers).filter(([, spec]) => !spec.securityScheme).map(([header, spec]) => ({
     name: header,
     in: 'header',
     required: true,
@@ -142,7 +150,7 @@ function operation(name: RestRouteName) {
     summary: route.summary,
     tags: [route.fn],
     'x-allowed-callers': route.allow,
-    security: isPublic(route) ? [] : [{ bearer: [] }],
+    security: securityOf(route),
     parameters: [...pathParameters, ...queryParameters, ...headerParameters],
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
     responses: Object.fromEntries([...successes, ...errors]),
@@ -182,7 +190,10 @@ export function openApiDocument(): OpenApiDocument {
     ],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A staff token (login) or a guest token (join).' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A staff token (login) or a guest token (join).' },
+        pollToken: { type: 'http', scheme: 'bearer', description: 'The poll token of a join request (the 202 answer to a join).' },
+      },
       schemas: componentSchemas(),
     },
     paths,

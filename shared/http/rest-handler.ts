@@ -136,7 +136,7 @@ const validation = (route: RestRoute): RestMiddleware => {
       const headers: Record<string, string> = {};
       for (const [name, spec] of Object.entries(headerSpecs)) {
         const header = spec.schema.safeParse(sent[name.toLowerCase()]);
-        if (!header.success) throw new AppError(400, spec.code, `Send a valid ${name} header: ${spec.description}`);
+        if (!header.success) throw new AppError(spec.status ?? 400, spec.code, `Send a valid ${name} header: ${spec.description}`);
         headers[name] = header.data;
       }
       const issues = [];

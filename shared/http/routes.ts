@@ -34,7 +34,9 @@ import {
   ClosedSession,
   CreatedTable,
   GuestSession,
+  JoinRequestState,
   JoinResult,
+  PendingJoin,
   KitchenLine,
   LoginResult,
   MenuItem,
@@ -90,11 +92,14 @@ export const restFunctions = {
 
 export type RestFunctionName = keyof typeof restFunctions;
 
-/** A request header the route requires; missing or malformed, it is answered with 400 and `code`. */
+/** A request header the route requires; missing or malformed, it is answered with `status` (400 unless said) and `code`. */
 export interface HeaderSpec {
   schema: z.ZodType<string, string>;
   code: string;
+  status?: 400 | 401;
   description: string;
+  /** An `Authorization` header: documented as this security scheme, not as a parameter. */
+  securityScheme?: 'pollToken';
 }
 
 export interface RouteRequest {
@@ -108,7 +113,7 @@ export interface RouteRequest {
 /** A success response: a JSON body's schema, a body of another content type, or `null` for no content. */
 export type ResponseSpec = z.ZodType | { contentType: string; schema: z.ZodType<string> } | null;
 
-export type SuccessStatus = 200 | 201 | 204;
+export type SuccessStatus = 200 | 201 | 202 | 204;
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
 
 export interface RestRoute {
@@ -363,8 +368,48 @@ export const restRoutes = {
     allow: ['PUBLIC'],
     summary: "Public: joins the scanned table's session with its PIN and returns a guest token.",
     request: { body: JoinBody },
-    responses: { 201: JoinResult },
+    responses: { 201: JoinResult, 202: PendingJoin },
     errors: { 401: ['INVALID_PIN', 'UNAUTHENTICATED'], 404: ['NOT_FOUND'], 409: ['NO_OPEN_SESSION', 'SESSION_FULL'], 429: ['PIN_BLOCKED'] },
+  },
+  getJoinRequest: {
+    method: 'GET',
+    path: '/v1/join-requests/{joinRequestId}',
+    fn: 'join',
+    allow: ['PUBLIC'],
+    summary: 'Public, with the poll token: where a join request of a guarded session stands; on APPROVED, the join.',
+    request: {
+      headers: {
+        Authorization: {
+          schema: z.string().regex(/^Bearer pt_[\w-]{43}$/),
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          description: '`Bearer <pollToken>` from the 202 answer to the join.',
+          securityScheme: 'pollToken',
+        },
+      },
+    },
+    responses: { 200: JoinRequestState },
+    errors: { 409: ['NO_OPEN_SESSION', 'SESSION_FULL'] },
+  },
+  approveJoinRequest: {
+    method: 'POST',
+    path: '/v1/join-requests/{joinRequestId}/approve',
+    fn: 'join',
+    audit: 'join.approve',
+    allow: ['GUEST', ...FLOOR],
+    summary: "Lets a pending join request in: a guest of its session or the floor staff of its restaurant.",
+    responses: { 204: null },
+    errors: { 409: ['JOIN_REQUEST_CLOSED'] },
+  },
+  denyJoinRequest: {
+    method: 'POST',
+    path: '/v1/join-requests/{joinRequestId}/deny',
+    fn: 'join',
+    audit: 'join.deny',
+    allow: ['GUEST', ...FLOOR],
+    summary: 'Turns a pending join request away: a guest of its session or the floor staff of its restaurant.',
+    responses: { 204: null },
+    errors: { 409: ['JOIN_REQUEST_CLOSED'] },
   },
   getGuestSession: {
     method: 'GET',

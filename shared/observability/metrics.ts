@@ -13,6 +13,7 @@ export type MetricName =
   | 'OrderPlacementFailed'
   | 'PinFailures'
   | 'PinBlocks'
+  | 'SessionsGuarded'
   | 'LoginBlocks'
   | 'FanoutMessages'
   | 'FanoutGone'

@@ -8,10 +8,14 @@ export const channels = {
   guests: (restaurantId: string) => `guests#${restaurantId}`,
   /** A restaurant's staff screens: kitchen tickets, filtered per member by station. */
   kitchen: (restaurantId: string) => `kitchen#${restaurantId}`,
+  /** A restaurant's floor staff (OWNER, MANAGER, WAITER): tables that need someone. */
+  floor: (restaurantId: string) => `floor#${restaurantId}`,
 } as const;
 
+const FLOOR_ROLES: readonly string[] = ['OWNER', 'MANAGER', 'WAITER'];
+
 export function channelsOf(principal: Principal): string[] {
-  return principal.kind === 'guest'
-    ? [channels.session(principal.sessionId), channels.guests(principal.restaurantId)]
-    : [channels.kitchen(principal.restaurantId)];
+  if (principal.kind === 'guest') return [channels.session(principal.sessionId), channels.guests(principal.restaurantId)];
+  const floor = FLOOR_ROLES.includes(principal.role) ? [channels.floor(principal.restaurantId)] : [];
+  return [channels.kitchen(principal.restaurantId), ...floor];
 }

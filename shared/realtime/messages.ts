@@ -120,6 +120,23 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
       const message = { ...envelope('session.closed'), data: { sessionId: after.sessionId } };
       return { deliveries: [{ channel, build: (member) => (isGuest(member) ? message : undefined) }], closeChannel: channel };
     }
+    case ENTITY.joinRequest: {
+      if (record.eventName !== 'INSERT' || !after.visible) return none;
+      const { joinRequestId, sessionId, tableName, guestName } = after as Record<string, string>;
+      const toTable = { ...envelope('join.requested'), data: { joinRequestId, guestName, at: after.requestedAt } };
+      const toFloor = { ...envelope('join.requested'), data: { joinRequestId, sessionId, tableName, guestName } };
+      return {
+        deliveries: [
+          { channel: channels.session(String(sessionId)), build: (member) => (isGuest(member) ? toTable : undefined) },
+          { channel: channels.floor(String(after.restaurantId)), build: (member) => (isStaff(member) ? toFloor : undefined) },
+        ],
+      };
+    }
+    case ENTITY.pinGuard: {
+      if (before?.guardedAt || !after.guardedAt) return none;
+      const message = { ...envelope('session.guarded'), data: { sessionId: after.sessionId, tableName: after.tableName } };
+      return { deliveries: [{ channel: channels.floor(String(after.restaurantId)), build: (member) => (isStaff(member) ? message : undefined) }] };
+    }
     case ENTITY.guest: {
       if (!before || before.removedAt || !after.removedAt) return none;
       const message = { ...envelope('guest.removed'), data: { guestId: after.guestId } };

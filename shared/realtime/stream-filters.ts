@@ -8,7 +8,7 @@ import { ENTITY } from '../db/entities';
 export const streamFilterPatterns = [
   {
     eventName: ['INSERT', 'MODIFY'],
-    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem, ENTITY.guest] } } },
+    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem, ENTITY.guest, ENTITY.joinRequest, ENTITY.pinGuard] } } },
   },
   {
     eventName: ['REMOVE'],

@@ -5,6 +5,12 @@ import type { GuestRef } from '../auth/principal';
 import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
+import type { Key } from '../db/keys';
+import { addGuardFailure, releaseGuardSlot, setGuarded, takeGuardSlot } from '../db/counters';
+import { ENTITY } from '../db/entities';
+import { getJoinRequest, putJoinRequest, settleJoinRequestItem } from '../db/join-requests';
+import type { JoinRequest } from '../db/join-requests';
+import { epochSeconds } from '../db/time';
 import { admitGuestItems, getGuest, getSession, listGuests, sessionLiveCondition, useRejoinCode } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
 import { putEmptyCart } from '../db/carts';
@@ -15,21 +21,22 @@ import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import { recordFailure, recordSuccess, reserveAttempt } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
-import { releaseInWindow, reserveInWindow } from '../throttle/rate-window';
+import { checkGate, failAtGate } from '../throttle/failure-gate';
+import { checkWindow } from '../throttle/rate-window';
 import type { WindowPolicy } from '../throttle/rate-window';
 import { fetchRestaurant } from '../db/restaurants';
 import { resolveTableCode } from '../tables/tables';
 import { TableCode } from '../contract/fields';
 import type { JoinBody } from '../contract/requests';
-import type { GuestSession, JoinResult as JoinResultSchema } from '../contract/responses';
+import type { GuestSession, JoinResult as JoinResultSchema, PendingJoin } from '../contract/responses';
 import { hashRejoinCode, resumeSecretFor, verifyPin, verifyResumeSecret } from './pin';
 import { effectiveStatus, isSessionLive } from '../core';
 
 export type JoinInput = z.infer<typeof JoinBody>;
 
-const pinPolicy = (): AttemptPolicy => ({
+/** Wrong PINs per source IP per session: 5, then blocks that double (that source only). */
+const sourcePolicy = (): AttemptPolicy => ({
   maxFailures: env().PIN_MAX_FAILURES,
   lockoutSeconds: env().PIN_LOCKOUT_SECONDS,
   maxLockoutSeconds: env().PIN_MAX_LOCKOUT_SECONDS,
@@ -37,7 +44,14 @@ const pinPolicy = (): AttemptPolicy => ({
 });
 const ipPolicy = (): WindowPolicy => ({ limit: env().IP_MAX_FAILURES_PER_HOUR, windowSeconds: 3600 });
 
-/** An error the join answers with, after which the IP's failure count is (or is not) kept. */
+/** A join request lives this long; its requester polls every few seconds. */
+const JOIN_REQUEST_SECONDS = 10 * 60;
+const POLL_SECONDS = 3;
+
+/** Waits (ms) before asking again while attempts in flight hold every guard slot; together under a second. */
+const CONTENTION_WAITS_MS = [25, 50, 100, 200, 400];
+
+/** An error the join answers with, and whether it counts as a failure of the source IP. */
 class JoinRefused extends Error {
   constructor(
     readonly error: AppError,
@@ -48,30 +62,34 @@ class JoinRefused extends Error {
 }
 
 export type JoinResult = z.infer<typeof JoinResultSchema>;
+export type JoinOutcome = { status: 201; body: JoinResult } | { status: 202; body: z.infer<typeof PendingJoin> };
 
 /**
- * A guest proves they are at the table with the session's PIN. Throttled twice, each by one
- * conditional update *before* the PIN is checked: per source IP (failures per rolling hour across
- * all tables, unknown codes included) and per session (consecutive failures, then growing blocks,
- * whatever IPs the guesses come from). The PIN is compared only with the scanned table's session.
+ * A guest proves they are at the table with the session's PIN. Three limits, none of which a
+ * stranger can use to keep the table's guests out:
+ * - per source IP across all tables: failed joins per rolling hour (unknown codes included);
+ * - per source IP per session: 5 wrong PINs block that source, doubling per further block;
+ * - per session from all sources: past the threshold the session is guarded until staff set a new
+ *   PIN: every attempt is answered 202 alike, and only right-PIN attempts become join requests that
+ *   the table or the floor approve. Before that, a slot is reserved for each attempt *before* the PIN
+ *   is compared, so however many arrive at once, at most the threshold of wrong PINs are ever judged.
+ * The source limits count failures only: successes and attempts in flight never use them up.
  */
-export async function joinSession(input: JoinInput, sourceIp: string, now: Date): Promise<JoinResult> {
-  const ip = await reserveInWindow((start) => keys.joinFailures(sourceIp, start), ipPolicy(), now);
+export async function joinSession(input: JoinInput, sourceIp: string, now: Date): Promise<JoinOutcome> {
+  const ip = await checkWindow((start) => keys.joinFailures(sourceIp, start), ipPolicy(), now);
   if (!ip.allowed) {
     throw new TooManyRequestsError('RATE_LIMITED', 'Too many failed attempts from your network. Try again later.', ip.retryAfterSeconds);
   }
   try {
-    const result = await checkPinAndAdmit(input, now);
-    await releaseInWindow(ip.key); // a success is not a failure
-    return result;
+    return await attemptJoin(input, sourceIp, ip.countFailure, now);
   } catch (error) {
     if (!(error instanceof JoinRefused)) throw error;
-    if (!error.countsAgainstIp) await releaseInWindow(ip.key);
+    if (error.countsAgainstIp) await ip.countFailure();
     throw error.error;
   }
 }
 
-async function checkPinAndAdmit(input: JoinInput, now: Date): Promise<JoinResult> {
+async function attemptJoin(input: JoinInput, sourceIp: string, countIpFailure: () => Promise<void>, now: Date): Promise<JoinOutcome> {
   const resolved = TableCode.safeParse(input.tableCode).success ? await resolveTableCode(input.tableCode) : undefined;
   if (!resolved) throw new JoinRefused(new NotFoundError('No table has this code.'), true);
   const { table, restaurant } = resolved;
@@ -83,33 +101,95 @@ async function checkPinAndAdmit(input: JoinInput, now: Date): Promise<JoinResult
   }
   noteAuditSubject({ sessionId: session.sessionId });
 
-  const attempt = await reserveAttempt(keys.pinAttempts(session.sessionId), pinPolicy(), now);
-  if (!attempt.allowed) {
-    throw new JoinRefused(
-      new TooManyRequestsError('PIN_BLOCKED', 'Too many wrong PINs for this table. Ask staff for help.', attempt.retryAfterSeconds),
-      false,
-    );
+  const sourceKey = keys.pinSource(session.sessionId, sourceIp);
+  const source = await checkGate(sourceKey, now);
+  if (source.blocked) {
+    throw new JoinRefused(new TooManyRequestsError('PIN_BLOCKED', 'Too many wrong PINs from here. Ask staff for help.', source.retryAfterSeconds), false);
   }
-  if (!(await verifyPin(session.sessionId, input.pin, session.pinHash))) {
-    const outcome = await recordFailure(attempt.slot, pinPolicy(), now);
+  const guardKey = keys.pinGuard(session.sessionId);
+  const slot = await takeSlot(guardKey, now);
+  const pinOk = await verifyPin(session.sessionId, input.pin, session.pinHash);
+  if (!pinOk) {
     count('PinFailures');
+    const outcome = await failAtGate(sourceKey, sourcePolicy(), now);
     if (outcome.blocked) count('PinBlocks');
-    logger.warn('wrong pin', { sessionId: session.sessionId, blocked: outcome.blocked });
-    const attemptsLeft = outcome.blocked ? 0 : outcome.attemptsLeft;
-    throw new JoinRefused(new AppError(401, 'INVALID_PIN', 'Wrong PIN.', { attemptsLeft }), true);
+    logger.warn('wrong pin', { sessionId: session.sessionId, sourceBlocked: outcome.blocked, guarded: !slot });
+    if (slot) {
+      if ((await addGuardFailure(guardKey)) >= env().PIN_GUARD_FAILURES) await guard(guardKey, session, table.name, now);
+      const attemptsLeft = outcome.blocked ? 0 : outcome.attemptsLeft;
+      throw new JoinRefused(new AppError(401, 'INVALID_PIN', 'Wrong PIN.', { attemptsLeft }), true);
+    }
+    await countIpFailure();
+  } else if (slot) {
+    await releaseGuardSlot(guardKey);
+    return { status: 201, body: await admit(session, table.name, restaurant.maxGuestsPerSession, input, now) };
   }
-  await recordSuccess(attempt.slot);
-  return admit(session, table.name, restaurant.maxGuestsPerSession, input, now);
+  return { status: 202, body: await requestToJoin(session, table.name, input.guestName ?? null, pinOk, now) };
+}
+
+/** A guard slot for this attempt, or false when the session is guarded (or every slot stays held). */
+async function takeSlot(guardKey: Key, now: Date): Promise<boolean> {
+  const ttl = epochSeconds(now) + env().SESSION_TTL_SECONDS;
+  for (let attempt = 0; ; attempt++) {
+    const taken = await takeGuardSlot(guardKey, env().PIN_GUARD_FAILURES, ttl);
+    if (taken.taken) return true;
+    if (taken.guarded || attempt === CONTENTION_WAITS_MS.length) return false;
+    await new Promise((resolve) => setTimeout(resolve, CONTENTION_WAITS_MS[attempt]));
+  }
+}
+
+/** The session is under attack: from now on every join needs approval, and the floor is told (stream → `session.guarded`). */
+async function guard(guardKey: Key, session: TableSession, tableName: string, now: Date): Promise<void> {
+  const fields = { type: ENTITY.pinGuard, restaurantId: session.restaurantId, sessionId: session.sessionId, tableName };
+  if (await setGuarded(guardKey, fields, now.toISOString())) {
+    count('SessionsGuarded');
+    logger.warn('session guarded', { sessionId: session.sessionId });
+  }
+}
+
+/**
+ * A join request, made alike for every attempt on a guarded session so the answer says nothing
+ * about the PIN; only one with the right PIN is `visible` to the table and the floor.
+ */
+async function requestToJoin(session: TableSession, tableName: string, guestName: string | null, visible: boolean, now: Date) {
+  const pollToken = generateToken('pt');
+  const joinRequestId = ulid(now.getTime());
+  await putJoinRequest({
+    joinRequestId,
+    sessionId: session.sessionId,
+    restaurantId: session.restaurantId,
+    tableName,
+    guestName,
+    visible,
+    status: 'PENDING',
+    pollTokenHash: hashToken(pollToken),
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + JOIN_REQUEST_SECONDS * 1000).toISOString(),
+  });
+  noteAuditSubject({ joinRequestId });
+  return { status: 'PENDING' as const, joinRequestId, pollToken, retryAfterSeconds: POLL_SECONDS };
 }
 
 const NOT_YOU = 'That guest cannot be resumed without its resume secret or a rejoin code from staff.';
+
+/** Who is admitted: a new guest, or an earlier one with proof, or one an approved join request already proved. */
+export interface Admission {
+  guestName?: string | null;
+  guestId?: string;
+  resumeSecret?: string;
+  rejoinCode?: string;
+  /** The identity is already proven (the approved join request it came from). */
+  proven?: boolean;
+  /** More writes for the same transaction, given the guest's id (the join request a new guest settles). */
+  also?: (guestId: string) => TransactItem[];
+}
 
 /**
  * Issues the guest token: a new guest (while the session has room), or an earlier guest of this
  * session again, only with proof (their resume secret, or a staff-issued rejoin code, used up here).
  * Knowing a guestId alone grants nothing.
  */
-async function admit(session: TableSession, tableName: string, maxGuests: number, input: JoinInput, now: Date): Promise<JoinResult> {
+export async function admit(session: TableSession, tableName: string, maxGuests: number, input: Admission, now: Date): Promise<JoinResult> {
   const token = generateToken('gt');
   const tokenHash = hashToken(token);
   const writes: TransactItem[] = [];
@@ -119,7 +199,7 @@ async function admit(session: TableSession, tableName: string, maxGuests: number
     if (!known || known.removedAt) throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
     if (input.rejoinCode !== undefined) {
       writes.push(useRejoinCode(session.sessionId, await hashRejoinCode(session.sessionId, input.rejoinCode), known.guestId, now));
-    } else if (input.resumeSecret === undefined || !(await verifyResumeSecret(session.sessionId, known.guestId, input.resumeSecret))) {
+    } else if (!input.proven && (input.resumeSecret === undefined || !(await verifyResumeSecret(session.sessionId, known.guestId, input.resumeSecret)))) {
       throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
     }
     guest = known;
@@ -130,12 +210,14 @@ async function admit(session: TableSession, tableName: string, maxGuests: number
     if (session.mode === 'INDIVIDUAL') writes.push(putEmptyCart(session.sessionId, guest.guestId));
   }
   noteAuditSubject({ guestId: guest.guestId });
+  writes.push(...(input.also?.(guest.guestId) ?? []));
   writes.push(...putGuestToken(tokenHash, { kind: 'guest', restaurantId: session.restaurantId, sessionId: session.sessionId, guestId: guest.guestId, expiresAt: session.expiresAt }));
   try {
     await transactWrite(writes);
   } catch (error) {
     if (!(error instanceof TransactionCancelledError)) throw error;
     if (error.failed('rejoinCode')) throw new JoinRefused(new UnauthenticatedError(NOT_YOU), true);
+    if (error.failed('joinRequest')) throw error;
     if (error.failed('sessionLive')) {
       const current = await getSession(session.sessionId);
       if (current && isSessionLive(current, now)) {
@@ -155,6 +237,31 @@ async function admit(session: TableSession, tableName: string, maxGuests: number
     restaurantId: session.restaurantId,
     tableName,
   };
+}
+
+/**
+ * Admits the guest an approved join request stands for: a new guest on the first poll after the
+ * approval (recorded on the request in the same transaction), the same guest on every later poll.
+ */
+export async function admitApproved(request: JoinRequest, now: Date): Promise<JoinResult> {
+  const [session, restaurant] = await Promise.all([getSession(request.sessionId), fetchRestaurant(request.restaurantId)]);
+  if (!session || !restaurant || !isSessionLive(session, now)) throw new ConflictError('NO_OPEN_SESSION', 'This session has ended.');
+  const admitAs = (admission: Admission) => admit(session, request.tableName, restaurant.maxGuestsPerSession, admission, now);
+  try {
+    if (request.guestId) return await admitAs({ guestId: request.guestId, proven: true });
+    try {
+      return await admitAs({ guestName: request.guestName, also: (guestId) => [settleJoinRequestItem(request.joinRequestId, guestId)] });
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError && error.failed('joinRequest'))) throw error;
+      // Another poll admitted this request's guest a moment ago: the same guest, then.
+      const settled = (await getJoinRequest(request.joinRequestId))?.guestId;
+      if (!settled) throw error;
+      return await admitAs({ guestId: settled, proven: true });
+    }
+  } catch (error) {
+    if (error instanceof JoinRefused) throw error.error;
+    throw error;
+  }
 }
 
 export async function describeGuestSession(principal: GuestRef, now: Date): Promise<z.infer<typeof GuestSession>> {

@@ -25,7 +25,7 @@ export type Reservation = { allowed: true; slot: AttemptSlot } | { allowed: fals
 
 export type FailureOutcome = { blocked: false; attemptsLeft: number } | { blocked: true; retryAfterSeconds: number };
 
-const lockoutSeconds = (policy: AttemptPolicy, blocks: number) =>
+export const lockoutSeconds = (policy: AttemptPolicy, blocks: number) =>
   Math.min(policy.lockoutSeconds * 2 ** blocks, policy.maxLockoutSeconds);
 
 /** Waits (ms) before asking again while parallel attempts hold every slot; together well under a second. */

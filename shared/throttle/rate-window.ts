@@ -1,19 +1,16 @@
-import { countInWindow, uncountInWindow, windowCount } from '../db/counters';
+import { addToWindow, windowCount } from '../db/counters';
 import type { Key } from '../db/keys';
 import { epochSeconds } from '../db/time';
 
 /**
  * A rolling-window limit ("at most `limit` per `windowSeconds`") as a sliding-window counter: one
  * counter item per fixed window, and the previous window's count weighted by how much of it still
- * overlaps the rolling window. Reserving is one conditional update, so parallel requests cannot
- * overrun the limit; the counter items expire by TTL.
+ * overlaps the rolling window. The counter items expire by TTL.
  */
 export interface WindowPolicy {
   limit: number;
   windowSeconds: number;
 }
-
-export type WindowReservation = { allowed: true; key: Key } | { allowed: false; retryAfterSeconds: number };
 
 /**
  * Seconds until a reservation would succeed: within this window once the previous window's
@@ -27,20 +24,21 @@ export function windowRetryAfter(policy: WindowPolicy, previous: number, current
   return Math.max(1, w - elapsed + Math.ceil(decay));
 }
 
-/** Counts one event against the limit, or says how long to wait. */
-export async function reserveInWindow(keyFor: (windowStart: number) => Key, policy: WindowPolicy, now: Date): Promise<WindowReservation> {
+/** The window allows more failures (and how to count one), or says how long to wait. */
+export type WindowCheck = { allowed: true; countFailure: () => Promise<void> } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Checks a failure limit before an attempt, without counting the attempt: only a failure is
+ * counted, afterwards, so successes and attempts still in flight never use the limit up.
+ */
+export async function checkWindow(keyFor: (windowStart: number) => Key, policy: WindowPolicy, now: Date): Promise<WindowCheck> {
   const w = policy.windowSeconds;
   const nowSeconds = epochSeconds(now);
   const start = Math.floor(nowSeconds / w) * w;
   const elapsed = nowSeconds - start;
-  const previous = await windowCount(keyFor(start - w));
-  const allowed = policy.limit - Math.ceil(previous * (1 - elapsed / w));
-  const key = keyFor(start);
-  const counted = await countInWindow(key, allowed, start + 2 * w);
-  return counted.counted
-    ? { allowed: true, key }
-    : { allowed: false, retryAfterSeconds: windowRetryAfter(policy, previous, counted.current, elapsed) };
+  const [previous, current] = await Promise.all([windowCount(keyFor(start - w)), windowCount(keyFor(start))]);
+  if (current + Math.ceil(previous * (1 - elapsed / w)) < policy.limit) {
+    return { allowed: true, countFailure: () => addToWindow(keyFor(start), start + 2 * w) };
+  }
+  return { allowed: false, retryAfterSeconds: windowRetryAfter(policy, previous, current, elapsed) };
 }
-
-/** Takes back a reservation that turned out not to count (the attempt succeeded). */
-export const releaseInWindow = (key: Key): Promise<void> => uncountInWindow(key);

@@ -59,6 +59,8 @@ export async function guestAndKitchenFlow({ baseUrl, restaurantId, owner, kitche
   const dish = menu.categories.flatMap((category) => category.items).find((item) => item.itemId === steak.itemId);
   if (!dish?.available) throw new Error('The new dish is not on the public menu.');
   const joined = await ok(anonymous.POST('/v1/sessions/join', { body: { tableCode: table.tableCode, pin: session.pin, guestName: 'Ada' } }));
+  // A guarded session answers 202 with a join request to poll; this table is not under attack.
+  if (!('token' in joined)) throw new Error(`The join is pending approval (${joined.joinRequestId}).`);
   const guest = as(joined.token);
   const cart = await ok(guest.POST('/v1/cart/lines', { body: { itemId: dish.itemId, quantity: 2, notes: 'medium rare' } }));
   const order = await ok(guest.POST('/v1/orders', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { cartVersion: cart.version } }));

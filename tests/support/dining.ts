@@ -27,7 +27,8 @@ export async function diningTable(mode: 'FAMILY' | 'INDIVIDUAL' = 'FAMILY') {
 
   async function guest(guestName?: string): Promise<GuestPrincipal> {
     const joined = await joinSession({ tableCode: table.tableCode, pin: session.pin, guestName }, `203.0.113.${Math.floor(Math.random() * 250)}`, new Date());
-    return (await authenticate(joined.token, new Date())) as GuestPrincipal;
+    if (joined.status !== 201) throw new Error('the join was not admitted');
+    return (await authenticate(joined.body.token, new Date())) as GuestPrincipal;
   }
 
   return { restaurantId, owner, burger, fries, table, session, guest };

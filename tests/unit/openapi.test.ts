@@ -56,7 +56,8 @@ describe('OpenAPI document', () => {
       expect(statuses, name).toEqual(expect.arrayContaining([413, 429]));
       if (route.request?.body) expect(op.responses['400'].description, name).toContain('BAD_JSON');
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
-      expect(op.security, name).toEqual(isPublic ? [] : [{ bearer: [] }]);
+      const pollToken = route.request?.headers?.Authorization?.securityScheme === 'pollToken';
+      expect(op.security, name).toEqual(pollToken ? [{ pollToken: [] }] : isPublic ? [] : [{ bearer: [] }]);
       if (!isPublic) expect(statuses).toEqual(expect.arrayContaining([401, 403]));
     }
   });
