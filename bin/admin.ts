@@ -12,8 +12,10 @@ import { CreateRestaurantInput, createRestaurant } from '../shared/restaurants/r
 const usage = `npm run admin -- <command> [options]
 
 Commands:
-  create-restaurant --name <name> --currency <ISO 4217> --owner <username> --password <password>
+  create-restaurant --name <name> --currency <ISO 4217> --owner <username> [--password-stdin]
       Creates a restaurant and its first OWNER; prints {"restaurantId", "owner": {"staffId", "username"}}.
+      The owner's password comes from a prompt (no echo), the first line of stdin with --password-stdin,
+      or OWNER_PASSWORD; --password <password> works too, but leaves it in shell history and ps.
   import-menu --restaurant <restaurantId> --file <menu.json>
       Validates the whole file first (nothing is written if any entry is wrong), then writes it in
       batches; prints {"restaurantId", "imported"}. Format: lib/local/demo-menu.json.
@@ -35,6 +37,7 @@ const { values, positionals } = parseArgs({
     currency: { type: 'string' },
     owner: { type: 'string' },
     password: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
     restaurant: { type: 'string' },
     file: { type: 'string' },
     stage: { type: 'string' },
@@ -87,12 +90,56 @@ function invalid(lines: string[]): number {
   return 2;
 }
 
+/** The first line of stdin. */
+async function firstLineOfStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+/** Asks on the terminal without echoing what is typed. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    process.stderr.write(question);
+    process.stdin.setRawMode(true);
+    process.stdin.resume();
+    let typed = '';
+    const done = (result: () => void) => {
+      process.stdin.setRawMode(false);
+      process.stdin.pause();
+      process.stdin.off('data', onData);
+      process.stderr.write('\n');
+      result();
+    };
+    const onData = (data: Buffer) => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done(() => resolve(typed));
+        if (char === '\u0003') return done(() => reject(new Error('cancelled')));
+        typed = char === '\u007f' || char === '\b' ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    process.stdin.on('data', onData);
+  });
+}
+
+/** The owner's password: from --password, OWNER_PASSWORD, stdin with --password-stdin, or a prompt on a terminal. */
+async function ownerPassword(): Promise<string | undefined> {
+  if (values.password !== undefined) return values.password;
+  if (process.env.OWNER_PASSWORD) return process.env.OWNER_PASSWORD;
+  if (values['password-stdin']) return firstLineOfStdin();
+  if (process.stdin.isTTY) return promptHidden(`Password for ${values.owner ?? 'the owner'}: `);
+  return undefined;
+}
+
 async function createRestaurantCommand(): Promise<number> {
   const input = CreateRestaurantInput.safeParse({
     name: values.name,
     currency: values.currency,
     owner: values.owner,
-    password: values.password,
+    password: await ownerPassword(),
   });
   if (!input.success) return invalid(input.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`));
   console.log(JSON.stringify(await createRestaurant(input.data, new Date())));

@@ -49,6 +49,8 @@ export interface StageConfig {
     staffTokenTtlHours: number;
     /** Consecutive failed logins per username before a lockout. */
     loginMaxFailures: number;
+    /** Failed logins of one username from all unknown devices together before unknown devices are locked out. */
+    loginUsernameMaxFailures: number;
     /** First lockout; each further lockout doubles, up to the maximum. */
     loginLockoutMinutes: number;
     loginMaxLockoutHours: number;
@@ -73,6 +75,7 @@ export interface StageConfig {
 const defaultAuth: StageConfig['auth'] = {
   staffTokenTtlHours: 12,
   loginMaxFailures: 5,
+  loginUsernameMaxFailures: 20,
   loginLockoutMinutes: 15,
   loginMaxLockoutHours: 8,
 };
@@ -240,6 +243,7 @@ export function functionEnvironment(config: StageConfig, tableName: string, site
     CORS_ORIGIN: site.corsOrigin,
     STAFF_TOKEN_TTL_SECONDS: String(auth.staffTokenTtlHours * 3600),
     LOGIN_MAX_FAILURES: String(auth.loginMaxFailures),
+    LOGIN_USERNAME_MAX_FAILURES: String(auth.loginUsernameMaxFailures),
     LOGIN_LOCKOUT_SECONDS: String(auth.loginLockoutMinutes * 60),
     LOGIN_MAX_LOCKOUT_SECONDS: String(auth.loginMaxLockoutHours * 3600),
     SESSION_TTL_SECONDS: String(sessions.ttlHours * 3600),

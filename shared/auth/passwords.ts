@@ -4,9 +4,11 @@ import type { ScryptOptions } from 'node:crypto';
 /**
  * Passwords are hashed with scrypt (node:crypto). The parameters travel inside the stored string
  * (`scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`), so they can be raised later without breaking old hashes.
- * N = 2^15, r = 8 uses 32 MiB and ~60-100 ms per hash on a Lambda core: slow for guessing, fine for login.
+ * N = 2^17, r = 8, p = 1 (OWASP's recommendation) uses 128 MiB and a few hundred ms per hash on a
+ * Lambda core: slow for guessing, fine for a login. Older, weaker hashes are replaced at the next
+ * successful login ({@link needsRehash}).
  */
-const LOG2_N = 15;
+const LOG2_N = 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -32,6 +34,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expectedKey = Buffer.from(expected, 'base64url');
   const key = await derive(password, Buffer.from(salt, 'base64url'), { N: 2 ** Number(log2N), r: Number(r), p: Number(p) });
   return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+}
+
+/** Whether a stored hash is weaker than today's parameters (or not ours): hash the password again after it verifies. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, log2N, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(log2N) < LOG2_N || Number(r) !== R || Number(p) !== P;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -12,7 +12,7 @@ import type { StaffPrincipal } from './principal';
 type Actor = Pick<StaffPrincipal, 'role' | 'staffId'>;
 
 /** OWNER accounts are managed by owners only; nobody deletes their own account. */
-export function assertMayManageStaff(actor: Actor, target: { role: Role; staffId?: string }, action: 'create' | 'delete'): void {
+export function assertMayManageStaff(actor: Actor, target: { role: Role; staffId?: string }, action: 'create' | 'delete' | 'unlock'): void {
   if (target.role === 'OWNER' && actor.role !== 'OWNER') throw new ForbiddenError('Only an owner can manage owner accounts.');
   if (action === 'delete' && target.staffId === actor.staffId) throw new ForbiddenError('You cannot delete your own account.');
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
  * Bearer tokens are 256 random bits. Only their SHA-256 is stored: a fast hash is right here
  * because the input is high-entropy, so the stored hash cannot be reversed or guessed.
  */
-export function generateToken(prefix: 'st' | 'gt' | 'pt'): string {
+export function generateToken(prefix: 'st' | 'gt' | 'pt' | 'dt'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 

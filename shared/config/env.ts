@@ -27,7 +27,10 @@ export const EnvSchema = z.strictObject({
   /** The guest web app; QR codes point at `<GUEST_ORDERING_URL>?t=<tableCode>`. */
   GUEST_ORDERING_URL: z.url(),
   STAFF_TOKEN_TTL_SECONDS: seconds,
+  /** Failed logins from one device, or from one source IP for one username, before it is blocked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive(),
+  /** Failed logins of one username from all unknown devices before unknown devices are locked out. */
+  LOGIN_USERNAME_MAX_FAILURES: z.coerce.number().int().positive(),
   LOGIN_LOCKOUT_SECONDS: seconds,
   LOGIN_MAX_LOCKOUT_SECONDS: seconds,
   /** A table session (and its guest tokens) ends this long after it opens unless closed sooner. */

@@ -4,7 +4,13 @@ import { Cursor, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode,
 
 /** What clients send: every request body and query of the REST API. */
 
-export const LoginBody = z.object({ restaurantId: Id, username: Username, password: z.string().min(1).max(128) });
+export const LoginBody = z.object({
+  restaurantId: Id,
+  username: Username,
+  password: z.string().min(1).max(128),
+  /** The device token an earlier login on this device returned: then only this device's own failures count. */
+  deviceToken: z.string().min(1).max(128).optional(),
+});
 
 export const CreateStaffBody = z
   .object({

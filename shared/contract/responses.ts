@@ -17,7 +17,13 @@ export const StaffMember = named(
   'StaffMember',
   z.object({ staffId: Id, username: z.string(), role: Role, station: z.string().nullable() }),
 );
-export const LoginResult = z.object({ token: z.string(), expiresAt: Timestamp, staff: StaffMember });
+export const LoginResult = z.object({
+  token: z.string(),
+  expiresAt: Timestamp,
+  /** Keep it on this device and send it with every login: nobody elsewhere can lock this device out. */
+  deviceToken: z.string(),
+  staff: StaffMember,
+});
 export const StaffList = z.object({ staff: z.array(StaffMember) });
 
 const TableFields = { tableId: Id, name: z.string(), tableCode: z.string(), orderUrl: z.string() };

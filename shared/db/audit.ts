@@ -1,23 +1,26 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
 import { epochSeconds } from './time';
+import { queryPage } from './query';
 import { ENTITY } from './entities';
 
 /** One audited action. Only ids, outcomes and addresses: never a PIN, token or password. */
-export interface AuditEntry {
-  entryId: string;
-  restaurantId: string;
-  at: string;
-  action: string;
-  outcome: 'success' | 'failure' | 'blocked';
-  status: number;
-  code: string | null;
-  actor: { kind: 'staff' | 'guest' | 'anonymous'; id: string | null; role: string | null };
-  subject: Record<string, string>;
-  sourceIp: string;
-  requestId: string;
-}
+const AuditEntryItem = z.object({
+  entryId: z.string(),
+  restaurantId: z.string(),
+  at: z.string(),
+  action: z.string(),
+  outcome: z.enum(['success', 'failure', 'blocked']),
+  status: z.number(),
+  code: z.string().nullable(),
+  actor: z.object({ kind: z.enum(['staff', 'guest', 'anonymous']), id: z.string().nullable(), role: z.string().nullable() }),
+  subject: z.record(z.string(), z.string()),
+  sourceIp: z.string(),
+  requestId: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntryItem>;
 
 /** Audit entries are kept for one year. */
 const RETENTION_SECONDS = 365 * 24 * 3600;
@@ -47,16 +50,13 @@ export async function queryAudit(
   restaurantId: string,
   range: { from: string; to: string; limit: number; startAfter?: Record<string, unknown> },
 ): Promise<AuditPage> {
-  const page = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keyPrefixes.auditPk(restaurantId), ':from': range.from, ':to': `${range.to}~` },
-      ScanIndexForward: false,
-      Limit: range.limit,
-      ExclusiveStartKey: range.startAfter,
-    }),
-  );
-  const entries = (page.Items ?? []).map(({ pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...entry }) => entry as AuditEntry);
+  const page = await queryPage({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.auditPk(restaurantId), ':from': range.from, ':to': `${range.to}~` },
+    ScanIndexForward: false,
+    Limit: range.limit,
+    ExclusiveStartKey: range.startAfter,
+  });
+  const entries = (page.Items ?? []).map((item) => AuditEntryItem.parse(item));
   return { entries, next: page.LastEvaluatedKey };
 }

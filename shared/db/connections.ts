@@ -1,4 +1,5 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, deleteRequest, putRequest } from './batch';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
@@ -14,6 +15,8 @@ export const CONNECTION_TTL_SECONDS = 2 * 3600;
 
 const connectionBase = {
   connectionId: z.string(),
+  /** Which of its token's socket slots this connection holds (absent on connections made before slots). */
+  slot: z.number().int().min(0).optional(),
   restaurantId: z.string(),
   tokenHash: z.string(),
   channels: z.array(z.string()),
@@ -48,9 +51,63 @@ const memberOf = (connection: Connection): ChannelMember =>
 
 const itemsOf = (connection: Connection): Key[] => [
   keys.connection(connection.connectionId),
+  ...(connection.slot === undefined ? [] : [keys.socketSlot(connection.tokenHash, connection.slot)]),
   keys.tokenConnection(connection.tokenHash, connection.connectionId),
   ...connection.channels.map((channel) => keys.channelMember(channel, connection.connectionId)),
 ];
+
+/**
+ * Takes a free socket slot of the token, one conditional put per slot tried (a slot whose connection
+ * outlived API Gateway's two hours is free again): the slot, or undefined when all are held.
+ */
+export async function takeSocketSlot(tokenHash: string, connectionId: string, slots: number, now: Date): Promise<number | undefined> {
+  for (let slot = 0; slot < slots; slot++) {
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.socketSlot(tokenHash, slot), type: ENTITY.socketSlot, connectionId, ttl: epochSeconds(now) + CONNECTION_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return slot;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** Gives a slot back (a connection that could not be stored). */
+export async function releaseSocketSlot(tokenHash: string, slot: number): Promise<void> {
+  await batchWrite([deleteRequest(keys.socketSlot(tokenHash, slot))]);
+}
+
+/**
+ * Marks a `sync` on the connection unless one was served less than `minSeconds` ago: the connection,
+ * or undefined when it is too soon (or the connection is gone: see {@link getConnection}).
+ */
+export async function claimSync(connectionId: string, minSeconds: number, now: Date): Promise<Connection | 'TOO_SOON' | undefined> {
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.connection(connectionId),
+        UpdateExpression: 'SET lastSyncAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSyncAt) OR lastSyncAt <= :earliest)',
+        ExpressionAttributeValues: { ':now': now.getTime(), ':earliest': now.getTime() - minSeconds * 1000 },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return Attributes && ConnectionItem.parse(Attributes);
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return error.Item ? 'TOO_SOON' : undefined;
+  }
+}
 
 /** Stores a new connection, its channel memberships and its token link, all expiring with the connection. */
 export async function saveConnection(connection: Connection, now: Date): Promise<void> {

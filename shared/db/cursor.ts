@@ -20,5 +20,7 @@ export function decodeCursor<K extends Record<string, string>>(cursor: string, s
   return parsed.data;
 }
 
-export const TableKey = z.object({ pk: z.string(), sk: z.string() });
-export const Gsi1Key = TableKey.extend({ gsi1pk: z.string(), gsi1sk: z.string() });
+/** Key attributes as a cursor carries them, within DynamoDB's key size limits. */
+const KeyPart = z.string().min(1).max(1024);
+export const TableKey = z.strictObject({ pk: KeyPart, sk: KeyPart });
+export const Gsi1Key = TableKey.extend({ gsi1pk: KeyPart, gsi1sk: KeyPart });

@@ -19,9 +19,11 @@ export const ENTITY = {
   guestTokenRef: 'GuestTokenRef',
   rejoinCode: 'RejoinCode',
   pinGuard: 'PinGuard',
+  device: 'Device',
   joinRequest: 'JoinRequest',
   connection: 'Connection',
   tokenConnection: 'TokenConnection',
+  socketSlot: 'SocketSlot',
   channelMember: 'ChannelMember',
   auditEntry: 'AuditEntry',
 } as const;

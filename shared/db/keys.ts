@@ -19,11 +19,23 @@ export const keys = {
     sk: `CREDENTIAL#${username}`,
   }),
 
-  /** Failed-login counter and lockout for one username. */
+  /** Failed logins of one username from all unknown devices together, and its lockout. */
   loginAttempts: (restaurantId: string, username: string): Key => ({
     pk: restaurantPk(restaurantId),
     sk: `LOGIN_ATTEMPTS#${username}`,
   }),
+
+  /** Failed logins of one username from one source IP (unknown devices), and that source's block. */
+  loginSource: (restaurantId: string, username: string, sourceIp: string): Key => ({
+    pk: restaurantPk(restaurantId),
+    sk: `LOGIN_SOURCE#${username}#${sourceIp}`,
+  }),
+
+  /** A staff device, by the SHA-256 of its device token: whose it is, and its own failed logins. */
+  device: (restaurantId: string, deviceHash: string): Key => ({ pk: restaurantPk(restaurantId), sk: `DEVICE#${deviceHash}` }),
+
+  /** Failed logins from one source IP in the window starting at `windowStart`, whatever the restaurant. */
+  loginFailures: (sourceIp: string, windowStart: number): Key => ({ pk: `IP#${sourceIp}`, sk: `LOGIN_FAILURES#${windowStart}` }),
 
   /** A dining table; its current code is also a key of its own ({@link keys.tableCode}). */
   table: (restaurantId: string, tableId: string): Key => ({ pk: restaurantPk(restaurantId), sk: `TABLE#${tableId}` }),
@@ -83,6 +95,9 @@ export const keys = {
   /** Link from a token to a connection it opened, beside the token item: revoking the token closes it. */
   tokenConnection: (tokenHash: string, connectionId: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: `CONNECTION#${connectionId}` }),
 
+  /** One of the few sockets a token may hold open at once; taken by a conditional put, freed on disconnect. */
+  socketSlot: (tokenHash: string, slot: number): Key => ({ pk: `TOKEN#${tokenHash}`, sk: `SOCKET_SLOT#${slot}` }),
+
   /** A bearer token, found by the SHA-256 of its value (the value itself is never stored). */
   token: (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 
@@ -109,6 +124,7 @@ export const keyPrefixes = {
   staff: 'STAFF#',
   staffTokens: (staffId: string) => `STAFF_TOKEN#${staffId}#`,
   guestTokens: (guestId: string) => `GUEST_TOKEN#${guestId}#`,
+  loginSources: (username: string) => `LOGIN_SOURCE#${username}#`,
   tables: 'TABLE#',
 } as const;
 

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
-import { queryAll } from './query';
+import { queryAll, queryPage } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
@@ -103,16 +103,13 @@ export async function updateOrderLine(order: Order, lineIndex: number, line: Ord
 
 /** One page of a restaurant's active orders, oldest first: a Query on gsi1 (finished orders are not in it). */
 export async function queryActiveOrders(restaurantId: string, limit: number, startAfter?: Record<string, unknown>) {
-  const page = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
-      Limit: limit,
-      ExclusiveStartKey: startAfter,
-    }),
-  );
+  const page = await queryPage({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
+    Limit: limit,
+    ExclusiveStartKey: startAfter,
+  });
   return { orders: (page.Items ?? []).map(toOrder), next: page.LastEvaluatedKey };
 }
 

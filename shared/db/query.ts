@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../errors';
 import { db, tableName } from './client';
 
 /**
@@ -15,4 +16,19 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return items;
+}
+
+/**
+ * One page of a Query from a client's cursor. A start key that DynamoDB refuses (a forged cursor of
+ * the right shape) is the client's bad cursor, a 400, never our failure.
+ */
+export async function queryPage(input: Omit<QueryCommandInput, 'TableName'>) {
+  try {
+    return await db().send(new QueryCommand({ ...input, TableName: tableName() }));
+  } catch (error) {
+    if (input.ExclusiveStartKey && (error as { name?: string }).name === 'ValidationException') {
+      throw new ValidationError([{ path: 'query.cursor', message: 'Not a cursor from this list.' }]);
+    }
+    throw error;
+  }
 }

@@ -1,8 +1,11 @@
 import * as z from 'zod';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, deleteRequest } from './batch';
 import { ROLES } from '../core';
 import { db, tableName } from './client';
 import { keyPrefixes, keys } from './keys';
+import type { Key } from './keys';
 import { queryAll } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
@@ -18,10 +21,8 @@ const StaffItem = z.object({
 });
 export type Staff = z.infer<typeof StaffItem>;
 
-export interface Credential {
-  staffId: string;
-  passwordHash: string;
-}
+const CredentialItem = z.object({ staffId: z.string(), passwordHash: z.string() });
+export type Credential = z.infer<typeof CredentialItem>;
 
 const toStaff = (item: Record<string, unknown>): Staff => StaffItem.parse(item);
 
@@ -89,7 +90,35 @@ export async function getCredential(restaurantId: string, username: string): Pro
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.credential(restaurantId, username), ConsistentRead: true }),
   );
-  return Item && { staffId: Item.staffId, passwordHash: Item.passwordHash };
+  return Item && CredentialItem.parse(Item);
+}
+
+/** Replaces a password hash (a stronger hash of the same password), if the credential is still that person's. */
+export async function replacePasswordHash(restaurantId: string, username: string, staffId: string, passwordHash: string): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.credential(restaurantId, username),
+        UpdateExpression: 'SET passwordHash = :hash',
+        ConditionExpression: 'staffId = :staffId',
+        ExpressionAttributeValues: { ':hash': passwordHash, ':staffId': staffId },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** Clears a username's login lockouts: the one for unknown devices together and every source's. */
+export async function clearLoginLockout(restaurantId: string, username: string): Promise<void> {
+  const sources = (await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keyPrefixes.restaurantPk(restaurantId), ':prefix': keyPrefixes.loginSources(username) },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  })) as unknown as Key[];
+  await batchWrite([keys.loginAttempts(restaurantId, username), ...sources].map(deleteRequest));
 }
 
 /** All staff of a restaurant: one Query on its partition (a restaurant has tens, not thousands). */

@@ -200,6 +200,15 @@ export const restRoutes = {
     summary: "Deletes a staff account and revokes all of that person's tokens.",
     responses: { 204: null },
   },
+  unlockStaff: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/staff/{staffId}/unlock',
+    fn: 'staff',
+    audit: 'staff.unlock',
+    allow: MANAGERS,
+    summary: "Clears that person's login lockout (a MANAGER cannot unlock an OWNER).",
+    responses: { 204: null },
+  },
   createTable: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/tables',

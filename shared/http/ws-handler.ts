@@ -54,7 +54,11 @@ export function wsHandler(handle: (request: WebSocketRequest) => Promise<ServerM
       try {
         return send(await handle({ connectionId: event.requestContext.connectionId, body, authorizer: event.requestContext.authorizer, now }));
       } catch (error) {
-        if (event.requestContext.eventType === 'CONNECT') throw error;
+        // A refused handshake: API Gateway answers the client with the status; anything unexpected is a 500.
+        if (event.requestContext.eventType === 'CONNECT') {
+          if (error instanceof AppError && error.status < 500) return { statusCode: error.status };
+          throw error;
+        }
         if (error instanceof AppError) return send(errorMessage(error.code, error.message, now));
         logger.error('websocket route failed', { error: error as Error, route: event.requestContext.routeKey });
         return send(errorMessage('INTERNAL', 'Something went wrong.', now));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { GuestRef, Principal } from '../auth/principal';
 import { getCart } from '../cart/cart';
-import { deleteConnection, getConnection, saveConnection, setStation } from '../db/connections';
+import { claimSync, deleteConnection, getConnection, releaseSocketSlot, saveConnection, setStation, takeSocketSlot } from '../db/connections';
 import type { Connection } from '../db/connections';
 import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
@@ -14,10 +14,21 @@ import { channels, channelsOf } from './channels';
 import { fitFrame } from './messages';
 import type { ServerMessage } from './messages';
 
-/** `$connect`, after the authorizer accepted the token: remember who this is and what they hear. */
+/** Sockets one token may hold open at once (API.md, WebSocket limits). */
+export const SOCKETS_PER_TOKEN = 5;
+/** At most one `sync` per this many seconds per connection. */
+const SYNC_SECONDS = 1;
+
+/**
+ * `$connect`, after the authorizer accepted the token: take one of the token's socket slots (the
+ * sixth socket is refused), then remember who this is and what they hear.
+ */
 export async function connect(principal: Principal, connectionId: string, now: Date): Promise<void> {
+  const slot = await takeSocketSlot(principal.tokenHash, connectionId, SOCKETS_PER_TOKEN, now);
+  if (slot === undefined) throw new SocketError(429, 'RATE_LIMITED', `At most ${SOCKETS_PER_TOKEN} sockets per token: close one first.`);
   const base = {
     connectionId,
+    slot,
     restaurantId: principal.restaurantId,
     tokenHash: principal.tokenHash,
     channels: channelsOf(principal),
@@ -27,7 +38,12 @@ export async function connect(principal: Principal, connectionId: string, now: D
     principal.kind === 'guest'
       ? { ...base, kind: 'guest', sessionId: principal.sessionId, guestId: principal.guestId, mode: principal.mode }
       : { ...base, kind: 'staff', station: principal.role === 'KITCHEN' ? principal.station : null };
-  await saveConnection(connection, now);
+  try {
+    await saveConnection(connection, now);
+  } catch (error) {
+    await releaseSocketSlot(principal.tokenHash, slot);
+    throw error;
+  }
 }
 
 export const disconnect = (connectionId: string): Promise<void> => deleteConnection(connectionId);
@@ -52,9 +68,11 @@ export async function subscribe(connectionId: string, body: unknown, now: Date):
   return reply('subscribed', { station: message.data.station }, now);
 }
 
-/** The current state after (re)connecting: a guest's session, cart and orders; staff's active tickets. */
+/** The current state after (re)connecting: a guest's session, cart and orders; staff's active tickets. At most one per second. */
 export async function snapshot(connectionId: string, now: Date): Promise<ServerMessage> {
-  const connection = await requireConnection(connectionId);
+  const connection = await claimSync(connectionId, SYNC_SECONDS, now);
+  if (connection === 'TOO_SOON') throw new SocketError(429, 'RATE_LIMITED', `At most one sync per ${SYNC_SECONDS} s per connection.`);
+  if (!connection) throw new SocketError(410, 'GONE', 'This connection is no longer known; reconnect.');
   if (connection.kind === 'guest') {
     const { restaurantId, sessionId, guestId, mode } = connection;
     const guest: GuestRef = { restaurantId, sessionId, guestId, mode };

@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import type * as z from 'zod';
 import { hashPassword } from '../auth/passwords';
 import type { StaffPrincipal } from '../auth/principal';
-import { deleteStaffItems, getStaff, queryStaff, putStaff } from '../db/staff';
+import { clearLoginLockout, deleteStaffItems, getStaff, queryStaff, putStaff } from '../db/staff';
 import type { Staff } from '../db/staff';
 import { deleteAllStaffTokens } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
@@ -57,6 +57,15 @@ export async function createStaff(actor: StaffPrincipal, input: CreateStaffInput
 
 export async function listStaff(actor: StaffPrincipal): Promise<StaffView[]> {
   return (await queryStaff(actor.restaurantId)).map(toStaffView);
+}
+
+/** Clears a staff member's login lockout (an OWNER's only by an owner). */
+export async function unlockStaff(actor: StaffPrincipal, staffId: string): Promise<void> {
+  const staff = await getStaff(actor.restaurantId, staffId);
+  if (!staff) throw new NotFoundError();
+  assertMayManageStaff(actor, staff, 'unlock');
+  await clearLoginLockout(actor.restaurantId, staff.username);
+  logger.info('staff login unlocked', { restaurantId: actor.restaurantId, staffId, by: actor.staffId });
 }
 
 /** Deletes a staff member; every token they hold stops working on its next use. */

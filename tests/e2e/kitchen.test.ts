@@ -95,6 +95,18 @@ describe('kitchen tickets', () => {
     expect(second.body.tickets).toHaveLength(1);
     expect(second.body.tickets[0].orderId).not.toBe(first.body.tickets[0].orderId);
     expectError(await tickets(staff.KITCHEN, '?cursor=bm9wZQ'), 400, 'VALIDATION_FAILED');
+
+    // Forged cursors of the right shape for this restaurant: refused as bad input, never a 500.
+    const real = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString());
+    const forge = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const forged of [
+      { ...real, gsi1sk: '' },
+      { ...real, sk: 'S'.repeat(5000) },
+      { ...real, extra: 'field' },
+      { ...real, pk: 7 },
+    ]) {
+      expectError(await tickets(staff.KITCHEN, `?cursor=${forge(forged)}`), 400, 'VALIDATION_FAILED');
+    }
   });
 });
 

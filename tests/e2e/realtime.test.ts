@@ -168,6 +168,38 @@ describe('connections', () => {
     expect((await socket.request({ action: 'subscribe', station: 'GRILL' }, 'error')).data.code).toBe('FORBIDDEN');
   });
 
+  it('hold at most 5 sockets per token: the 6th handshake is refused, closing one frees a slot', async () => {
+    const { phone } = await openTable('FAMILY');
+    const guest = await phone();
+    const five = await Promise.all(Array.from({ length: 5 }, () => connect(guest.token)));
+    await expect(TestSocket.open(runtime.webSocketUrl, guest.token)).rejects.toMatchObject({ status: 429 });
+    five[0]?.ws.close();
+    await five[0]?.closed();
+    // The slot is freed by $disconnect, a moment after the close.
+    let sixth: TestSocket | undefined;
+    for (let attempt = 0; attempt < 20 && !sixth; attempt++) {
+      sixth = await connect(guest.token).catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return undefined;
+      });
+    }
+    expect(sixth).toBeDefined();
+    // Another token of the same guest has slots of its own.
+    const waiter = await hire(restaurant, 'WAITER');
+    expect(await connect(waiter.token)).toBeDefined();
+  });
+
+  it('serve at most one sync per second per connection; the socket stays usable', async () => {
+    const { phone } = await openTable('FAMILY');
+    const socket = await connect((await phone()).token);
+    expect((await socket.request({ action: 'sync' }, 'snapshot')).type).toBe('snapshot');
+    const refused = await socket.request({ action: 'sync' }, 'error');
+    expect(refused.data).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await socket.request({ action: 'ping' }, 'pong')).type).toBe('pong');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await socket.request({ action: 'sync' }, 'snapshot')).type).toBe('snapshot');
+  });
+
   it('refuse a bad or revoked token at the handshake, and close sockets of a revoked token', async () => {
     await expect(TestSocket.open(runtime.webSocketUrl, 'gt_not-a-real-token')).rejects.toMatchObject({ status: 403 });
     const waiter = await hire(restaurant, 'WAITER');

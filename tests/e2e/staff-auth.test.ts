@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strongPassword, uniqueName } from '../support/restaurant';
+import { runAdmin } from '../support/admin-cli';
 import { expectError } from './support/http';
 import { startRuntime } from './support/local-runtime';
 import type { RunningRuntime } from './support/local-runtime';
@@ -52,6 +53,65 @@ describe('staff login and logout', () => {
 
     // Another user of the same restaurant is not affected.
     expect((await login(a.restaurantId, 'owner', 'wrong-password-1')).status).toBe(401);
+  });
+
+  it("keeps the owner in on a known device while strangers fail 50 times from 10 addresses; unknown devices are throttled; unlock clears it", async () => {
+    const owner = { username: uniqueName('owner'), password: strongPassword() };
+    secrets.push(owner.password);
+    const created = await runAdmin(['create-restaurant', '--name', 'Device Bistro', '--currency', 'EUR', '--owner', owner.username, '--password', owner.password]);
+    const { restaurantId } = JSON.parse(created.stdout);
+    const first = await login(restaurantId, owner.username, owner.password);
+    expect(first.status).toBe(200);
+    expect(first.body.deviceToken).toMatch(/^dt_[\w-]{43}$/);
+    const ownerDevice = first.body.deviceToken as string;
+
+    const attackers = Array.from({ length: 10 }, (_, i) => `198.18.77.${i + 1}`);
+    const statuses = [];
+    for (const ip of attackers) for (let i = 0; i < 5; i++) statuses.push((await login(restaurantId, owner.username, `guess-${ip}-${i}`, { ip })).status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(30);
+
+    const known = await login(restaurantId, owner.username, owner.password, { deviceToken: ownerDevice, ip: attackers[0] });
+    expect(known.status).toBe(200);
+    expect(known.body.deviceToken).toBe(ownerDevice);
+    expectError(await login(restaurantId, owner.username, owner.password, { ip: '198.18.78.1' }), 429, 'LOGIN_BLOCKED');
+
+    // Another person's device token is no help.
+    const manager = (await api('POST', `/v1/restaurants/${restaurantId}/staff`, { token: known.body.token, body: { username: uniqueName('manager'), password: owner.password, role: 'MANAGER' } })).body;
+    const managerLogin = await login(restaurantId, manager.username, owner.password);
+    expectError(await login(restaurantId, owner.username, owner.password, { deviceToken: managerLogin.body.deviceToken, ip: '198.18.78.2' }), 429, 'LOGIN_BLOCKED');
+
+    const unlock = `/v1/restaurants/${restaurantId}/staff/${known.body.staff.staffId}/unlock`;
+    expectError(await api('POST', unlock, { token: managerLogin.body.token }), 403, 'FORBIDDEN');
+    expectError(await api('POST', unlock), 401, 'UNAUTHENTICATED');
+    expectError(await api('POST', unlock.replace(restaurantId, a.restaurantId), { token: known.body.token }), 404, 'NOT_FOUND');
+    expectError(await api('POST', `/v1/restaurants/${a.restaurantId}/staff/${known.body.staff.staffId}/unlock`, { token: a.ownerToken }), 404, 'NOT_FOUND');
+    expect((await api('POST', unlock, { token: known.body.token })).status).toBe(204);
+    expect((await login(restaurantId, owner.username, owner.password, { ip: '198.18.78.3' })).status).toBe(200);
+  });
+
+  it('lets a manager unlock staff, never an owner, and refuses other roles', async () => {
+    const waiter = await hire(a, 'WAITER');
+    for (let i = 0; i < 5; i++) await login(a.restaurantId, waiter.username, 'wrong-password-1');
+    expectError(await login(a.restaurantId, waiter.username, waiter.password), 429, 'LOGIN_BLOCKED');
+    const [manager, kitchen] = [await hire(a, 'MANAGER'), await hire(a, 'KITCHEN')];
+    const unlock = `/v1/restaurants/${a.restaurantId}/staff/${waiter.staffId}/unlock`;
+    expectError(await api('POST', unlock, { token: kitchen.token }), 403, 'FORBIDDEN');
+    expectError(await api('POST', unlock, { token: waiter.token }), 403, 'FORBIDDEN');
+    expect((await api('POST', unlock, { token: manager.token })).status).toBe(204);
+    expect((await login(a.restaurantId, waiter.username, waiter.password)).status).toBe(200);
+  });
+
+  it("takes the owner's password from stdin or OWNER_PASSWORD, and refuses to go on without one", async () => {
+    const missing = await runAdmin(['create-restaurant', '--name', 'No Password', '--currency', 'EUR', '--owner', uniqueName('owner')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--password/);
+    const password = strongPassword();
+    secrets.push(password);
+    const owner = uniqueName('owner');
+    const created = await runAdmin(['create-restaurant', '--name', 'Env Bistro', '--currency', 'EUR', '--owner', owner], { env: { OWNER_PASSWORD: password } });
+    expect(created.code, created.stderr).toBe(0);
+    expect((await login(JSON.parse(created.stdout).restaurantId, owner, password)).status).toBe(200);
   });
 
   it('revokes the token on logout, from the very next request', async () => {

@@ -17,7 +17,7 @@ export async function diningTable(mode: 'FAMILY' | 'INDIVIDUAL' = 'FAMILY') {
   const now = new Date();
   const password = strongPassword();
   const { restaurantId } = await createRestaurant({ name: 'Order Bistro', currency: 'EUR', owner: 'owner', password }, now);
-  const { token } = await loginStaff({ restaurantId, username: 'owner', password }, now);
+  const { token } = await loginStaff({ restaurantId, username: 'owner', password }, '203.0.113.1', now);
   const owner = (await authenticate(token, now)) as StaffPrincipal;
   const dish = (name: string, priceCents: number, station = 'GRILL') =>
     createMenuItem(owner, { name, category: 'Mains', priceCents, station, available: true, allergens: [] }, now);

@@ -6,5 +6,6 @@ import { handler as createStaff } from './create-staff';
 import { handler as listStaff } from './list-staff';
 import { handler as deleteStaff } from './delete-staff';
 import { handler as listAudit } from './list-audit';
+import { handler as unlockStaff } from './unlock-staff';
 
-export const handler = dispatchRoutes('staff', { staffLogin, logout, getRestaurant, createStaff, listStaff, deleteStaff, listAudit });
+export const handler = dispatchRoutes('staff', { staffLogin, logout, getRestaurant, createStaff, listStaff, deleteStaff, unlockStaff, listAudit });
