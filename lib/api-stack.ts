@@ -29,6 +29,9 @@ import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeManagedPolicy } from '
 import { stageLogGroup } from './constructs/stage-log-group';
 import type { SiteUrls, StageConfig } from './stage-config';
 
+/** The paths that take secrets (PIN join, staff login), as WAF sees them after URL-decoding and lower-casing: any stage prefix, an optional trailing slash. */
+export const SECRET_PATHS_PATTERN = '/v1/(sessions/join|staff/login)/?$';
+
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
@@ -63,10 +66,12 @@ export class ApiStack extends Stack {
       reason: "Rotating the key would invalidate the PIN hashes of every live session; it never leaves Secrets Manager and the few functions that hash PINs.",
     });
 
-    const newFunction = (spec: FunctionSpec): IFunction =>
-      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey }).function;
+    const newFunction = (spec: FunctionSpec, reservedConcurrency?: number): IFunction =>
+      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey, reservedConcurrency }).function;
     const authorizerFunction = newFunction(authorizer);
-    const functions = new Map((Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]).map(([name, spec]) => [name, newFunction(spec)]));
+    const functions = new Map(
+      (Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]).map(([name, spec]) => [name, newFunction(spec, config.concurrency[name])]),
+    );
 
     const api = new RestApi(this, 'RestApi', {
       restApiName: `qr-ordering-${config.stage}`,
@@ -168,7 +173,7 @@ export class ApiStack extends Stack {
       });
     }
 
-    if (config.waf) this.addWebAcl(api);
+    if (config.waf) this.addWebAcl(api, config.wafLimits);
 
     new Monitoring(this, 'Monitoring', {
       config,
@@ -209,23 +214,51 @@ export class ApiStack extends Stack {
 
   /**
    * AWS WAF in front of the REST stage: AWS's common rule set (which also caps bodies at 8 KB,
-   * far above any request of this API), and a per-IP rate limit on the two endpoints that take
-   * secrets, joining with a PIN and staff login, on top of their own lockouts.
+   * far above any request of this API); a per-IP rate limit on every route; and a stricter one on
+   * the two endpoints that take secrets, joining with a PIN and staff login, on top of their own
+   * lockouts. Their paths are matched after URL-decoding and lower-casing, with or without a
+   * trailing slash. A rate block is answered like the API's own throttling: 429 RATE_LIMITED in the
+   * contract's error shape, with Retry-After (the rule's evaluation window).
    */
-  private addWebAcl(api: RestApi) {
-    const secretPaths = ['/v1/sessions/join', '/v1/staff/login'].map((path) => ({
-      byteMatchStatement: {
+  private addWebAcl(api: RestApi, limits: StageConfig['wafLimits']) {
+    const window = 300;
+    const secretPaths = {
+      regexMatchStatement: {
         fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'ENDS_WITH',
-        searchString: path,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
+        regexString: SECRET_PATHS_PATTERN,
+        textTransformations: [
+          { priority: 0, type: 'URL_DECODE' },
+          { priority: 1, type: 'LOWERCASE' },
+        ],
       },
-    }));
+    };
+    const rateLimited = {
+      block: {
+        customResponse: {
+          responseCode: 429,
+          customResponseBodyKey: 'rateLimited',
+          responseHeaders: [{ name: 'Retry-After', value: String(window) }],
+        },
+      },
+    };
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
     const acl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('qr-ordering-rest'),
+      customResponseBodies: {
+        rateLimited: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify({
+            error: {
+              code: 'RATE_LIMITED',
+              message: 'Too many requests from your network. Slow down.',
+              requestId: 'waf',
+              details: { retryAfterSeconds: window },
+            },
+          }),
+        },
+      },
       rules: [
         {
           name: 'AwsCommonRules',
@@ -237,16 +270,16 @@ export class ApiStack extends Stack {
         {
           name: 'SecretEndpointsRateLimit',
           priority: 1,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: 100,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: { orStatement: { statements: secretPaths } },
-            },
-          },
+          action: rateLimited,
+          statement: { rateBasedStatement: { limit: limits.secretPathsPer5Min, evaluationWindowSec: window, aggregateKeyType: 'IP', scopeDownStatement: secretPaths } },
           visibilityConfig: visibility('secret-endpoints-rate-limit'),
+        },
+        {
+          name: 'PerIpRateLimit',
+          priority: 2,
+          action: rateLimited,
+          statement: { rateBasedStatement: { limit: limits.everyRoutePer5Min, evaluationWindowSec: window, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('per-ip-rate-limit'),
         },
       ],
     });

@@ -38,8 +38,8 @@ export class RealtimeStack extends Stack {
   constructor(scope: Construct, id: string, props: RealtimeStackProps) {
     super(scope, id, props);
     const { config, table } = props;
-    const functionFor = (spec: FunctionSpec, environment: Partial<Record<EnvName, string>> = {}) =>
-      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, environment }).function;
+    const functionFor = (spec: FunctionSpec, environment: Partial<Record<EnvName, string>> = {}, reservedConcurrency?: number) =>
+      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, environment, reservedConcurrency }).function;
     const authorizerFunction = functionFor(authorizer);
     const socketFunction = functionFor(webSocketFunction);
 
@@ -90,7 +90,7 @@ export class RealtimeStack extends Stack {
     };
 
     // Only the fan-out posts to connections, so only it knows where the @connections endpoint is.
-    const fanout = functionFor(streamConsumer, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl });
+    const fanout = functionFor(streamConsumer, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl }, config.concurrency.fanout);
     const deadLetters = this.addStreamConsumer(fanout, table, webSocketStage);
 
     new Monitoring(this, 'Monitoring', {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { EnvName } from '../shared/config/env';
+import type { RestFunctionName } from '../shared/http/routes';
 
 /**
  * Stages are data: one typed record per environment. `bin/app.ts` picks one with `-c stage=` and
@@ -45,6 +46,13 @@ export interface StageConfig {
   };
   /** An AWS WAF web ACL in front of the REST stage. */
   waf: boolean;
+  /** Its per-IP rate rules, requests per 5 minutes: every route, and the two that take secrets (join, login). */
+  wafLimits: { everyRoutePer5Min: number; secretPathsPer5Min: number };
+  /**
+   * Concurrency reserved for the functions a flood must never starve (placing orders, the fan-out),
+   * and caps on the public ones a flood arrives through; none in dev (new accounts have little to reserve).
+   */
+  concurrency: Partial<Record<RestFunctionName | 'fanout', number>>;
   auth: {
     staffTokenTtlHours: number;
     /** Consecutive failed logins per username before a lockout. */
@@ -90,10 +98,18 @@ const defaultSessions: StageConfig['sessions'] = {
   ipMaxFailuresPerHour: 50,
 };
 
+/** A venue's guests share one address: 3,000 per 5 minutes is 10 requests a second from one Wi-Fi. */
+const defaultWafLimits: StageConfig['wafLimits'] = { everyRoutePer5Min: 3000, secretPathsPer5Min: 300 };
+
+/** Reserved for placement and the fan-out; the public join and menu reads capped (they are what a flood hits). */
+const defaultConcurrency: StageConfig['concurrency'] = { orders: 20, fanout: 10, join: 20, menu: 20, openapi: 2 };
+
 export const stages: Record<StageName, StageConfig> = {
   dev: {
     stage: 'dev',
     waf: false,
+    wafLimits: defaultWafLimits,
+    concurrency: {},
     retainData: false,
     pointInTimeRecovery: false,
     deletionProtection: false,
@@ -108,6 +124,8 @@ export const stages: Record<StageName, StageConfig> = {
   staging: {
     stage: 'staging',
     waf: true,
+    wafLimits: defaultWafLimits,
+    concurrency: defaultConcurrency,
     retainData: false,
     pointInTimeRecovery: true,
     deletionProtection: false,
@@ -122,6 +140,8 @@ export const stages: Record<StageName, StageConfig> = {
   prod: {
     stage: 'prod',
     waf: true,
+    wafLimits: defaultWafLimits,
+    concurrency: defaultConcurrency,
     retainData: true,
     pointInTimeRecovery: true,
     deletionProtection: true,

@@ -29,6 +29,8 @@ export interface ApiFunctionProps {
   pinKey?: ISecret;
   /** Added to the stage's function environment. */
   environment?: Partial<Record<EnvName, string>>;
+  /** Reserved concurrency: guaranteed to this function and its cap (the stage's `concurrency`). */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export class ApiFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: config.lambdaMemoryMb,
       timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       // X-Ray is off: see TRACING_OFF.

@@ -42,6 +42,7 @@ export async function seedDemo(now = new Date()): Promise<DemoSeed> {
     role: 'OWNER',
     station: null,
     tokenHash: 'seed',
+    expiresAt: new Date(now.getTime() + 60_000).toISOString(),
   };
   const others: DemoLogin[] = [
     { username: 'manager', password: password(), role: 'MANAGER', station: null },

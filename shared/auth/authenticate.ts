@@ -20,9 +20,9 @@ export async function authenticate(token: string | undefined, now: Date): Promis
     const session = await getSession(record.sessionId);
     if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
     const { restaurantId, sessionId, guestId } = record;
-    return { kind: 'guest', restaurantId, sessionId, guestId, mode: session.mode, tableId: session.tableId, tokenHash };
+    return { kind: 'guest', restaurantId, sessionId, guestId, mode: session.mode, tableId: session.tableId, tokenHash, expiresAt: session.expiresAt };
   }
   if (Date.parse(record.expiresAt) <= now.getTime()) throw new UnauthenticatedError();
-  const { restaurantId, staffId, role, station } = record;
-  return { kind: 'staff', restaurantId, staffId, role, station, tokenHash };
+  const { restaurantId, staffId, role, station, expiresAt } = record;
+  return { kind: 'staff', restaurantId, staffId, role, station, tokenHash, expiresAt };
 }

@@ -10,6 +10,8 @@ export interface StaffPrincipal {
   role: Role;
   station: string | null;
   tokenHash: string;
+  /** When the token stops working (a socket it opened stops hearing then too). */
+  expiresAt: string;
 }
 
 export interface GuestPrincipal {
@@ -21,6 +23,8 @@ export interface GuestPrincipal {
   mode: SessionMode;
   tableId: string;
   tokenHash: string;
+  /** The session's end, which is also the guest token's. */
+  expiresAt: string;
 }
 
 export type Principal = StaffPrincipal | GuestPrincipal;
@@ -39,6 +43,7 @@ const ContextSchema = z.discriminatedUnion('kind', [
     role: z.enum(ROLES),
     station: z.string().transform((s) => (s === '' ? null : s)),
     tokenHash: z.string().min(1),
+    expiresAt: z.string().min(1),
   }),
   z.object({
     kind: z.literal('guest'),
@@ -48,6 +53,7 @@ const ContextSchema = z.discriminatedUnion('kind', [
     mode: z.enum(SESSION_MODES),
     tableId: z.string().min(1),
     tokenHash: z.string().min(1),
+    expiresAt: z.string().min(1),
   }),
 ]);
 

@@ -21,6 +21,8 @@ const connectionBase = {
   tokenHash: z.string(),
   channels: z.array(z.string()),
   connectedAt: z.string(),
+  /** When its token stops working: from then on it hears nothing and its sync is refused. */
+  expiresAt: z.string().optional(),
 };
 
 /**
@@ -36,18 +38,25 @@ export type Connection = z.infer<typeof ConnectionItem>;
 export type GuestConnection = Extract<Connection, { kind: 'guest' }>;
 
 /** What the fan-out needs to know of each member of a channel, copied onto the membership item. */
+const memberBase = { connectionId: z.string(), expiresAt: z.string().optional() };
 const ChannelMemberItem = z.discriminatedUnion('kind', [
-  z.object({ connectionId: z.string(), kind: z.literal('guest'), guestId: z.string(), mode: z.enum(SESSION_MODES) }),
-  z.object({ connectionId: z.string(), kind: z.literal('staff'), station: z.string().nullable().default(null) }),
+  z.object({ ...memberBase, kind: z.literal('guest'), guestId: z.string(), mode: z.enum(SESSION_MODES) }),
+  z.object({ ...memberBase, kind: z.literal('staff'), station: z.string().nullable().default(null) }),
 ]);
 export type ChannelMember = z.infer<typeof ChannelMemberItem>;
 export type GuestMember = Extract<ChannelMember, { kind: 'guest' }>;
 export type StaffMember = Extract<ChannelMember, { kind: 'staff' }>;
 
-const memberOf = (connection: Connection): ChannelMember =>
-  connection.kind === 'guest'
-    ? { connectionId: connection.connectionId, kind: 'guest', guestId: connection.guestId, mode: connection.mode }
-    : { connectionId: connection.connectionId, kind: 'staff', station: connection.station };
+/** A connection (or membership) whose token, or for a guest whose session, has expired: it hears nothing more. */
+export const hasExpired = (connection: { expiresAt?: string }, now: Date): boolean =>
+  connection.expiresAt !== undefined && Date.parse(connection.expiresAt) <= now.getTime();
+
+const memberOf = (connection: Connection): ChannelMember => {
+  const { connectionId, expiresAt } = connection;
+  return connection.kind === 'guest'
+    ? { connectionId, expiresAt, kind: 'guest', guestId: connection.guestId, mode: connection.mode }
+    : { connectionId, expiresAt, kind: 'staff', station: connection.station };
+};
 
 const itemsOf = (connection: Connection): Key[] => [
   keys.connection(connection.connectionId),

@@ -1,4 +1,4 @@
-import { connectionsOfToken, deleteConnection, listChannel } from '../db/connections';
+import { connectionsOfToken, deleteConnection, hasExpired, listChannel } from '../db/connections';
 import { logger } from '../observability/logger';
 import type { RecordPlan } from './messages';
 
@@ -36,11 +36,14 @@ export interface DeliveryResult {
  * the record is retried (clients drop the duplicates by message id). One dead phone never stops
  * delivery to the others.
  */
-export async function deliver(plan: RecordPlan, poster: ConnectionPoster): Promise<DeliveryResult> {
+export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = new Date()): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, gone: 0, failed: 0 };
+  const expired = new Set<string>();
   for (const delivery of plan.deliveries) {
     const members = await listChannel(delivery.channel);
     await forEachBounded(members, POST_CONCURRENCY, async (member) => {
+      // A socket outliving its token hears nothing more; it is closed below.
+      if (hasExpired(member, now)) return void expired.add(member.connectionId);
       const message = delivery.build(member);
       if (!message) return;
       try {
@@ -58,6 +61,7 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster): Promi
     });
   }
   const toClose = [
+    ...expired,
     ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []),
     ...(plan.closeTokenConnections ? await connectionsOfToken(plan.closeTokenConnections) : []),
   ];

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { GuestRef, Principal } from '../auth/principal';
 import { getCart } from '../cart/cart';
-import { claimSync, deleteConnection, getConnection, releaseSocketSlot, saveConnection, setStation, takeSocketSlot } from '../db/connections';
+import { claimSync, deleteConnection, getConnection, hasExpired, releaseSocketSlot, saveConnection, setStation, takeSocketSlot } from '../db/connections';
 import type { Connection } from '../db/connections';
 import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
@@ -33,6 +33,7 @@ export async function connect(principal: Principal, connectionId: string, now: D
     tokenHash: principal.tokenHash,
     channels: channelsOf(principal),
     connectedAt: now.toISOString(),
+    expiresAt: principal.expiresAt,
   };
   const connection: Connection =
     principal.kind === 'guest'
@@ -50,9 +51,10 @@ export const disconnect = (connectionId: string): Promise<void> => deleteConnect
 
 const reply = (type: string, data: unknown, now: Date): ServerMessage => ({ type, id: randomUUID(), at: now.toISOString(), data });
 
-async function requireConnection(connectionId: string): Promise<Connection> {
-  const connection = await getConnection(connectionId);
+/** The connection, still known and its token still valid. */
+function liveConnection(connection: Connection | undefined, now: Date): Connection {
   if (!connection) throw new SocketError(410, 'GONE', 'This connection is no longer known; reconnect.');
+  if (hasExpired(connection, now)) throw new SocketError(401, 'UNAUTHENTICATED', 'This token has expired; join or log in again.');
   return connection;
 }
 
@@ -60,7 +62,7 @@ export const SubscribeMessage = z.object({ action: z.literal('subscribe'), stati
 
 /** Staff: follow one station's tickets (or all, with null). */
 export async function subscribe(connectionId: string, body: unknown, now: Date): Promise<ServerMessage> {
-  const connection = await requireConnection(connectionId);
+  const connection = liveConnection(await getConnection(connectionId), now);
   if (connection.kind !== 'staff') throw new SocketError(403, 'FORBIDDEN', 'Only staff screens subscribe to stations.');
   const message = SubscribeMessage.safeParse(body);
   if (!message.success) throw new SocketError(400, 'VALIDATION_FAILED', 'Send {"action":"subscribe","station":"GRILL"} or null.');
@@ -70,9 +72,9 @@ export async function subscribe(connectionId: string, body: unknown, now: Date):
 
 /** The current state after (re)connecting: a guest's session, cart and orders; staff's active tickets. At most one per second. */
 export async function snapshot(connectionId: string, now: Date): Promise<ServerMessage> {
-  const connection = await claimSync(connectionId, SYNC_SECONDS, now);
-  if (connection === 'TOO_SOON') throw new SocketError(429, 'RATE_LIMITED', `At most one sync per ${SYNC_SECONDS} s per connection.`);
-  if (!connection) throw new SocketError(410, 'GONE', 'This connection is no longer known; reconnect.');
+  const claimed = await claimSync(connectionId, SYNC_SECONDS, now);
+  if (claimed === 'TOO_SOON') throw new SocketError(429, 'RATE_LIMITED', `At most one sync per ${SYNC_SECONDS} s per connection.`);
+  const connection = liveConnection(claimed, now);
   if (connection.kind === 'guest') {
     const { restaurantId, sessionId, guestId, mode } = connection;
     const guest: GuestRef = { restaurantId, sessionId, guestId, mode };

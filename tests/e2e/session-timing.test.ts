@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './support/http';
 import { startRuntime } from './support/local-runtime';
+import { TestSocket } from './support/socket';
 import type { RunningRuntime } from './support/local-runtime';
 import { staffFixtures } from './support/staff';
 import type { TestRestaurant } from './support/staff';
@@ -76,9 +77,19 @@ describe('sessions expire', () => {
     const guest = await join(tableCode, pin);
     expect(guest.status).toBe(201);
     expect((await api('GET', '/v1/session', { token: guest.body.token })).status).toBe(200);
+    const socket = await TestSocket.open(runtime.webSocketUrl, guest.body.token);
+    const dish = await api('POST', `/v1/restaurants/${restaurant.restaurantId}/menu/items`, {
+      token: restaurant.ownerToken,
+      body: { name: 'Soup', category: 'Starters', priceCents: 500, station: 'COLD' },
+    });
 
     await sleep(SESSION_TTL + 1);
 
+    // The socket outlived its session: its sync is refused, and the next event closes it instead of reaching it.
+    expect((await socket.request({ action: 'sync' }, 'error')).data).toMatchObject({ code: 'UNAUTHENTICATED' });
+    await api('PATCH', `/v1/restaurants/${restaurant.restaurantId}/menu/items/${dish.body.itemId}`, { token: restaurant.ownerToken, body: { available: false } });
+    await socket.closed();
+    expect(socket.messages.filter((m) => m.type === 'menu.item.updated')).toEqual([]);
     expectError(await api('GET', '/v1/session', { token: guest.body.token }), 401, 'SESSION_CLOSED');
     expectError(await join(tableCode, pin), 409, 'NO_OPEN_SESSION');
     const listed = await api('GET', `/v1/restaurants/${restaurant.restaurantId}/sessions`, { token: restaurant.ownerToken });

@@ -220,18 +220,51 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     expect(statement).toContain('@connections');
   });
 
-  it('puts AWS WAF (common rules, rate limit on join and login) in front of REST in staging and prod only', () => {
+  it('puts AWS WAF in front of REST in staging and prod: common rules, a per-IP limit on every route, a stricter one on join and login', () => {
     api.resourceCountIs('AWS::WAFv2::WebACL', config.waf ? 1 : 0);
     api.resourceCountIs('AWS::WAFv2::WebACLAssociation', config.waf ? 1 : 0);
     expect(config.waf).toBe(stage !== 'dev');
     if (!config.waf) return;
-    const acl = JSON.stringify(api.findResources('AWS::WAFv2::WebACL'));
-    expect(acl).toContain('AWSManagedRulesCommonRuleSet');
-    expect(acl).toContain('/v1/sessions/join');
-    expect(acl).toContain('/v1/staff/login');
+    const [acl] = Object.values(api.findResources('AWS::WAFv2::WebACL')) as Resources[string][];
+    const rules = Object.fromEntries(acl?.Properties.Rules.map((rule: { Name: string }) => [rule.Name, rule]));
+    expect(Object.keys(rules).sort()).toEqual(['AwsCommonRules', 'PerIpRateLimit', 'SecretEndpointsRateLimit']);
+    expect(rules.AwsCommonRules.Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesCommonRuleSet');
+
+    const everyRoute = rules.PerIpRateLimit.Statement.RateBasedStatement;
+    expect(everyRoute).toEqual({ Limit: config.wafLimits.everyRoutePer5Min, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    const secret = rules.SecretEndpointsRateLimit.Statement.RateBasedStatement;
+    expect(secret.Limit).toBe(config.wafLimits.secretPathsPer5Min);
+    const match = secret.ScopeDownStatement.RegexMatchStatement;
+    expect(match.TextTransformations.map((t: { Type: string }) => t.Type)).toEqual(['URL_DECODE', 'LOWERCASE']);
+    // What the rule sees of a path (stage prefix included, decoded and lower-cased) against what it must catch.
+    const pattern = new RegExp(match.RegexString);
+    for (const path of ['/prod/v1/sessions/join', '/prod/v1/sessions/join/', '/staging/v1/staff/login', '/v1/staff/login/']) expect(path, path).toMatch(pattern);
+    for (const path of ['/prod/v1/sessions/joined', '/prod/v1/session', '/prod/v1/staff/login/x', '/prod/v1/sessions/join/y']) expect(path, path).not.toMatch(pattern);
+
+    // A rate block reads like the API's own throttling: 429 RATE_LIMITED in the contract's shape, with Retry-After.
+    for (const rule of [rules.PerIpRateLimit, rules.SecretEndpointsRateLimit]) {
+      expect(rule.Action.Block.CustomResponse).toEqual({
+        ResponseCode: 429,
+        CustomResponseBodyKey: 'rateLimited',
+        ResponseHeaders: [{ Name: 'Retry-After', Value: '300' }],
+      });
+    }
+    const body = JSON.parse(acl?.Properties.CustomResponseBodies.rateLimited.Content);
+    expect(body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), requestId: expect.any(String), details: { retryAfterSeconds: 300 } } });
     api.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
     });
+  });
+
+  it('reserves concurrency for placing orders and the fan-out, and caps the public functions, outside dev', () => {
+    const reserved = (resources: Resources, entry: string) =>
+      functionsOf(resources).find(([id]) => id.startsWith(constructIdFor(entry)))?.[1].Properties?.ReservedConcurrentExecutions;
+    expect(reserved(apiResources, restFunctions.orders.entry)).toBe(config.concurrency.orders);
+    expect(reserved(apiResources, restFunctions.join.entry)).toBe(config.concurrency.join);
+    expect(reserved(realtimeResources, 'functions/streams/fanout.ts')).toBe(config.concurrency.fanout);
+    expect(reserved(apiResources, restFunctions.guest.entry)).toBeUndefined();
+    if (stage === 'dev') expect(config.concurrency).toEqual({});
+    else expect(config.concurrency).toMatchObject({ orders: expect.any(Number), fanout: expect.any(Number) });
   });
 
   it('gives every function exactly the environment it validates on first use', () => {

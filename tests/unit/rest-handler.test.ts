@@ -23,6 +23,7 @@ const staffContext = (role: string, restaurantId = 'r1') => ({
   role,
   station: '',
   tokenHash: 'h',
+  expiresAt: '2030-01-01T00:00:00.000Z',
   principalId: 's1',
 });
 

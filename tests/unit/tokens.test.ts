@@ -31,6 +31,7 @@ describe('authorizer context', () => {
       role: 'KITCHEN',
       station: null,
       tokenHash: 'h',
+      expiresAt: '2030-01-01T00:00:00.000Z',
     };
     const context = toAuthorizerContext(principal);
     expect(Object.values(context).every((value) => typeof value === 'string')).toBe(true);
