@@ -91,13 +91,6 @@ export class ApiStack extends Stack {
         dataTraceEnabled: false,
         tracingEnabled: false,
       },
-      // Browsers may call the API only from the stage's guest ordering app.
-      defaultCorsPreflightOptions: {
-        allowOrigins: [corsOrigin],
-        allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
-        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-        maxAge: Duration.hours(1),
-      },
     });
 
     // Caching is off: a revoked token (logout, deleted staff, closed session) must fail on the very next request.
@@ -140,11 +133,23 @@ export class ApiStack extends Stack {
     // One integration per function, hence one invoke permission scoped to this API rather than one per method:
     // a new route costs one resource, its method.
     const integrations = new Map([...functions].map(([name, fn]) => [name, new LambdaIntegration(fn, { scopePermissionToMethod: false })]));
+    // Browsers may call the API only from the stage's guest ordering app. A preflight only where a
+    // route is: path segments without methods (`/v1`, `…/kitchen/orders`) need none.
+    const withPreflight = new Set<string>();
     for (const route of Object.values(restRoutes)) {
       const isPublic = (route.allow as readonly string[]).includes('PUBLIC');
       const integration = integrations.get(route.fn) as LambdaIntegration;
-      api.root
-        .resourceForPath(route.path)
+      const resource = api.root.resourceForPath(route.path);
+      if (!withPreflight.has(route.path)) {
+        withPreflight.add(route.path);
+        resource.addCorsPreflight({
+          allowOrigins: [corsOrigin],
+          allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
+          allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+          maxAge: Duration.hours(1),
+        });
+      }
+      resource
         .addMethod(
           route.method,
           integration,
