@@ -15,6 +15,16 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        test: {
+          name: 'fidelity',
+          include: ['tests/fidelity/**/*.test.ts'],
+          globalSetup: dynamoDbLocal,
+          setupFiles: ['tests/support/dynamodb-env.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 120_000 } },
       {
         test: {

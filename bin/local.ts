@@ -13,6 +13,11 @@ const usage = `npm start [-- options]
   --seed demo              create a demo restaurant with one login per role and print them
   --set NAME=VALUE         override a function environment value (repeatable), e.g. --set PIN_LOCKOUT_SECONDS=5
   --trust-forwarded-for    take the client IP from X-Forwarded-For (tests simulating many clients only)
+  --ttl-sweep-seconds <n>  how often expired items are deleted, as DynamoDB's TTL does (default 30)
+  --host <address>         where the REST and WebSocket APIs listen (default 127.0.0.1; 0.0.0.0 lets a phone
+                           on the same Wi-Fi in)
+
+Stream records the local fan-out gave up on (the DLQ when deployed): .local/stream-dead-letters.jsonl
 `;
 
 const { values } = parseArgs({
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
     'trust-forwarded-for': { type: 'boolean', default: false },
+    host: { type: 'string', default: '127.0.0.1' },
+    'ttl-sweep-seconds': { type: 'string', default: '30' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,6 +64,8 @@ const runtime = await startLocalRuntime({
   tableName: values['table-name'],
   overrides,
   trustForwardedFor: values['trust-forwarded-for'],
+  host: values.host,
+  ttlSweepSeconds: Number(values['ttl-sweep-seconds']),
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 
@@ -74,11 +83,18 @@ if (values.seed === 'demo') {
 }
 
 let closing = false;
-const shutdown = async () => {
+const shutdown = async (code = 0) => {
   if (closing) return;
   closing = true;
+  // Also stops the DynamoDB Local this runtime started: nothing is left running.
   await runtime.close();
-  process.exit(0);
+  process.exit(code);
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+// A stray rejection is logged, never the end of the runtime; a thrown error that nothing caught shuts it down cleanly.
+process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled rejection in the local runtime', error: String(reason) })));
+process.on('uncaughtException', (error) => {
+  console.error(JSON.stringify({ level: 'ERROR', message: 'uncaught exception: the local runtime stops', error: error.message }));
+  void shutdown(1);
+});

@@ -16,7 +16,7 @@ import type { Construct } from 'constructs';
 import { authorizer, streamConsumer, webSocketFunction, webSocketRoutes } from '../shared/http/routes';
 import type { FunctionSpec, WebSocketRoute } from '../shared/http/routes';
 import type { EnvName } from '../shared/config/env';
-import { streamFilterPatterns } from '../shared/realtime/stream-filters';
+import { STREAM_MAPPING, streamFilterPatterns } from '../shared/realtime/stream-filters';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
 import { INVOKED_ONLY_BY_ITS_API, acknowledgeFinding } from './constructs/nag';
@@ -171,12 +171,12 @@ export class RealtimeStack extends Stack {
     fanout.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
+        batchSize: STREAM_MAPPING.batchSize,
         maxBatchingWindow: Duration.seconds(0),
-        parallelizationFactor: 2,
+        parallelizationFactor: STREAM_MAPPING.parallelizationFactor,
         bisectBatchOnError: true,
-        retryAttempts: 3,
-        maxRecordAge: Duration.minutes(5),
+        retryAttempts: STREAM_MAPPING.retryAttempts,
+        maxRecordAge: Duration.seconds(STREAM_MAPPING.maxRecordAgeSeconds),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(deadLetters),
         filters: streamFilterPatterns.map((pattern) => FilterCriteria.filter(pattern as unknown as Record<string, unknown>)),

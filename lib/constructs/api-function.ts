@@ -6,7 +6,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { EnvName } from '../../shared/config/env';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/http/routes';
 import type { FunctionSpec } from '../../shared/http/routes';
+import { tableActions } from '../table-access';
 import { tableDefinition } from '../../shared/db/table-definition';
 import { fileURLToPath } from 'node:url';
 import { functionEnvironment } from '../stage-config';
@@ -16,8 +18,6 @@ import type { SiteUrls, StageConfig } from '../stage-config';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-const READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
-const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 export interface ApiFunctionProps {
   /** The manifest's function: entry module and grants. */
@@ -56,7 +56,7 @@ export class ApiFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: config.lambdaMemoryMb,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -84,7 +84,7 @@ export class ApiFunction extends Construct {
     // Exactly the item operations the access patterns use, on the table and its named indexes: no Scan, no index/*.
     if (spec.pinKey) props.pinKey?.grantRead(this.function);
     if (spec.table !== 'none') {
-      const actions = spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
+      const actions = tableActions(spec.table);
       this.function.addToRolePolicy(
         new PolicyStatement({
           actions: actions.map((action) => `dynamodb:${action}`),

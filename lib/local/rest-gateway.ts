@@ -1,24 +1,27 @@
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayEventRequestContext,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../../shared/errors';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import type { GatewayErrorType } from '../../shared/http/gateway-errors';
-import { authorizer, restFunctions, restRoutes } from '../../shared/http/routes';
-import type { FunctionSpec, RestFunctionName, RestRoute } from '../../shared/http/routes';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { restRoutes } from '../../shared/http/routes';
+import type { RestFunctionName, RestRoute } from '../../shared/http/routes';
+import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
 
-type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+/**
+ * What API Gateway accepts from a Lambda proxy integration: anything else (no status code, an
+ * object body) is a malformed response, answered 502 with the DEFAULT_5XX gateway response.
+ */
+const ProxyResult = z.object({
+  statusCode: z.number().int().min(100).max(599),
+  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  multiValueHeaders: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()]))).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
 
 /** API Gateway's own payload limit for REST APIs. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -30,16 +33,16 @@ interface CompiledRoute {
   route: RestRoute;
   pattern: RegExp;
   paramNames: string[];
-  handler: ProxyHandler;
+  fn: LocalFunction;
 }
 
-function compile(route: RestRoute, handler: ProxyHandler): CompiledRoute {
+function compile(route: RestRoute, fn: LocalFunction): CompiledRoute {
   const paramNames: string[] = [];
   const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
     paramNames.push(name);
     return '([^/]+)';
   });
-  return { route, pattern: new RegExp(`^${source}$`), paramNames, handler };
+  return { route, pattern: new RegExp(`^${source}$`), paramNames, fn };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -86,8 +89,9 @@ export interface RestGateway {
 }
 
 export interface RestGatewayOptions {
-  /** The repository root as a file URL (handlers are loaded relative to it). */
-  root: URL;
+  /** The REQUEST authorizer, and each REST function of the manifest. */
+  authorizer: LocalFunction;
+  functions: Map<RestFunctionName, LocalFunction>;
   port: number;
   host?: string;
   /** Use the first X-Forwarded-For address as the source IP (for tests that simulate many clients). */
@@ -102,13 +106,8 @@ export interface RestGatewayOptions {
  * `requestContext.authorizer`, and answers its own errors with the same gateway responses.
  */
 export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
-  const authorize = await loadHandler<AuthorizerHandler>(options.root.href, authorizer.entry, options.log);
   // Each function's entry serves its routes, as deployed: the entry dispatches by resource and method.
-  const functions = new Map<RestFunctionName, ProxyHandler>();
-  for (const [name, spec] of Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]) {
-    functions.set(name, await loadHandler<ProxyHandler>(options.root.href, spec.entry, options.log));
-  }
-  const routes = Object.values(restRoutes).map((route) => compile(route, functions.get(route.fn) as ProxyHandler));
+  const routes = Object.values(restRoutes).map((route) => compile(route, options.functions.get(route.fn) as LocalFunction));
 
   const sourceIpOf = (req: IncomingMessage): string => {
     const forwarded = options.trustForwardedFor ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
@@ -135,7 +134,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     const body = await readBody(req);
     if (body === 'too-large') return gatewayError('REQUEST_TOO_LARGE');
 
-    // CORS preflight, answered by API Gateway itself for every resource (defaultCorsPreflightOptions).
+    // CORS preflight, answered by API Gateway itself on every path a route is on.
     if (method === 'OPTIONS' && routes.some((compiled) => compiled.pattern.test(url.pathname))) {
       return {
         statusCode: 204,
@@ -159,7 +158,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       }
     }
     if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
-    const { route, handler } = match.compiled;
+    const { route, fn } = match.compiled;
 
     const { headers, multiValueHeaders } = headerMaps(req);
     const now = new Date();
@@ -210,10 +209,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       const methodArn = `arn:aws:execute-api:local:${ACCOUNT}:${API_ID}/${STAGE}/${method}${url.pathname}`;
       let result: APIGatewayAuthorizerResult;
       try {
-        result = await authorize(
-          { type: 'REQUEST', methodArn, ...common, requestContext: { ...requestContext, authorizer: undefined } },
-          lambdaContext('authorizer', randomUUID()),
-        );
+        result = (await options.authorizer.invoke({ type: 'REQUEST', methodArn, ...common, requestContext: { ...requestContext, authorizer: undefined } })) as APIGatewayAuthorizerResult;
       } catch (error) {
         return (error as Error).message === 'Unauthorized' ? gatewayError('UNAUTHORIZED') : gatewayError('DEFAULT_5XX');
       }
@@ -233,11 +229,19 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       body: body.length > 0 ? body.toString('utf8') : null,
       isBase64Encoded: false,
     };
+    let result: unknown;
     try {
-      return await handler(event, lambdaContext(restFunctions[route.fn].entry, randomUUID()));
+      result = await fn.invoke(event);
     } catch {
-      return gatewayError('DEFAULT_5XX');
+      // An error or a timeout of the function: API Gateway answers 502 through DEFAULT_5XX.
+      return { ...gatewayError('DEFAULT_5XX'), statusCode: 502 };
     }
+    const valid = ProxyResult.safeParse(result);
+    if (!valid.success) {
+      options.log({ level: 'ERROR', message: 'malformed Lambda proxy response', function: route.fn, requestId });
+      return { ...gatewayError('DEFAULT_5XX'), statusCode: 502 };
+    }
+    return { ...valid.data, body: valid.data.body ?? '' } as APIGatewayProxyResult;
   }
 
   function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: string) {

@@ -19,6 +19,8 @@ export async function spawnRuntime(options: {
   dynamoDbEndpoint: string;
   tableName: string;
   overrides?: Record<string, string>;
+  /** More `npm start` options, e.g. `--ttl-sweep-seconds 1`. */
+  args?: string[];
   onLine?: (line: string) => void;
 }): Promise<RuntimeProcess> {
   const child = spawn(
@@ -37,6 +39,7 @@ export async function spawnRuntime(options: {
       options.tableName,
       '--trust-forwarded-for',
       ...Object.entries(options.overrides ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]),
+      ...(options.args ?? []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );

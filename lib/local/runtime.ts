@@ -4,9 +4,18 @@ import { ensureTable, freePort, localAwsEnv, startDynamoDbLocal } from './dynamo
 import { startRestGateway } from './rest-gateway';
 import { startStreamPoller } from './stream-poller';
 import { startWebSocketGateway } from './websocket-gateway';
+import { startFunction } from './function-host';
+import { startTableAccessProxy } from './table-access-proxy';
+import { startTtlSweeper } from './ttl-sweeper';
+import type { TableAccessProxy } from './table-access-proxy';
+import type { LocalFunction } from './function-host';
+import { DEFAULT_TIMEOUT_SECONDS, authorizer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
+import type { FunctionSpec, RestFunctionName } from '../../shared/http/routes';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
+/** Stream records the local fan-out gave up on (the DLQ when deployed), one JSON line each. */
+export const DEAD_LETTER_FILE = '.local/stream-dead-letters.jsonl';
 /** Where the guest app is served locally: QR codes point here and browsers may call the API from it. */
 export const LOCAL_SITE: SiteUrls = { guestOrderingUrl: 'http://localhost:5173/t', corsOrigin: 'http://localhost:5173' };
 
@@ -26,6 +35,10 @@ export interface LocalRuntimeOptions {
   overrides?: Record<string, string>;
   /** Take the source IP from X-Forwarded-For (tests simulate many clients); never in front of real traffic. */
   trustForwardedFor?: boolean;
+  /** Where the REST and WebSocket APIs listen (127.0.0.1 unless said). */
+  host?: string;
+  /** How often expired items are deleted (DynamoDB's TTL); 30 s unless said. */
+  ttlSweepSeconds?: number;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -41,15 +54,61 @@ export interface LocalRuntime {
  * table. shared/ reads it on first use, so this must run before the first request, not before any import.
  */
 export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string, extra: Record<string, string> = {}) {
-  Object.assign(process.env, functionEnvironment(stages.dev, tableName, LOCAL_SITE), localAwsEnv, {
+  Object.assign(process.env, localEnvironment(dynamoDbEndpoint, tableName), { PIN_KEY: LOCAL_PIN_KEY }, extra);
+}
+
+/** Deployed stages read the PIN key from Secrets Manager; locally a fixed key keeps PINs valid across restarts. */
+const LOCAL_PIN_KEY = 'local-only-pin-key-never-deployed';
+
+/** The dev stage's function environment with the local stand-ins for AWS's: DynamoDB Local, fixed credentials. */
+function localEnvironment(dynamoDbEndpoint: string, tableName: string): Record<string, string> {
+  return {
+    ...functionEnvironment(stages.dev, tableName, LOCAL_SITE),
+    ...localAwsEnv,
     STAGE: 'local',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     // The benchmarks and the invocation lines report consumed capacity; deployed functions do not ask for it.
     MEASURE_CONSUMED_CAPACITY: 'true',
-    // Deployed stages read the PIN key from Secrets Manager; locally a fixed key keeps PINs valid across restarts.
-    PIN_KEY: 'local-only-pin-key-never-deployed',
-    ...extra,
-  });
+  };
+}
+
+/**
+ * One function's environment as its template gives it (see ApiFunction): the stage's, the PIN key
+ * only where the manifest grants it, the @connections endpoint only for the fan-out. Nothing of this
+ * process's own environment leaks in.
+ */
+function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string>, access: TableAccessProxy, webSocketEndpoint: string, overrides: Record<string, string>) {
+  return {
+    ...shared,
+    // DynamoDB through the local IAM: only the actions the function's grant allows.
+    DYNAMODB_ENDPOINT: access.endpointFor(spec.table),
+    AWS_LAMBDA_FUNCTION_NAME: localFunctionName(spec),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(stages.dev.lambdaMemoryMb),
+    ...(spec.pinKey ? { PIN_KEY: LOCAL_PIN_KEY } : {}),
+    ...(spec === streamConsumer ? { WEBSOCKET_ENDPOINT: webSocketEndpoint } : {}),
+    ...overrides,
+  };
+}
+
+/** A function's local name, from its entry: `functions/http/menu/index.ts` → `http-menu`. */
+const localFunctionName = (spec: FunctionSpec) => spec.entry.replace(/^functions\//, '').replace(/(\/index)?\.ts$/, '').replaceAll('/', '-');
+
+/** Every function of the manifest as a local Lambda function (worker-thread instances), by spec. */
+function startFunctions(environment: (spec: FunctionSpec) => Record<string, string>, log: LocalRuntimeOptions['log']): Map<FunctionSpec, LocalFunction> {
+  return new Map(
+    lambdaFunctions.map((spec) => [
+      spec,
+      startFunction({
+        entry: spec.entry,
+        root,
+        functionName: localFunctionName(spec),
+        environment: environment(spec),
+        timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+        memoryMb: stages.dev.lambdaMemoryMb,
+        log,
+      }),
+    ]),
+  );
 }
 
 /**
@@ -58,6 +117,8 @@ export function useLocalEnvironment(dynamoDbEndpoint: string, tableName: string,
  * and the stream poller feeding the real fan-out handler, which posts back through @connections.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  let stopFunctions: () => Promise<unknown> = async () => undefined;
+  let stopTtl = () => undefined as void;
   const dynamo = options.dynamoDbEndpoint
     ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
     : await startDynamoDbLocal({ port: options.dynamoDbPort, dbPath: options.inMemory ? undefined : LOCAL_DATA_DIR });
@@ -65,30 +126,52 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await ensureTable(dynamo.endpoint, options.tableName);
     // The fan-out's environment names the @connections endpoint, so its port is fixed before any handler loads.
     const webSocketPort = options.webSocketPort || (await freePort());
-    useLocalEnvironment(dynamo.endpoint, options.tableName, {
-      WEBSOCKET_ENDPOINT: `http://127.0.0.1:${webSocketPort}`,
-      ...options.overrides,
+    const shared = localEnvironment(dynamo.endpoint, options.tableName);
+    // The seed and the CLI tools run here, in this process, with the same values.
+    useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
+    const access = await startTableAccessProxy(dynamo.endpoint, options.log);
+    const functions = startFunctions(
+      (spec) => functionEnvironmentOf(spec, shared, access, `http://127.0.0.1:${webSocketPort}`, options.overrides ?? {}),
+      options.log,
+    );
+    stopFunctions = () => Promise.all([...functions.values()].map((fn) => fn.stop()).concat(access.close()));
+    const fn = (spec: FunctionSpec) => functions.get(spec) as LocalFunction;
+    // The poller starts at LATEST before any request can write: no record of this run is missed.
+    const ttl = startTtlSweeper({ endpoint: dynamo.endpoint, tableName: options.tableName, intervalSeconds: options.ttlSweepSeconds, log: options.log });
+    stopTtl = () => ttl.stop();
+    const poller = await startStreamPoller({
+      ttl,
+      handler: fn(streamConsumer),
+      endpoint: dynamo.endpoint,
+      tableName: options.tableName,
+      deadLetterFile: new URL(DEAD_LETTER_FILE, root).pathname,
+      log: options.log,
     });
     const rest = await startRestGateway({
-      root,
+      authorizer: fn(authorizer),
+      functions: new Map((Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]).map(([name, spec]) => [name, fn(spec)])),
       port: options.restPort,
+      host: options.host,
       trustForwardedFor: options.trustForwardedFor ?? false,
       log: options.log,
     });
-    const webSocket = await startWebSocketGateway({ root, port: webSocketPort, log: options.log });
-    const poller = await startStreamPoller({ root, endpoint: dynamo.endpoint, tableName: options.tableName, log: options.log });
+    const webSocket = await startWebSocketGateway({ authorizer: fn(authorizer), socketFunction: fn(webSocketFunction), port: webSocketPort, host: options.host, log: options.log });
     return {
       restUrl: rest.url,
       webSocketUrl: webSocket.url,
       dynamoDbEndpoint: dynamo.endpoint,
       close: async () => {
+        stopTtl();
         await poller.stop();
         await webSocket.close();
         await rest.close();
+        await stopFunctions();
         await dynamo.stop();
       },
     };
   } catch (error) {
+    stopTtl();
+    await stopFunctions();
     await dynamo.stop();
     throw error;
   }

@@ -1,18 +1,17 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { streamConsumer } from '../../shared/http/routes';
-import { passesStreamFilters } from '../../shared/realtime/stream-filters';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { STREAM_MAPPING, passesStreamFilters } from '../../shared/realtime/stream-filters';
 import { localAwsEnv, localClient } from './dynamodb-local';
-import { lambdaContext, loadHandler } from './lambda-context';
-
-type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+import type { LocalFunction } from './function-host';
+import type { TtlSweeper } from './ttl-sweeper';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 const POLL_INTERVAL_MS = 100;
-const BATCH_SIZE = 100;
-const RETRY_ATTEMPTS = 3;
 
 type WireValue = Record<string, unknown>;
 
@@ -32,10 +31,13 @@ const repairImage = (image: Record<string, WireValue> | undefined) =>
  * `eventSourceARN`, `awsRegion` says `ddblocal`, the creation time is a Date (Lambda: epoch seconds,
  * which DynamoDB Local rounds to whole minutes anyway).
  */
-function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+function toLambdaRecord(record: StreamRecord, streamArn: string, ttl?: TtlSweeper): DynamoDBRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
+  const expired = record.eventName === 'REMOVE' && ttl?.wasExpired(record.dynamodb?.Keys as Record<string, AttributeValue> | undefined);
   return {
     ...(record as unknown as DynamoDBRecord),
+    // A TTL deletion, as DynamoDB Streams marks it.
+    ...(expired ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } } : {}),
     eventSourceARN: streamArn.replace('ddblocal', localAwsEnv.AWS_REGION),
     awsRegion: localAwsEnv.AWS_REGION,
     dynamodb: {
@@ -47,19 +49,34 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
   };
 }
 
+/** How a batch ended: delivered, or given up on (the DLQ in AWS) with the reason. */
+export interface DeadLetter {
+  at: string;
+  reason: string;
+  records: { eventID?: string; eventName?: string; sequenceNumber?: string; keys: unknown }[];
+}
+
 /**
- * The local event source mapping: reads every shard of the table's stream from TRIM_HORIZON,
- * keeps going from its checkpoint, re-describes the stream when a shard closes, applies the same
- * filter criteria as the deployed mapping, and invokes the stream handler with genuine DynamoDB
- * Streams events, retrying the records it reports in `batchItemFailures` a bounded number of times.
+ * The local event source mapping, with the deployed mapping's semantics (STREAM_MAPPING): starts at
+ * LATEST and keeps its checkpoint; applies the same filter criteria and then the batch size; runs
+ * each shard's records in lanes by partition key (the parallelization factor), in order within a
+ * lane; retries a failed batch (an error, a timeout, or a partial batch response naming an unknown
+ * or empty id: the whole batch), bisecting it, up to the retry count and the maximum record age; a
+ * partial batch response naming known records retries from the lowest of them. What it gives up on
+ * is logged and appended to the dead-letter file, as AWS sends it to the DLQ.
  */
 export async function startStreamPoller(options: {
-  root: URL;
+  handler: LocalFunction;
   endpoint: string;
   tableName: string;
+  /** Where dead letters are appended, one JSON line each. */
+  deadLetterFile: string;
+  /** Shorter retry pauses and record age (tests); the mapping's otherwise. */
+  maxRecordAgeSeconds?: number;
+  /** Tells TTL deletions apart from others. */
+  ttl?: TtlSweeper;
   log: (line: Record<string, unknown>) => void;
 }): Promise<{ stop(): Promise<void> }> {
-  const handler = await loadHandler<StreamHandler>(options.root.href, streamConsumer.entry, options.log);
   const client = localClient(options.endpoint);
   const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
   client.destroy();
@@ -70,9 +87,12 @@ export async function startStreamPoller(options: {
     region: localAwsEnv.AWS_REGION,
     credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
   });
+  const maxAgeMs = (options.maxRecordAgeSeconds ?? STREAM_MAPPING.maxRecordAgeSeconds) * 1000;
 
   const iterators = new Map<string, string>();
   const closedShards = new Set<string>();
+  /** Shards that existed at start begin at LATEST; shards that appear later hold only new records. */
+  let firstDescribe = true;
   let describe = true;
   let running = true;
 
@@ -81,28 +101,69 @@ export async function startStreamPoller(options: {
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId as string;
       if (iterators.has(shardId) || closedShards.has(shardId)) continue;
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
-      );
+      const type = firstDescribe ? 'LATEST' : 'TRIM_HORIZON';
+      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type }));
       if (ShardIterator) iterators.set(shardId, ShardIterator);
     }
+    firstDescribe = false;
     describe = false;
   }
 
-  async function invoke(records: DynamoDBRecord[]) {
-    let pending = records;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const response = await handler({ Records: pending }, lambdaContext('fanout', randomUUID()));
-      const failed = new Set(response?.batchItemFailures?.map((failure) => failure.itemIdentifier) ?? []);
-      if (failed.size === 0) return;
-      // Like Lambda: start again from the first failed record.
-      const first = pending.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
-      pending = pending.slice(first);
-      if (attempt === RETRY_ATTEMPTS) {
-        options.log({ level: 'ERROR', message: 'stream records dropped after retries (the DLQ in AWS)', records: pending.length });
-        return;
-      }
+  async function deadLetter(batch: DynamoDBRecord[], reason: string) {
+    const letter: DeadLetter = {
+      at: new Date().toISOString(),
+      reason,
+      records: batch.map((record) => ({ eventID: record.eventID, eventName: record.eventName, sequenceNumber: record.dynamodb?.SequenceNumber, keys: record.dynamodb?.Keys })),
+    };
+    options.log({ level: 'ERROR', message: 'stream records sent to the dead-letter file (the DLQ in AWS)', reason, records: batch.length, file: options.deadLetterFile });
+    await mkdir(dirname(options.deadLetterFile), { recursive: true });
+    await appendFile(options.deadLetterFile, `${JSON.stringify(letter)}\n`);
+  }
+
+  /** One batch to the function, retried and bisected like the mapping does; resolves when it is delivered or dead-lettered. */
+  async function deliver(batch: DynamoDBRecord[], retriesLeft: number, firstSeen: number): Promise<void> {
+    let failedFrom: number | 'all' | undefined;
+    let reason = '';
+    let functionError = false;
+    try {
+      const response = (await options.handler.invoke({ Records: batch } satisfies DynamoDBStreamEvent)) as DynamoDBBatchResponse | undefined;
+      const ids = response?.batchItemFailures?.map((failure) => failure.itemIdentifier) ?? [];
+      if (ids.length === 0) return;
+      const sequence = batch.map((record) => record.dynamodb?.SequenceNumber);
+      // An empty or unknown id fails the whole batch, as AWS reads it.
+      failedFrom = ids.every((id) => id && sequence.includes(id)) ? Math.min(...ids.map((id) => sequence.indexOf(id))) : 'all';
+      reason = `partial batch response (${ids.length} failed)`;
+    } catch (error) {
+      failedFrom = 'all';
+      functionError = true;
+      reason = (error as Error).message;
     }
+    const pending = failedFrom === 'all' ? batch : batch.slice(failedFrom);
+    if (retriesLeft === 0 || Date.now() - firstSeen > maxAgeMs) return deadLetter(pending, reason);
+    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (STREAM_MAPPING.retryAttempts - retriesLeft)));
+    if (functionError && pending.length > 1) {
+      // Bisect on a function error: each half is retried on its own.
+      const half = Math.ceil(pending.length / 2);
+      await deliver(pending.slice(0, half), retriesLeft - 1, firstSeen);
+      await deliver(pending.slice(half), retriesLeft - 1, firstSeen);
+      return;
+    }
+    await deliver(pending, retriesLeft - 1, firstSeen);
+  }
+
+  /** A shard's new records, filtered, in lanes by partition key, each lane in order and in batches. */
+  async function process(records: DynamoDBRecord[]) {
+    const lanes = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => [] as DynamoDBRecord[]);
+    for (const record of records) {
+      const key = JSON.stringify(record.dynamodb?.Keys?.pk ?? '');
+      lanes[createHash('md5').update(key).digest()[0]! % lanes.length]?.push(record);
+    }
+    const now = Date.now();
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (let i = 0; i < lane.length; i += STREAM_MAPPING.batchSize) await deliver(lane.slice(i, i + STREAM_MAPPING.batchSize), STREAM_MAPPING.retryAttempts, now);
+      }),
+    );
   }
 
   /** One GetRecords per open shard; true when any shard had records (then poll again at once). */
@@ -110,19 +171,23 @@ export async function startStreamPoller(options: {
     let busy = false;
     if (describe) await refreshShards();
     for (const [shardId, iterator] of iterators) {
-      const { Records, NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }));
+      const { Records, NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      busy ||= (Records ?? []).length > 0;
+      const records = (Records ?? []).map((record) => toLambdaRecord(record, streamArn as string, options.ttl)).filter(passesStreamFilters);
+      if (records.length > 0) await process(records);
+      // The checkpoint moves only once the records are delivered or dead-lettered.
       if (NextShardIterator) iterators.set(shardId, NextShardIterator);
       else {
         iterators.delete(shardId);
         closedShards.add(shardId);
         describe = true;
       }
-      busy ||= (Records ?? []).length > 0;
-      const records = (Records ?? []).map((record) => toLambdaRecord(record, streamArn as string)).filter(passesStreamFilters);
-      if (records.length > 0) await invoke(records);
     }
     return busy;
   }
+
+  // The shards that exist now start at LATEST: records from before this start are not news.
+  await refreshShards();
 
   const loop = (async () => {
     while (running) {

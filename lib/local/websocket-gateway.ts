@@ -1,20 +1,20 @@
-import type { APIGatewayAuthorizerResult, Context } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { authorizer, webSocketFunction, webSocketRoutes } from '../../shared/http/routes';
+import { webSocketRoutes } from '../../shared/http/routes';
 import type { WebSocketEvent, WebSocketResult } from '../../shared/http/ws-handler';
+import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
-import { lambdaContext, loadHandler } from './lambda-context';
-
-type RouteHandler = (event: WebSocketEvent & Record<string, unknown>, context: Context) => Promise<WebSocketResult>;
-type Authorizer = (event: Record<string, unknown>, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
 const API_ID = 'localws';
 const STAGE = 'local';
+
+/** API Gateway's WebSocket limits: a frame of 32 KB, a `PostToConnection` payload of 128 KB, 10 idle minutes, 2 hours. */
+export const WEBSOCKET_LIMITS = { frameBytes: 32 * 1024, postBytes: 128 * 1024, idleSeconds: 10 * 60, lifetimeSeconds: 2 * 3600 };
 
 export interface WebSocketGateway {
   url: string;
@@ -27,8 +27,6 @@ interface OpenSocket {
   connectedAt: number;
   lastActiveAt: number;
   sourceIp: string;
-  /** Messages of one connection are routed one after another, in order. */
-  queue: Promise<void>;
 }
 
 function queryMaps(url: URL) {
@@ -48,17 +46,27 @@ function queryMaps(url: URL) {
  * ids) that the unmodified ApiGatewayManagementApiClient talks to.
  */
 export async function startWebSocketGateway(options: {
-  root: URL;
+  authorizer: LocalFunction;
+  /** One function serves every route, as deployed: its entry dispatches by route key. */
+  socketFunction: LocalFunction;
   port: number;
+  host?: string;
+  /** Shorter idle and lifetime limits (tests); API Gateway's otherwise. */
+  limits?: Partial<typeof WEBSOCKET_LIMITS>;
   log: (line: Record<string, unknown>) => void;
 }): Promise<WebSocketGateway> {
-  const authorize = await loadHandler<Authorizer>(options.root.href, authorizer.entry, options.log);
-  // One function serves every route, as deployed: its entry dispatches by route key.
-  const socketFunction = await loadHandler<RouteHandler>(options.root.href, webSocketFunction.entry, options.log);
+  const limits = { ...WEBSOCKET_LIMITS, ...options.limits };
   const sockets = new Map<string, OpenSocket>();
-  const wss = new WebSocketServer({ noServer: true });
+  // A frame over the limit closes the connection with 1009, as API Gateway does.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.frameBytes });
 
-  const requestContext = (routeKey: string, eventType: WebSocketEvent['requestContext']['eventType'], connectionId: string, sourceIp: string) => ({
+  const requestContext = (
+    routeKey: string,
+    eventType: WebSocketEvent['requestContext']['eventType'],
+    connectionId: string,
+    sourceIp: string,
+    connectedAt = sockets.get(connectionId)?.connectedAt ?? Date.now(),
+  ) => ({
     routeKey,
     eventType,
     connectionId,
@@ -68,13 +76,16 @@ export async function startWebSocketGateway(options: {
     stage: STAGE,
     apiId: API_ID,
     domainName: `127.0.0.1:${options.port}`,
-    connectedAt: sockets.get(connectionId)?.connectedAt ?? Date.now(),
+    connectedAt,
     requestTimeEpoch: Date.now(),
     identity: { sourceIp },
   });
 
-  const invoke = (event: WebSocketEvent & Record<string, unknown>) =>
-    socketFunction(event, lambdaContext(webSocketFunction.entry, event.requestContext.requestId));
+  /** The route's result, or a 500 when the function failed or answered something API Gateway cannot read. */
+  const invoke = async (event: WebSocketEvent & Record<string, unknown>): Promise<WebSocketResult> => {
+    const result = (await options.socketFunction.invoke(event, event.requestContext.requestId).catch(() => undefined)) as Partial<WebSocketResult> | undefined;
+    return typeof result?.statusCode === 'number' ? { statusCode: result.statusCode, body: typeof result.body === 'string' ? result.body : undefined } : { statusCode: 500 };
+  };
 
   function refuse(socket: Duplex, status: number, reason: string) {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -87,14 +98,15 @@ export async function startWebSocketGateway(options: {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
     const multiValueHeaders = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, [String(value)]]));
-    const context = requestContext('$connect', 'CONNECT', connectionId, sourceIp);
+    const connectedAt = Date.now();
+    const context = requestContext('$connect', 'CONNECT', connectionId, sourceIp, connectedAt);
     const methodArn = `arn:aws:execute-api:local:000000000000:${API_ID}/${STAGE}/$connect`;
     const finish = (status: number) =>
       options.log({ message: 'websocket connect', status, durationMs: Math.round(performance.now() - started), requestId: context.requestId });
 
     let result: APIGatewayAuthorizerResult;
     try {
-      result = await authorize({ type: 'REQUEST', methodArn, headers, multiValueHeaders, ...queryMaps(url), stageVariables: {}, requestContext: context }, lambdaContext('authorizer', randomUUID()));
+      result = (await options.authorizer.invoke({ type: 'REQUEST', methodArn, headers, multiValueHeaders, ...queryMaps(url), stageVariables: {}, requestContext: context })) as APIGatewayAuthorizerResult;
     } catch (error) {
       finish(401);
       return refuse(socket, (error as Error).message === 'Unauthorized' ? 401 : 500, 'Unauthorized');
@@ -110,20 +122,23 @@ export async function startWebSocketGateway(options: {
       ...queryMaps(url),
       isBase64Encoded: false,
       requestContext: { ...context, authorizer: authorizerContext },
-    }).catch(() => ({ statusCode: 500 }));
+    });
     finish(connected.statusCode);
     if (connected.statusCode !== 200) return refuse(socket, connected.statusCode, 'Refused');
 
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const open: OpenSocket = { socket: ws, authorizer: authorizerContext, connectedAt: Date.now(), lastActiveAt: Date.now(), sourceIp, queue: Promise.resolve() };
+      const open: OpenSocket = { socket: ws, authorizer: authorizerContext, connectedAt, lastActiveAt: Date.now(), sourceIp };
       sockets.set(connectionId, open);
-      ws.on('message', (data) => {
+      // Messages of one connection are invoked independently, as API Gateway does: no ordering between them.
+      ws.on('message', (data, isBinary) => {
         open.lastActiveAt = Date.now();
-        open.queue = open.queue.then(() => route(connectionId, open, data.toString()));
+        if (isBinary) return ws.close(1003, 'Binary frames are not supported');
+        void route(connectionId, open, data.toString());
       });
-      ws.on('close', () => {
+      ws.on('close', (code, reason) => {
         sockets.delete(connectionId);
-        void invoke({ isBase64Encoded: false, requestContext: { ...requestContext('$disconnect', 'DISCONNECT', connectionId, sourceIp), authorizer: open.authorizer } });
+        const context = { ...requestContext('$disconnect', 'DISCONNECT', connectionId, sourceIp, connectedAt), disconnectStatusCode: code, disconnectReason: reason.toString() };
+        void invoke({ isBase64Encoded: false, requestContext: { ...context, authorizer: open.authorizer } });
       });
     });
   }
@@ -135,11 +150,18 @@ export async function startWebSocketGateway(options: {
     } catch {
       action = undefined;
     }
-    const routeKey = typeof action === 'string' && action in webSocketRoutes && !action.startsWith('$') ? action : '$default';
+    // Only the manifest's own route keys: `toString` or `__proto__` are no route, they go to $default.
+    const routeKey = typeof action === 'string' && Object.hasOwn(webSocketRoutes, action) && !action.startsWith('$') ? action : '$default';
     const context = { ...requestContext(routeKey, 'MESSAGE', connectionId, open.sourceIp), authorizer: open.authorizer };
-    const result = await invoke({ body, isBase64Encoded: false, requestContext: context }).catch(() => ({ statusCode: 500, body: undefined }));
+    const result = await invoke({ body, isBase64Encoded: false, requestContext: context });
+    if (open.socket.readyState !== open.socket.OPEN) return;
+    if (result.statusCode >= 500) {
+      // What API Gateway sends when a route's integration fails.
+      open.socket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId: context.requestId }));
+      return;
+    }
     const twoWay = (webSocketRoutes as Record<string, { returnResponse?: boolean }>)[routeKey]?.returnResponse;
-    if (twoWay && result.body && open.socket.readyState === open.socket.OPEN) open.socket.send(result.body);
+    if (twoWay && result.body) open.socket.send(result.body);
   }
 
   /** `@connections/{id}`, with or without the stage prefix, as the management API client calls it. */
@@ -156,14 +178,17 @@ export async function startWebSocketGateway(options: {
     if (!match) return reply(404, { message: 'Not found' });
     if (!open || open.socket.readyState !== open.socket.OPEN) return reply(410, { message: 'Gone' }, 'GoneException');
     if (req.method === 'POST') {
-      open.socket.send(Buffer.concat(chunks).toString('utf8'));
+      const payload = Buffer.concat(chunks);
+      if (payload.length > limits.postBytes) return reply(413, { message: 'Payload too large' }, 'PayloadTooLargeException');
+      open.socket.send(payload.toString('utf8'));
       return reply(200);
     }
     if (req.method === 'GET') {
+      // The wire format of API Gateway's GetConnection, which the SDK client reads.
       return reply(200, {
-        ConnectedAt: new Date(open.connectedAt).toISOString(),
-        LastActiveAt: new Date(open.lastActiveAt).toISOString(),
-        Identity: { SourceIp: open.sourceIp, UserAgent: '' },
+        connectedAt: new Date(open.connectedAt).toISOString(),
+        lastActiveAt: new Date(open.lastActiveAt).toISOString(),
+        identity: { sourceIp: open.sourceIp, userAgent: '' },
       });
     }
     if (req.method === 'DELETE') {
@@ -173,15 +198,25 @@ export async function startWebSocketGateway(options: {
     return reply(405, { message: 'Method not allowed' });
   }
 
+  // API Gateway ends idle connections after 10 minutes and every connection after 2 hours.
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const open of sockets.values()) {
+      if (now - open.lastActiveAt > limits.idleSeconds * 1000 || now - open.connectedAt > limits.lifetimeSeconds * 1000) open.socket.close(1001, 'Going away');
+    }
+  }, Math.min(limits.idleSeconds, 30) * 250);
+  sweeper.unref();
+
   const server = createServer((req, res) => void management(req, res));
   server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   return {
     url: `ws://localhost:${options.port}`,
     close: async () => {
+      clearInterval(sweeper);
       for (const open of sockets.values()) open.socket.terminate();
       wss.close();
       server.closeAllConnections();

@@ -71,7 +71,12 @@ export interface FunctionSpec {
   table: 'none' | 'read' | 'readWrite';
   /** The function may read the PIN hashing key. */
   pinKey?: boolean;
+  /** Lambda's timeout; {@link DEFAULT_TIMEOUT_SECONDS} unless said. */
+  timeoutSeconds?: number;
 }
+
+/** The timeout of a function that does not say otherwise: an API request answers well within it. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /**
  * The REST functions, one per domain: a domain's routes share a container (fewer cold starts at a

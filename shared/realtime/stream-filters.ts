@@ -1,6 +1,14 @@
 import { ENTITY } from '../db/entities';
 
 /**
+ * The fan-out's event source mapping, as deployed (lib/realtime-stack.ts) and as the local runtime's
+ * poller emulates it: batches of up to 100 records that passed the filters, two batches per shard
+ * at once (records of one partition key always in the same lane, in order), a failed batch bisected
+ * and retried up to 3 times and for at most 5 minutes, then sent to the dead-letter queue.
+ */
+export const STREAM_MAPPING = { batchSize: 100, parallelizationFactor: 2, retryAttempts: 3, maxRecordAgeSeconds: 300 } as const;
+
+/**
  * Which stream records the fan-out consumes: item changes that can produce a message, and token
  * removals (revocation closes sockets). The deployed event source mapping's filter criteria and the
  * local stream poller both use these patterns, so Lambda is not even invoked for anything else.

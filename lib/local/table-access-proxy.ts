@@ -1,0 +1,78 @@
+import { createServer, request } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FunctionSpec } from '../../shared/http/routes';
+import { tableActions } from '../table-access';
+
+/**
+ * The IAM of the local runtime: every function reaches DynamoDB Local through this proxy, at a path
+ * naming its grant (`/read`, `/readWrite`, `/none`). A call whose actions the grant does not allow
+ * is refused the way DynamoDB refuses it on AWS, with an AccessDeniedException, so a "read" function
+ * that writes fails here first. Transactions need every action they contain, as with IAM.
+ */
+export interface TableAccessProxy {
+  endpointFor(access: FunctionSpec['table']): string;
+  close(): Promise<void>;
+}
+
+type Access = FunctionSpec['table'];
+const ACCESSES: readonly Access[] = ['none', 'read', 'readWrite'];
+
+/** The IAM actions a DynamoDB API call needs. */
+function actionsOf(operation: string, body: string): string[] {
+  if (operation === 'TransactGetItems') return ['GetItem'];
+  if (operation !== 'TransactWriteItems') return [operation];
+  const items = (JSON.parse(body) as { TransactItems?: Record<string, unknown>[] }).TransactItems ?? [];
+  const names: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+  return [...new Set(items.flatMap((item) => Object.keys(item).map((kind) => names[kind] ?? kind)))];
+}
+
+export async function startTableAccessProxy(target: string, log: (line: Record<string, unknown>) => void): Promise<TableAccessProxy> {
+  const upstream = new URL(target);
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const access = ACCESSES.find((candidate) => req.url === `/${candidate}/` || req.url === `/${candidate}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const allowed = access ? tableActions(access) : [];
+    const needed = actionsOf(operation, body.toString('utf8'));
+    const denied = needed.find((action) => !allowed.includes(action));
+    if (!access || denied) {
+      log({ level: 'WARN', message: 'DynamoDB call refused by the local IAM', access, operation, action: denied });
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' });
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          Message: `User: arn:aws:sts::000000000000:assumed-role/local-${access ?? 'unknown'}/local is not authorized to perform: dynamodb:${denied ?? operation} because no identity-based policy allows the dynamodb:${denied ?? operation} action`,
+        }),
+      );
+      return;
+    }
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, path: '/', method: req.method, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => {
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'DynamoDB Local did not answer.' }));
+    });
+    forward.end(body);
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    endpointFor: (access) => `http://127.0.0.1:${port}/${access}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

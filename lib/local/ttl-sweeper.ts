@@ -1,0 +1,75 @@
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../../shared/db/table-definition';
+import { localClient } from './dynamodb-local';
+
+/**
+ * DynamoDB's TTL, which DynamoDB Local lacks: every `intervalSeconds` it deletes the items whose
+ * `ttl` has passed (AWS does it within days, usually minutes; here within the interval), each with a
+ * condition that it is still expired. The stream poller marks the REMOVE records of these deletions
+ * as TTL's (`userIdentity` of the DynamoDB service), so expired tokens close their sockets locally too.
+ */
+export interface TtlSweeper {
+  /** Whether this REMOVE (by its keys) was a TTL deletion; asked once per record. */
+  wasExpired(keys: Record<string, AttributeValue> | undefined): boolean;
+  stop(): void;
+}
+
+const keyOf = (keys: Record<string, AttributeValue> | undefined) => `${keys?.pk?.S ?? ''}\u0000${keys?.sk?.S ?? ''}`;
+
+export function startTtlSweeper(options: { endpoint: string; tableName: string; intervalSeconds?: number; log: (line: Record<string, unknown>) => void }): TtlSweeper {
+  const client = localClient(options.endpoint);
+  const attribute = tableDefinition.timeToLiveAttribute;
+  const swept = new Set<string>();
+  let sweeping = false;
+
+  async function sweep() {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const now = String(Math.floor(Date.now() / 1000));
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: options.tableName,
+            FilterExpression: '#ttl < :now',
+            ExpressionAttributeNames: { '#ttl': attribute },
+            ExpressionAttributeValues: { ':now': { N: now } },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const key of page.Items ?? []) {
+          swept.add(keyOf(key));
+          await client
+            .send(
+              new DeleteItemCommand({
+                TableName: options.tableName,
+                Key: key,
+                ConditionExpression: '#ttl < :now',
+                ExpressionAttributeNames: { '#ttl': attribute },
+                ExpressionAttributeValues: { ':now': { N: now } },
+              }),
+            )
+            .catch(() => swept.delete(keyOf(key)));
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      options.log({ level: 'ERROR', message: 'TTL sweep failed', error: (error as Error).message });
+    } finally {
+      sweeping = false;
+    }
+  }
+
+  const timer = setInterval(() => void sweep(), (options.intervalSeconds ?? 30) * 1000);
+  timer.unref();
+  return {
+    wasExpired: (keys) => swept.delete(keyOf(keys)),
+    stop: () => {
+      clearInterval(timer);
+      client.destroy();
+    },
+  };
+}
