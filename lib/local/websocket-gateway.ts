@@ -129,6 +129,8 @@ export async function startWebSocketGateway(options: {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const open: OpenSocket = { socket: ws, authorizer: authorizerContext, connectedAt, lastActiveAt: Date.now(), sourceIp };
       sockets.set(connectionId, open);
+      // A protocol error (a frame over the limit) closes the socket with its code; it is no error of the runtime's.
+      ws.on('error', () => undefined);
       // Messages of one connection are invoked independently, as API Gateway does: no ordering between them.
       ws.on('message', (data, isBinary) => {
         open.lastActiveAt = Date.now();
