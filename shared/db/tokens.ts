@@ -31,9 +31,16 @@ export interface GuestToken {
 
 export type TokenRecord = StaffToken | GuestToken;
 
-/** Puts of a new guest token and its back-reference on the guest (pair them with a condition that the session is open). */
-export function putGuestToken(tokenHash: string, token: GuestToken): TransactItem[] {
+/**
+ * Puts of a new token and its back-reference on its holder, so deleting the person (or removing the
+ * guest) revokes every token they hold. Pair a guest's with a condition that the session is open.
+ */
+export function putToken(tokenHash: string, token: TokenRecord): TransactItem[] {
   const ttl = epochSeconds(new Date(token.expiresAt));
+  const reference =
+    token.kind === 'staff'
+      ? named('staffTokenRef', { Put: { TableName: tableName(), Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: ENTITY.staffTokenRef, ttl } } })
+      : named('guestTokenRef', { Put: { TableName: tableName(), Item: { ...keys.guestToken(token.sessionId, token.guestId, tokenHash), type: ENTITY.guestTokenRef, ttl } } });
   return [
     named('token', {
       Put: {
@@ -42,29 +49,7 @@ export function putGuestToken(tokenHash: string, token: GuestToken): TransactIte
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }),
-    named('guestTokenRef', {
-      Put: { TableName: tableName(), Item: { ...keys.guestToken(token.sessionId, token.guestId, tokenHash), type: ENTITY.guestTokenRef, ttl } },
-    }),
-  ];
-}
-
-/** Puts for a new staff token: the lookup item (by hash) and the back-reference on the person. */
-export function putStaffToken(tokenHash: string, token: StaffToken): TransactItem[] {
-  const ttl = epochSeconds(new Date(token.expiresAt));
-  return [
-    named('token', {
-      Put: {
-        TableName: tableName(),
-        Item: { ...keys.token(tokenHash), type: ENTITY.token, ...token, ttl },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    }),
-    named('staffTokenRef', {
-      Put: {
-        TableName: tableName(),
-        Item: { ...keys.staffToken(token.restaurantId, token.staffId, tokenHash), type: ENTITY.staffTokenRef, ttl },
-      },
-    }),
+    reference,
   ];
 }
 

@@ -15,7 +15,7 @@ import { admitGuestItems, getGuest, getSession, listGuests, sessionLiveCondition
 import type { Guest, TableSession } from '../db/sessions';
 import { putEmptyCart } from '../db/carts';
 import { getTable } from '../db/tables';
-import { putGuestToken } from '../db/tokens';
+import { putToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError, UnauthenticatedError } from '../errors';
@@ -211,7 +211,7 @@ export async function admit(session: TableSession, tableName: string, maxGuests:
   }
   noteAuditSubject({ guestId: guest.guestId });
   writes.push(...(input.also?.(guest.guestId) ?? []));
-  writes.push(...putGuestToken(tokenHash, { kind: 'guest', restaurantId: session.restaurantId, sessionId: session.sessionId, guestId: guest.guestId, expiresAt: session.expiresAt }));
+  writes.push(...putToken(tokenHash, { kind: 'guest', restaurantId: session.restaurantId, sessionId: session.sessionId, guestId: guest.guestId, expiresAt: session.expiresAt }));
   try {
     await transactWrite(writes);
   } catch (error) {

@@ -3,7 +3,7 @@ import { env } from '../config/env';
 import { keys } from '../db/keys';
 import { getCredential, getStaff, replacePasswordHash, staffExists } from '../db/staff';
 import { getDevice, saveDevice } from '../db/devices';
-import { deleteToken, putStaffToken } from '../db/tokens';
+import { deleteToken, putToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { InvalidCredentialsError, TooManyRequestsError } from '../errors';
 import { noteAuditSubject } from '../audit/audit';
@@ -97,7 +97,7 @@ export async function loginStaff(input: LoginInput, sourceIp: string, now: Date)
   try {
     // The staff member must still exist when the token is written: a deletion racing this login wins.
     await transactWrite([
-      ...putStaffToken(hashToken(token), { kind: 'staff', restaurantId, staffId, role, station, expiresAt }),
+      ...putToken(hashToken(token), { kind: 'staff', restaurantId, staffId, role, station, expiresAt }),
       staffExists(restaurantId, staffId),
     ]);
   } catch (error) {
