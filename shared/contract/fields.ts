@@ -56,6 +56,32 @@ export const ORDER_STATUSES = ['PLACED', 'IN_PROGRESS', 'READY', 'SERVED', 'CANC
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const OrderStatus = z.enum(ORDER_STATUSES);
 
+/** The allergens a menu item declares: the 14 of EU Regulation 1169/2011, Annex II. */
+export const EU_ALLERGENS = [
+  'gluten',
+  'crustaceans',
+  'eggs',
+  'fish',
+  'peanuts',
+  'soy',
+  'milk',
+  'nuts',
+  'celery',
+  'mustard',
+  'sesame',
+  'sulphites',
+  'lupin',
+  'molluscs',
+] as const;
+export const Allergen = z.enum(EU_ALLERGENS);
+
+/** Dietary tags a menu item may carry. */
+export const DIETARY_TAGS = ['vegan', 'vegetarian', 'pescatarian', 'gluten-free', 'dairy-free', 'nut-free', 'halal', 'kosher', 'spicy'] as const;
+export const DietaryTag = z.enum(DIETARY_TAGS);
+
+/** A dish's course: 0 is served at once (drinks), 1 the first course, up to 9. */
+export const Course = z.number().int().min(0).max(9);
+
 /** ISO 8601 UTC, as `Date.toISOString()` writes it. */
 export const Timestamp = z.iso.datetime();
 

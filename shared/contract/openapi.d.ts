@@ -630,8 +630,12 @@ export interface components {
             priceCents: number;
             station: string;
             available: boolean;
-            allergens: string[];
+            allergens: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
+            dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
+            course: number;
             category: string;
+            prepMinutes: number | null;
+            kitchenName: string | null;
         };
         PublicMenuItem: {
             itemId: string;
@@ -640,7 +644,9 @@ export interface components {
             priceCents: number;
             station: string;
             available: boolean;
-            allergens: string[];
+            allergens: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
+            dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
+            course: number;
         };
         Order: {
             orderId: string;
@@ -2118,7 +2124,15 @@ export interface operations {
                     /** @default true */
                     available?: boolean;
                     /** @default [] */
-                    allergens?: string[];
+                    allergens?: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
+                    /** @default [] */
+                    dietary?: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
+                    /** @default 0 */
+                    course?: number;
+                    /** @default null */
+                    prepMinutes?: number | null;
+                    /** @default null */
+                    kitchenName?: string | null;
                 };
             };
         };
@@ -2363,7 +2377,11 @@ export interface operations {
                     /** @description A kitchen station, case-insensitive: stored and shown in upper case. */
                     station?: string;
                     available?: boolean;
-                    allergens?: string[];
+                    allergens?: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
+                    dietary?: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
+                    course?: number;
+                    prepMinutes?: number | null;
+                    kitchenName?: string | null;
                 };
             };
         };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Cursor, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Username, trimmed } from './fields';
+import { Allergen, Course, Cursor, DietaryTag, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Username, trimmed } from './fields';
 
 /** What clients send: every request body and query of the REST API. */
 
@@ -23,6 +23,8 @@ export const CreateStaffBody = z
 
 export const CreateTableBody = z.object({ name: trimmed(1, 40) });
 
+const EU_ALLERGEN_COUNT = 14;
+
 const menuItemFields = {
   name: trimmed(1, 120),
   description: trimmed(0, 500).nullable(),
@@ -30,19 +32,33 @@ const menuItemFields = {
   priceCents: z.number().int().min(0).max(1_000_000),
   station: Station,
   available: z.boolean(),
-  allergens: z.array(trimmed(1, 40)).max(20),
+  allergens: z.array(Allergen).max(EU_ALLERGEN_COUNT),
+  dietary: z.array(DietaryTag).max(10),
+  course: Course,
+  /** Minutes the kitchen needs for it: tickets are due this long after their course is fired. */
+  prepMinutes: z.number().int().min(1).max(240).nullable(),
+  /** What the kitchen sees instead of `name`. */
+  kitchenName: trimmed(1, 60).nullable(),
 };
 
-/** A new menu item: `available` defaults to true, `allergens` to none. Prices are integer cents. */
+/** Each value at most once. */
+const distinct = <T extends z.ZodArray<z.ZodType<string>>>(list: T) =>
+  list.refine((values) => new Set(values).size === values.length, { message: 'Name each value once.' });
+
+/** A new menu item: `available` defaults to true, `allergens` and `dietary` to none, `course` to 0. Prices are integer cents. */
 export const CreateMenuItemBody = z.strictObject({
   ...menuItemFields,
   description: menuItemFields.description.optional(),
   available: menuItemFields.available.default(true),
-  allergens: menuItemFields.allergens.default([]),
+  allergens: distinct(menuItemFields.allergens).default([]),
+  dietary: distinct(menuItemFields.dietary).default([]),
+  course: menuItemFields.course.default(0),
+  prepMinutes: menuItemFields.prepMinutes.default(null),
+  kitchenName: menuItemFields.kitchenName.default(null),
 });
 
 export const UpdateMenuItemBody = z
-  .strictObject(menuItemFields)
+  .strictObject({ ...menuItemFields, allergens: distinct(menuItemFields.allergens), dietary: distinct(menuItemFields.dietary) })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' })
   .meta({ description: 'Any subset of the fields, at least one.', minProperties: 1 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Cents, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
+import { Allergen, Cents, Course, DietaryTag, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
 
 /**
  * What the server answers: every success body of the REST API. The domain's views are typed from
@@ -40,9 +40,15 @@ const MenuItemFields = {
   priceCents: Cents,
   station: z.string(),
   available: z.boolean(),
-  allergens: z.array(z.string()),
+  allergens: z.array(Allergen),
+  dietary: z.array(DietaryTag),
+  course: Course,
 };
-export const MenuItem = named('MenuItem', z.object({ ...MenuItemFields, category: z.string() }));
+/** An item as staff manage it: what guests see, plus its category and what the kitchen works with. */
+export const MenuItem = named(
+  'MenuItem',
+  z.object({ ...MenuItemFields, category: z.string(), prepMinutes: z.number().int().nullable(), kitchenName: z.string().nullable() }),
+);
 export const PublicMenuItem = named('PublicMenuItem', z.object(MenuItemFields));
 export const PublicMenu = z.object({
   restaurant: Restaurant,

@@ -10,6 +10,7 @@ import type { Restaurant } from './restaurants';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import { ENTITY } from './entities';
+import { DIETARY_TAGS, EU_ALLERGENS } from '../contract/fields';
 
 const MenuItemItem = z.object({
   restaurantId: z.string(),
@@ -20,7 +21,11 @@ const MenuItemItem = z.object({
   priceCents: z.number(),
   station: z.string(),
   available: z.boolean(),
-  allergens: z.array(z.string()).default([]),
+  allergens: z.array(z.enum(EU_ALLERGENS)).default([]),
+  dietary: z.array(z.enum(DIETARY_TAGS)).default([]),
+  course: z.number().int().default(0),
+  prepMinutes: z.number().int().nullable().default(null),
+  kitchenName: z.string().nullable().default(null),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Bumped by every change: a cart line keeps the revision it was priced at, and placement conditions on it. */
@@ -30,7 +35,9 @@ const MenuItemItem = z.object({
 });
 export type MenuItem = z.infer<typeof MenuItemItem>;
 
-export type MenuItemChanges = Partial<Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens'>>;
+export type MenuItemChanges = Partial<
+  Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens' | 'dietary' | 'course' | 'prepMinutes' | 'kitchenName'>
+>;
 
 export const toMenuItem = (item: Record<string, unknown>): MenuItem => MenuItemItem.parse(item);
 

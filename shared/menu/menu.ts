@@ -25,6 +25,10 @@ export const toMenuItemView = (item: MenuItem): MenuItemView => ({
   station: item.station,
   available: item.available,
   allergens: item.allergens,
+  dietary: item.dietary,
+  course: item.course,
+  prepMinutes: item.prepMinutes,
+  kitchenName: item.kitchenName,
 });
 
 const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date): MenuItem => ({
@@ -37,6 +41,10 @@ const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date
   station: input.station,
   available: input.available,
   allergens: input.allergens,
+  dietary: input.dietary,
+  course: input.course,
+  prepMinutes: input.prepMinutes,
+  kitchenName: input.kitchenName,
   createdAt: now.toISOString(),
   updatedAt: now.toISOString(),
   revision: 0,
@@ -74,9 +82,10 @@ export type PublicMenu = z.infer<typeof PublicMenuSchema>;
 export async function getPublicMenu(restaurantId: string): Promise<PublicMenu> {
   const { restaurant, items } = await queryMenu(restaurantId);
   if (!restaurant) throw new NotFoundError();
-  const categories = new Map<string, Omit<MenuItemView, 'category'>[]>();
+  const categories = new Map<string, PublicMenu['categories'][number]['items']>();
   for (const item of items) {
-    const { category, ...view } = toMenuItemView(item);
+    // Guests see neither the category (it groups them) nor what only the kitchen works with.
+    const { category, prepMinutes: _prep, kitchenName: _kitchen, ...view } = toMenuItemView(item);
     categories.set(category, [...(categories.get(category) ?? []), view]);
   }
   return {

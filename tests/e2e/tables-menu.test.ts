@@ -144,6 +144,10 @@ describe('menu', () => {
       station: 'COLD',
       available: true,
       allergens: ['milk', 'eggs'],
+      dietary: [],
+      course: 0,
+      prepMinutes: null,
+      kitchenName: null,
     });
     const burger = await newItem();
 
@@ -159,9 +163,29 @@ describe('menu', () => {
       station: 'COLD',
       available: true,
       allergens: ['milk', 'eggs'],
+      dietary: [],
+      course: 0,
     });
     const mains = menu.body.categories.find((c: { name: string }) => c.name === 'Mains');
     expect(mains.items.map((i: { itemId: string }) => i.itemId)).toContain(burger.itemId);
+  });
+
+  it('keeps dietary tags, course, prep time and the kitchen name; guests see the tags and course only', async () => {
+    const created = await api('POST', `/v1/restaurants/${a.restaurantId}/menu/items`, {
+      token: tokens.OWNER,
+      body: dish({ name: 'Lentil dal', category: 'Mains', dietary: ['vegan', 'gluten-free'], course: 2, prepMinutes: 12, kitchenName: 'DAL' }),
+    });
+    expect(created.body).toMatchObject({ dietary: ['vegan', 'gluten-free'], course: 2, prepMinutes: 12, kitchenName: 'DAL' });
+    const changed = await api('PATCH', `/v1/restaurants/${a.restaurantId}/menu/items/${created.body.itemId}`, {
+      token: tokens.MANAGER,
+      body: { dietary: ['vegetarian'], prepMinutes: null },
+    });
+    expect(changed.body).toMatchObject({ dietary: ['vegetarian'], course: 2, prepMinutes: null, kitchenName: 'DAL' });
+    const menu = await api('GET', `/v1/restaurants/${a.restaurantId}/menu`);
+    const listed = menu.body.categories.flatMap((c: { items: { itemId: string }[] }) => c.items).find((i: { itemId: string }) => i.itemId === created.body.itemId);
+    expect(listed).toMatchObject({ name: 'Lentil dal', dietary: ['vegetarian'], course: 2 });
+    expect(listed).not.toHaveProperty('kitchenName');
+    expect(listed).not.toHaveProperty('prepMinutes');
   });
 
   it('hides archived items from the menu, and refuses to change them', async () => {
@@ -207,8 +231,12 @@ describe('menu', () => {
     ['an empty name', { name: '' }, 'body.name'],
     ['an oversized name', { name: 'x'.repeat(121) }, 'body.name'],
     ['an oversized description', { description: 'x'.repeat(501) }, 'body.description'],
-    ['an oversized allergen', { allergens: ['x'.repeat(41)] }, 'body.allergens.0'],
-    ['too many allergens', { allergens: Array.from({ length: 21 }, (_, i) => `a${i}`) }, 'body.allergens'],
+    ['an allergen that is not one of the 14 EU allergens', { allergens: ['x'.repeat(41)] }, 'body.allergens.0'],
+    ['an allergen named twice', { allergens: ['milk', 'milk'] }, 'body.allergens'],
+    ['an unknown dietary tag', { dietary: ['paleo'] }, 'body.dietary.0'],
+    ['a course above 9', { course: 10 }, 'body.course'],
+    ['a prep time of 0 minutes', { prepMinutes: 0 }, 'body.prepMinutes'],
+    ['an empty kitchen name', { kitchenName: ' ' }, 'body.kitchenName'],
     ['an unknown field', { itemId: 'mine' }, 'body'],
   ])('refuses %s with 400 and writes nothing', async (_, overrides, path) => {
     const before = await api('GET', `/v1/restaurants/${a.restaurantId}/menu`);

@@ -1,3 +1,4 @@
+import { CreateMenuItemBody } from '../../shared/contract/requests';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from '../../shared/auth/authenticate';
 import type { GuestPrincipal, StaffPrincipal } from '../../shared/auth/principal';
@@ -20,7 +21,7 @@ export async function diningTable(mode: 'FAMILY' | 'INDIVIDUAL' = 'FAMILY') {
   const { token } = await loginStaff({ restaurantId, username: 'owner', password }, '203.0.113.1', now);
   const owner = (await authenticate(token, now)) as StaffPrincipal;
   const dish = (name: string, priceCents: number, station = 'GRILL') =>
-    createMenuItem(owner, { name, category: 'Mains', priceCents, station, available: true, allergens: [] }, now);
+    createMenuItem(owner, CreateMenuItemBody.parse({ name, category: 'Mains', priceCents, station }), now);
   const [burger, fries] = await Promise.all([dish('Burger', 1650), dish('Fries', 450, 'FRYER')]);
   const table = await createTable(owner, { name: 'Table 7' }, now);
   const session = await openSession(owner, table.tableId, { mode }, now);
