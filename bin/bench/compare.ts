@@ -6,6 +6,9 @@ import { availableDishes, expectStatus, openTable, setUpRestaurant } from './loa
 import type { Endpoints } from './load';
 import { percentile } from './stats';
 
+/** The guest cap of a session (the restaurant default). */
+const GUESTS_PER_SESSION = 20;
+
 export const COMPARED_OPERATIONS = ['join', 'cart add', 'place order', 'line transition'] as const;
 export type ComparedOperation = (typeof COMPARED_OPERATIONS)[number];
 
@@ -30,7 +33,7 @@ const timed = async (work: () => Promise<void>) => {
 export async function compareWithRaw(endpoints: Endpoints, dynamoDbEndpoint: string, tableName: string, samples: number): Promise<Comparison[]> {
   const restaurant = await setUpRestaurant(endpoints, 1, 'Comparison Bistro');
   const kitchen = restaurant.kitchens[0] as { token: string };
-  const table = await openTable(endpoints, restaurant.owner, 'Table 1', 'FAMILY');
+  let table = await openTable(endpoints, restaurant.owner, 'Table 1', 'FAMILY');
   const dishes = availableDishes((await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body);
   const raw = new RawBaseline(dynamoDbEndpoint, tableName);
   await raw.setUp();
@@ -46,6 +49,8 @@ export async function compareWithRaw(endpoints: Endpoints, dynamoDbEndpoint: str
 
   try {
     for (let i = 0; i < samples; i++) {
+      // A session admits 20 guests: every 20 samples join a new table's.
+      if (i > 0 && i % GUESTS_PER_SESSION === 0) table = await openTable(endpoints, restaurant.owner, `Table ${i / GUESTS_PER_SESSION + 1}`, 'FAMILY');
       const joined = await run(
         'join',
         201,

@@ -15,24 +15,30 @@ export interface FanoutScale {
   missing: number;
 }
 
+/** A token holds at most 5 sockets (API.md, WebSocket limits); a session at most 20 guests. */
+const SOCKETS_PER_TOKEN = 5;
+
 /**
  * One order in a restaurant with `sockets` connections on it: half the phones of one FAMILY table
- * (each its own guest), half kitchen screens. Measures how long until every socket has the order.
+ * (each guest's token with up to 5 sockets, as a guest with several tabs), half kitchen screens (one
+ * kitchen account per 5). Measures how long until every socket has the order.
  */
 export async function measureFanoutScale(endpoints: Endpoints, sockets: number): Promise<FanoutScale> {
-  const restaurant = await setUpRestaurant(endpoints, 1, 'Fan-out Bistro');
-  const kitchenToken = (restaurant.kitchens[0] as { token: string }).token;
+  const guestSockets = Math.ceil(sockets / 2);
+  const kitchenSockets = sockets - guestSockets;
+  const restaurant = await setUpRestaurant(endpoints, Math.max(1, Math.ceil(kitchenSockets / SOCKETS_PER_TOKEN)), 'Fan-out Bistro');
   const table = await openTable(endpoints, restaurant.owner, 'Long table', 'FAMILY');
-  const guestCount = Math.ceil(sockets / 2);
   const open: BenchSocket[] = [];
   try {
     const tokens: string[] = [];
-    for (let g = 0; g < guestCount; g++) {
+    for (let g = 0; g < Math.ceil(guestSockets / SOCKETS_PER_TOKEN); g++) {
       const joined = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/sessions/join', { ip: '10.201.0.1', body: { tableCode: table.tableCode, pin: table.pin } }), 201);
       tokens.push(joined.body.token);
     }
-    for (const token of tokens) open.push(await BenchSocket.open(endpoints.webSocketUrl, token));
-    for (let k = 0; k < sockets - guestCount; k++) open.push(await BenchSocket.open(endpoints.webSocketUrl, kitchenToken));
+    for (let i = 0; i < guestSockets; i++) open.push(await BenchSocket.open(endpoints.webSocketUrl, tokens[Math.floor(i / SOCKETS_PER_TOKEN)] as string));
+    for (let i = 0; i < kitchenSockets; i++) {
+      open.push(await BenchSocket.open(endpoints.webSocketUrl, (restaurant.kitchens[Math.floor(i / SOCKETS_PER_TOKEN)] as { token: string }).token));
+    }
 
     const menu = (await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
     const itemId = availableDishes(menu)[0].itemId as string;
@@ -51,8 +57,8 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
     });
     latencies.sort((a, b) => a - b);
     return {
-      guestSockets: guestCount,
-      kitchenSockets: sockets - guestCount,
+      guestSockets,
+      kitchenSockets,
       firstMs: latencies[0] ?? Number.NaN,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
