@@ -5,8 +5,9 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './function-worker'
 /**
  * A local Lambda function: instances are worker threads, each with its own module state and only
  * the environment the function's template gives it; one event at a time per instance, a new
- * instance (a cold start) when every one is busy, up to `maxInstances` (beyond that, events wait,
- * where AWS would add instances). An invocation that runs past the function's timeout has its
+ * instance (a cold start) when every one is busy, up to `maxInstances` (4 unless said; beyond that,
+ * events wait where AWS would add instances: loading a function's modules under tsx costs this
+ * machine far more than a Lambda init does). An invocation that runs past the function's timeout has its
  * instance terminated, as Lambda does, and fails with Lambda's message.
  */
 export interface LocalFunctionOptions {
@@ -19,6 +20,8 @@ export interface LocalFunctionOptions {
   timeoutSeconds: number;
   memoryMb: number;
   maxInstances?: number;
+  /** Start one instance at once, so its init phase (module loading) is done before the first event. */
+  warm?: boolean;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -50,7 +53,7 @@ interface Instance {
 const WORKER = new URL('./function-worker.ts', import.meta.url);
 
 export function startFunction(options: LocalFunctionOptions): LocalFunction {
-  const maxInstances = options.maxInstances ?? 8;
+  const maxInstances = options.maxInstances ?? 4;
   const instances = new Set<Instance>();
   const waiting: ((instance: Instance) => void)[] = [];
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -122,6 +125,14 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
     instance.busy = false;
     // Its slot may have been freed by a terminated instance: the next in line gets a new one.
     if (next) next(spawn());
+  }
+
+  if (options.warm) {
+    const first = spawn();
+    first.ready.then(
+      () => release(first),
+      () => undefined,
+    );
   }
 
   return {

@@ -105,6 +105,7 @@ function startFunctions(environment: (spec: FunctionSpec) => Record<string, stri
         environment: environment(spec),
         timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         memoryMb: stages.dev.lambdaMemoryMb,
+        warm: true,
         log,
       }),
     ]),
