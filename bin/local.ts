@@ -13,6 +13,7 @@ const usage = `npm start [-- options]
   --seed demo              create a demo restaurant with one login per role and print them
   --set NAME=VALUE         override a function environment value (repeatable), e.g. --set PIN_LOCKOUT_SECONDS=5
   --trust-forwarded-for    take the client IP from X-Forwarded-For (tests simulating many clients only)
+  --ws-idle-seconds <n>    close WebSocket connections idle this long (default API Gateway's 600; tests use less)
   --ttl-sweep-seconds <n>  how often expired items are deleted, as DynamoDB's TTL does (default 30)
   --host <address>         where the REST and WebSocket APIs listen (default 127.0.0.1; 0.0.0.0 lets a phone
                            on the same Wi-Fi in)
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'trust-forwarded-for': { type: 'boolean', default: false },
     host: { type: 'string', default: '127.0.0.1' },
     'ttl-sweep-seconds': { type: 'string', default: '30' },
+    'ws-idle-seconds': { type: 'string', default: '600' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -66,6 +68,7 @@ const runtime = await startLocalRuntime({
   trustForwardedFor: values['trust-forwarded-for'],
   host: values.host,
   ttlSweepSeconds: Number(values['ttl-sweep-seconds']),
+  webSocketIdleSeconds: Number(values['ws-idle-seconds']),
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 

@@ -39,6 +39,8 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** How often expired items are deleted (DynamoDB's TTL); 30 s unless said. */
   ttlSweepSeconds?: number;
+  /** Idle seconds after which a WebSocket connection is closed; API Gateway's 10 minutes unless said (tests). */
+  webSocketIdleSeconds?: number;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -156,7 +158,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       trustForwardedFor: options.trustForwardedFor ?? false,
       log: options.log,
     });
-    const webSocket = await startWebSocketGateway({ authorizer: fn(authorizer), socketFunction: fn(webSocketFunction), port: webSocketPort, host: options.host, log: options.log });
+    const webSocket = await startWebSocketGateway({ authorizer: fn(authorizer), socketFunction: fn(webSocketFunction), port: webSocketPort, host: options.host, limits: options.webSocketIdleSeconds ? { idleSeconds: options.webSocketIdleSeconds } : undefined, log: options.log });
     return {
       restUrl: rest.url,
       webSocketUrl: webSocket.url,

@@ -111,3 +111,28 @@ describe('npm start', () => {
     expect(refused.status).toBe(401);
   }, STAFF_TOKEN_SECONDS * 1000 + 15_000);
 });
+
+describe('npm start with a short WebSocket idle limit', () => {
+  let idle: RuntimeProcess;
+  beforeAll(async () => {
+    idle = await spawnRuntime({ dynamoDbEndpoint: inject('dynamoDbEndpoint'), tableName: inject('tableName'), args: ['--ws-idle-seconds', '2'] });
+  });
+  afterAll(async () => {
+    await idle?.stop();
+  });
+
+  it('closes a connection that stays idle past the limit with 1001, as API Gateway does after 10 minutes', async () => {
+    const owner = { username: uniqueName('owner'), password: strongPassword() };
+    const created = await runAdmin(['create-restaurant', '--name', 'Idle Bistro', '--currency', 'EUR', '--owner', owner.username], { env: { OWNER_PASSWORD: owner.password } });
+    const login = await fetch(`${idle.url}/v1/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ restaurantId: JSON.parse(created.stdout).restaurantId, ...owner }),
+    });
+    const ws = new WebSocket(`${idle.webSocketUrl}/?token=${encodeURIComponent(((await login.json()) as { token: string }).token)}`);
+    const opened = Date.now();
+    const code = await new Promise<number>((resolve) => ws.once('close', (closeCode) => resolve(closeCode)));
+    expect(code).toBe(1001);
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(1500);
+  });
+});
