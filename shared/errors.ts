@@ -80,6 +80,12 @@ export class ItemUnavailableError extends ConflictError {
   }
 }
 
+export class OptionUnavailableError extends ConflictError {
+  constructor(optionIds: string[]) {
+    super('OPTION_UNAVAILABLE', 'Some of the chosen options are not available right now.', { optionIds });
+  }
+}
+
 /** A WebSocket client message a route cannot serve, answered as `{type: "error"}` on the socket. */
 export class SocketError extends AppError {}
 

@@ -623,6 +623,25 @@ export interface components {
             orderUrl: string;
             openSessionId: string | null;
         };
+        OptionGroup: {
+            groupId: string;
+            name: string;
+            minSelected: number;
+            maxSelected: number;
+            options: {
+                optionId: string;
+                name: string;
+                priceDeltaCents: number;
+                available: boolean;
+            }[];
+        };
+        ChosenOption: {
+            groupId: string;
+            groupName: string;
+            optionId: string;
+            name: string;
+            priceDeltaCents: number;
+        };
         MenuItem: {
             itemId: string;
             name: string;
@@ -633,6 +652,7 @@ export interface components {
             allergens: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
             dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
             course: number;
+            optionGroups: components["schemas"]["OptionGroup"][];
             category: string;
             prepMinutes: number | null;
             kitchenName: string | null;
@@ -647,6 +667,7 @@ export interface components {
             allergens: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
             dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
             course: number;
+            optionGroups: components["schemas"]["OptionGroup"][];
         };
         Order: {
             orderId: string;
@@ -663,6 +684,7 @@ export interface components {
                 quantity: number;
                 unitPriceCents: number;
                 notes: string | null;
+                options: components["schemas"]["ChosenOption"][];
                 /** @enum {string} */
                 status: "QUEUED" | "IN_PROGRESS" | "READY" | "SERVED" | "CANCELLED";
             }[];
@@ -691,6 +713,7 @@ export interface components {
                 quantity: number;
                 unitPriceCents: number;
                 notes: string | null;
+                options: components["schemas"]["ChosenOption"][];
                 lineTotalCents: number;
                 addedBy: string;
             }[];
@@ -707,6 +730,11 @@ export interface components {
             status: "QUEUED" | "IN_PROGRESS" | "READY" | "SERVED" | "CANCELLED";
             /** Format: date-time */
             updatedAt: string;
+            options: {
+                groupName: string;
+                name: string;
+            }[];
+            course: number;
         };
         Ticket: {
             orderId: string;
@@ -716,6 +744,7 @@ export interface components {
             placedAt: string;
             /** @enum {string} */
             status: "PLACED" | "IN_PROGRESS" | "READY" | "SERVED" | "CANCELLED";
+            dueAt: string | null;
             lines: components["schemas"]["KitchenLine"][];
         };
         AuditEntry: {
@@ -2133,6 +2162,22 @@ export interface operations {
                     prepMinutes?: number | null;
                     /** @default null */
                     kitchenName?: string | null;
+                    /** @default [] */
+                    optionGroups?: {
+                        groupId?: string;
+                        /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                        name: string;
+                        minSelected: number;
+                        maxSelected: number;
+                        options: {
+                            optionId?: string;
+                            /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                            name: string;
+                            priceDeltaCents: number;
+                            /** @default true */
+                            available?: boolean;
+                        }[];
+                    }[];
                 };
             };
         };
@@ -2382,6 +2427,21 @@ export interface operations {
                     course?: number;
                     prepMinutes?: number | null;
                     kitchenName?: string | null;
+                    optionGroups?: {
+                        groupId?: string;
+                        /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                        name: string;
+                        minSelected: number;
+                        maxSelected: number;
+                        options: {
+                            optionId?: string;
+                            /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                            name: string;
+                            priceDeltaCents: number;
+                            /** @default true */
+                            available?: boolean;
+                        }[];
+                    }[];
                 };
             };
         };
@@ -4370,6 +4430,10 @@ export interface operations {
                     itemId: string;
                     quantity: number;
                     notes?: string | null;
+                    options?: {
+                        groupId: string;
+                        optionIds: string[];
+                    }[];
                 };
             };
         };
@@ -4439,7 +4503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: CART_FULL, ITEM_UNAVAILABLE */
+            /** @description Conflict: CART_FULL, ITEM_UNAVAILABLE, OPTION_UNAVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4448,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "CART_FULL" | "ITEM_UNAVAILABLE";
+                            code?: "CART_FULL" | "ITEM_UNAVAILABLE" | "OPTION_UNAVAILABLE";
                         };
                     };
                 };
@@ -4621,6 +4685,10 @@ export interface operations {
                 "application/json": {
                     quantity?: number;
                     notes?: string | null;
+                    options?: {
+                        groupId: string;
+                        optionIds: string[];
+                    }[];
                 };
             };
         };
@@ -4686,6 +4754,20 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict: ITEM_UNAVAILABLE, OPTION_UNAVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ITEM_UNAVAILABLE" | "OPTION_UNAVAILABLE";
                         };
                     };
                 };
@@ -4901,7 +4983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: CART_CHANGED, CART_EMPTY, CART_FULL, IDEMPOTENCY_IN_PROGRESS, ITEM_UNAVAILABLE, MENU_CHANGED */
+            /** @description Conflict: CART_CHANGED, CART_EMPTY, CART_FULL, IDEMPOTENCY_IN_PROGRESS, ITEM_UNAVAILABLE, MENU_CHANGED, OPTION_UNAVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4910,7 +4992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "CART_CHANGED" | "CART_EMPTY" | "CART_FULL" | "IDEMPOTENCY_IN_PROGRESS" | "ITEM_UNAVAILABLE" | "MENU_CHANGED";
+                            code?: "CART_CHANGED" | "CART_EMPTY" | "CART_FULL" | "IDEMPOTENCY_IN_PROGRESS" | "ITEM_UNAVAILABLE" | "MENU_CHANGED" | "OPTION_UNAVAILABLE";
                         };
                     };
                 };

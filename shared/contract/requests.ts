@@ -25,6 +25,43 @@ export const CreateTableBody = z.object({ name: trimmed(1, 40) });
 
 const EU_ALLERGEN_COUNT = 14;
 
+/** An option of a group as staff write it; the server makes `optionId` when it is absent. */
+const OptionInput = z.strictObject({
+  optionId: Id.optional(),
+  name: trimmed(1, 60),
+  /** Added to the item's price; may be 0 or negative, but a line's unit price never goes below 0. */
+  priceDeltaCents: z.number().int().min(-100_000).max(100_000),
+  available: z.boolean().default(true),
+});
+
+/** A group of options a guest chooses from (doneness, sides, extras), `minSelected` to `maxSelected` of them. */
+const OptionGroupInput = z
+  .strictObject({
+    groupId: Id.optional(),
+    name: trimmed(1, 60),
+    minSelected: z.number().int().min(0).max(20),
+    maxSelected: z.number().int().min(1).max(20),
+    options: z.array(OptionInput).min(1).max(20),
+  })
+  .superRefine((group, ctx) => {
+    if (group.minSelected > group.maxSelected) {
+      ctx.addIssue({ code: 'custom', path: ['minSelected'], message: `minSelected (${group.minSelected}) is above maxSelected (${group.maxSelected}).` });
+    }
+    if (group.maxSelected > group.options.length) {
+      ctx.addIssue({ code: 'custom', path: ['maxSelected'], message: `maxSelected is ${group.maxSelected} but "${group.name}" has ${group.options.length} options.` });
+    }
+    const ids = group.options.flatMap((option) => (option.optionId ? [option.optionId] : []));
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['options'], message: `An optionId repeats in "${group.name}".` });
+  });
+
+const OptionGroups = z
+  .array(OptionGroupInput)
+  .max(10)
+  .refine((groups) => {
+    const ids = groups.flatMap((group) => (group.groupId ? [group.groupId] : []));
+    return new Set(ids).size === ids.length;
+  }, 'A groupId repeats.');
+
 const menuItemFields = {
   name: trimmed(1, 120),
   description: trimmed(0, 500).nullable(),
@@ -39,6 +76,7 @@ const menuItemFields = {
   prepMinutes: z.number().int().min(1).max(240).nullable(),
   /** What the kitchen sees instead of `name`. */
   kitchenName: trimmed(1, 60).nullable(),
+  optionGroups: OptionGroups,
 };
 
 /** Each value at most once. */
@@ -55,6 +93,7 @@ export const CreateMenuItemBody = z.strictObject({
   course: menuItemFields.course.default(0),
   prepMinutes: menuItemFields.prepMinutes.default(null),
   kitchenName: menuItemFields.kitchenName.default(null),
+  optionGroups: menuItemFields.optionGroups.default([]),
 });
 
 export const UpdateMenuItemBody = z
@@ -86,12 +125,15 @@ export const JoinBody = z
 const Quantity = z.number().int().min(1).max(50);
 const Notes = trimmed(0, 200).nullable();
 
-/** Only what a guest may choose: the item, how many, and notes. Prices always come from the menu. */
-export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional() });
+/** The options a guest chose, by group: checked against the item's groups when the line is added or changed. */
+export const OptionSelection = z.array(z.strictObject({ groupId: Id, optionIds: z.array(Id).max(20) })).max(10);
+
+/** Only what a guest may choose: the item, how many, its options, and notes. Prices always come from the menu. */
+export const AddLineBody = z.strictObject({ itemId: Id, quantity: Quantity, notes: Notes.optional(), options: OptionSelection.optional() });
 export const UpdateLineBody = z
-  .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional() })
-  .refine((body) => body.quantity !== undefined || body.notes !== undefined, { message: 'Change quantity or notes.' })
-  .meta({ description: 'Quantity, notes or both; quantity 0 removes the line.', minProperties: 1 });
+  .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional(), options: OptionSelection.optional() })
+  .refine((body) => body.quantity !== undefined || body.notes !== undefined || body.options !== undefined, { message: 'Change quantity, notes or options.' })
+  .meta({ description: 'Quantity, notes, options or several; quantity 0 removes the line.', minProperties: 1 });
 
 export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 

@@ -33,6 +33,24 @@ export const TableList = z.object({ tables: z.array(Table) });
 export const NewTableCode = z.object({ tableCode: z.string(), orderUrl: z.string() });
 export const ResolvedTableCode = z.object({ restaurant: Restaurant, table: z.object({ name: z.string() }) });
 
+/** An option group as guests and staff read it, with the server's ids. */
+export const OptionGroup = named(
+  'OptionGroup',
+  z.object({
+    groupId: Id,
+    name: z.string(),
+    minSelected: z.number().int(),
+    maxSelected: z.number().int(),
+    options: z.array(z.object({ optionId: Id, name: z.string(), priceDeltaCents: z.number().int(), available: z.boolean() })),
+  }),
+);
+
+/** An option chosen on a cart or order line, as priced. */
+export const ChosenOption = named(
+  'ChosenOption',
+  z.object({ groupId: Id, groupName: z.string(), optionId: Id, name: z.string(), priceDeltaCents: z.number().int() }),
+);
+
 const MenuItemFields = {
   itemId: Id,
   name: z.string(),
@@ -43,6 +61,7 @@ const MenuItemFields = {
   allergens: z.array(Allergen),
   dietary: z.array(DietaryTag),
   course: Course,
+  optionGroups: z.array(OptionGroup),
 };
 /** An item as staff manage it: what guests see, plus its category and what the kitchen works with. */
 export const MenuItem = named(
@@ -61,8 +80,10 @@ const PricedLine = {
   itemId: Id,
   name: z.string(),
   quantity: z.number().int(),
+  /** The item's price plus its chosen options' deltas, never below 0. */
   unitPriceCents: Cents,
   notes: z.string().nullable(),
+  options: z.array(ChosenOption),
 };
 
 export const Order = named(
@@ -168,6 +189,9 @@ export const KitchenLine = named(
     station: z.string(),
     status: LineStatus,
     updatedAt: Timestamp,
+    /** The chosen options by name, never their prices. */
+    options: z.array(z.object({ groupName: z.string(), name: z.string() })),
+    course: Course,
   }),
 );
 export const Ticket = named(
@@ -178,6 +202,8 @@ export const Ticket = named(
     tableName: z.string(),
     placedAt: Timestamp,
     status: OrderStatus,
+    /** When the slowest live line should be ready (placement + its prep time); null when no line has one. */
+    dueAt: Timestamp.nullable(),
     lines: z.array(KitchenLine),
   }),
 );

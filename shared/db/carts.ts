@@ -11,6 +11,9 @@ import { ENTITY } from './entities';
 /** The owner of a FAMILY session's one shared cart; an INDIVIDUAL cart's owner is its guest id. */
 export const FAMILY_CART = 'FAMILY';
 
+/** An option on a line, as priced. */
+export const ChosenOptionItem = z.object({ groupId: z.string(), groupName: z.string(), optionId: z.string(), name: z.string(), priceDeltaCents: z.number() });
+
 export const CartLineItem = z.object({
   lineId: z.string(),
   itemId: z.string(),
@@ -18,11 +21,16 @@ export const CartLineItem = z.object({
   quantity: z.number(),
   unitPriceCents: z.number(),
   notes: z.string().nullable(),
+  /** The options chosen, as priced when the line was added or changed. */
+  options: z.array(ChosenOptionItem).default([]),
   addedBy: z.string(),
   addedAt: z.string(),
   /** What the kitchen needs of the dish, as the menu had it at `menuRevision`. */
   station: z.string().optional(),
   allergens: z.array(z.string()).optional(),
+  course: z.number().optional(),
+  kitchenName: z.string().nullable().optional(),
+  prepMinutes: z.number().nullable().optional(),
   /** The menu item's revision this line was priced at: placement orders at it while the menu is unchanged. */
   menuRevision: z.number().optional(),
 });
@@ -88,7 +96,7 @@ export function addCartLine(sessionId: string, owner: string, line: CartLine, ma
 }
 
 /** Changes quantity and/or notes of an existing line. */
-export function updateCartLine(sessionId: string, owner: string, lineId: string, changes: { quantity?: number; notes?: string | null }) {
+export function updateCartLine(sessionId: string, owner: string, lineId: string, changes: Partial<Omit<CartLine, 'lineId' | 'itemId' | 'addedBy' | 'addedAt'>>) {
   const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
   return updateCart({
     Key: keys.cart(sessionId, owner),

@@ -26,6 +26,17 @@ const MenuItemItem = z.object({
   course: z.number().int().default(0),
   prepMinutes: z.number().int().nullable().default(null),
   kitchenName: z.string().nullable().default(null),
+  optionGroups: z
+    .array(
+      z.object({
+        groupId: z.string(),
+        name: z.string(),
+        minSelected: z.number(),
+        maxSelected: z.number(),
+        options: z.array(z.object({ optionId: z.string(), name: z.string(), priceDeltaCents: z.number(), available: z.boolean() })),
+      }),
+    )
+    .default([]),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Bumped by every change: a cart line keeps the revision it was priced at, and placement conditions on it. */
@@ -36,7 +47,7 @@ const MenuItemItem = z.object({
 export type MenuItem = z.infer<typeof MenuItemItem>;
 
 export type MenuItemChanges = Partial<
-  Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens' | 'dietary' | 'course' | 'prepMinutes' | 'kitchenName'>
+  Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens' | 'dietary' | 'course' | 'prepMinutes' | 'kitchenName' | 'optionGroups'>
 >;
 
 export const toMenuItem = (item: Record<string, unknown>): MenuItem => MenuItemItem.parse(item);

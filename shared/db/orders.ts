@@ -14,9 +14,13 @@ import type { OrderStatus } from '../contract/fields';
 
 
 /** A cart line as ordered: priced at placement, with what the kitchen needs and where it is. */
-const OrderLineItem = CartLineItem.pick({ lineId: true, itemId: true, name: true, quantity: true, unitPriceCents: true, notes: true }).extend({
+const OrderLineItem = CartLineItem.pick({ lineId: true, itemId: true, name: true, quantity: true, unitPriceCents: true, notes: true, options: true }).extend({
   station: z.string(),
   allergens: z.array(z.string()),
+  /** What the kitchen calls the dish (the menu's `kitchenName`, else its name). */
+  kitchenName: z.string().nullable().default(null),
+  course: z.number().int().default(0),
+  prepMinutes: z.number().int().nullable().default(null),
   status: z.enum(LINE_STATUSES),
   updatedAt: z.string(),
 });

@@ -450,7 +450,7 @@ export const restRoutes = {
     summary: 'Adds a menu item to the cart at the menu price.',
     request: { body: AddLineBody },
     responses: { 201: Cart },
-    errors: { 404: ['NOT_FOUND'], 409: ['ITEM_UNAVAILABLE', 'CART_FULL'] },
+    errors: { 404: ['NOT_FOUND'], 409: ['ITEM_UNAVAILABLE', 'OPTION_UNAVAILABLE', 'CART_FULL'] },
   },
   updateCartLine: {
     method: 'PATCH',
@@ -461,6 +461,7 @@ export const restRoutes = {
     summary: 'Changes quantity or notes of a cart line (quantity 0 removes it).',
     request: { body: UpdateLineBody },
     responses: { 200: Cart },
+    errors: { 409: ['ITEM_UNAVAILABLE', 'OPTION_UNAVAILABLE'] },
   },
   removeCartLine: {
     method: 'DELETE',
@@ -491,7 +492,7 @@ export const restRoutes = {
     responses: { 201: Order },
     responseHeaders: { 'Idempotent-Replayed': 'Present, with `true`, when this is the stored answer to an earlier request with the same key.' },
     errors: {
-      409: ['CART_CHANGED', 'CART_EMPTY', 'ITEM_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS', 'CART_FULL', 'MENU_CHANGED'],
+      409: ['CART_CHANGED', 'CART_EMPTY', 'ITEM_UNAVAILABLE', 'OPTION_UNAVAILABLE', 'IDEMPOTENCY_IN_PROGRESS', 'CART_FULL', 'MENU_CHANGED'],
       422: ['IDEMPOTENCY_KEY_REUSED'],
     },
   },

@@ -6,6 +6,7 @@ import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemChanges } 
 import type { MenuItem } from '../db/menu';
 import { NotFoundError } from '../errors';
 import { assertMayChangeMenuItem } from '../auth/permissions';
+import { withIds } from './options';
 import { logger } from '../observability/logger';
 import { CreateMenuItemBody } from '../contract/requests';
 import type { UpdateMenuItemBody } from '../contract/requests';
@@ -29,6 +30,7 @@ export const toMenuItemView = (item: MenuItem): MenuItemView => ({
   course: item.course,
   prepMinutes: item.prepMinutes,
   kitchenName: item.kitchenName,
+  optionGroups: item.optionGroups,
 });
 
 const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date): MenuItem => ({
@@ -45,6 +47,7 @@ const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date
   course: input.course,
   prepMinutes: input.prepMinutes,
   kitchenName: input.kitchenName,
+  optionGroups: withIds(input.optionGroups, now),
   createdAt: now.toISOString(),
   updatedAt: now.toISOString(),
   revision: 0,
@@ -65,7 +68,8 @@ export async function updateMenuItem(
   now: Date,
 ): Promise<MenuItemView> {
   assertMayChangeMenuItem(actor, Object.keys(changes));
-  const item = await writeMenuItemChanges(actor.restaurantId, itemId, changes, now);
+  const { optionGroups, ...rest } = changes;
+  const item = await writeMenuItemChanges(actor.restaurantId, itemId, optionGroups ? { ...rest, optionGroups: withIds(optionGroups, now) } : rest, now);
   if (!item) throw new NotFoundError();
   logger.info('menu item updated', { restaurantId: actor.restaurantId, itemId, fields: Object.keys(changes), by: actor.staffId });
   return toMenuItemView(item);

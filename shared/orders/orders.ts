@@ -12,13 +12,14 @@ export function toOrderView(order: Order) {
     status: order.status,
     placedAt: order.placedAt,
     placedBy: order.placedBy,
-    lines: order.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, status }) => ({
+    lines: order.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, options, status }) => ({
       lineId,
       itemId,
       name,
       quantity,
       unitPriceCents,
       notes,
+      options,
       status,
     })),
     totalCents: order.totalCents,

@@ -12,10 +12,11 @@ import { IDEMPOTENCY_PK, keys } from '../db/keys';
 import { menuItemUnchanged, toMenuItem } from '../db/menu';
 import type { MenuItem } from '../db/menu';
 import { getOrder, nextTicketNumber, putOrder, toOrder } from '../db/orders';
-import type { Order } from '../db/orders';
+import type { Order, OrderLine } from '../db/orders';
 import { sessionLiveCondition, toSession } from '../db/sessions';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
-import { AppError, ConflictError, ItemUnavailableError, SessionClosedError } from '../errors';
+import { AppError, ConflictError, ItemUnavailableError, SessionClosedError, ValidationError } from '../errors';
+import { chooseOptions, selectionOf, unitPrice } from '../menu/options';
 import { measureDynamoDb } from '../observability/dynamodb-usage';
 import type { DynamoDbUsage } from '../observability/dynamodb-usage';
 import { logger } from '../observability/logger';
@@ -52,45 +53,58 @@ const cartChanged = (currentVersion: number) =>
   new ConflictError('CART_CHANGED', 'The cart changed since you looked at it. Review it and try again.', { currentVersion });
 const cartEmpty = () => new ConflictError('CART_EMPTY', 'The cart is empty.');
 
-/** What an order line takes from the menu: one dish at one revision. */
-interface Dish {
-  itemId: string;
-  name: string;
-  priceCents: number;
-  station: string;
-  allergens: string[];
-  revision: number;
-}
-
 /**
- * The dishes as the cart's lines priced them, when every line carries its menu revision and the lines
- * of each dish agree; `undefined` sends the placement to the menu (lines added before revisions existed).
+ * The revision each dish was priced at, when every line carries one and the lines of a dish agree;
+ * `undefined` sends the placement to the menu (lines added before revisions existed).
  */
-function dishesFromCart(lines: CartLine[]): Map<string, Dish> | undefined {
-  const dishes = new Map<string, Dish>();
+function revisionsFromCart(lines: CartLine[]): Map<string, number> | undefined {
+  const revisions = new Map<string, number>();
   for (const line of lines) {
     if (line.menuRevision === undefined || line.station === undefined) return undefined;
-    const known = dishes.get(line.itemId);
-    if (known && known.revision !== line.menuRevision) return undefined;
-    dishes.set(line.itemId, {
-      itemId: line.itemId,
-      name: line.name,
-      priceCents: line.unitPriceCents,
-      station: line.station,
-      allergens: line.allergens ?? [],
-      revision: line.menuRevision,
-    });
+    if ((revisions.get(line.itemId) ?? line.menuRevision) !== line.menuRevision) return undefined;
+    revisions.set(line.itemId, line.menuRevision);
   }
-  return dishes;
+  return revisions;
 }
 
 /** The dishes as the menu has them now (one BatchGetItem); 409 ITEM_UNAVAILABLE names any that cannot be ordered. */
-async function dishesFromMenu(restaurantId: string, itemIds: string[]): Promise<Map<string, Dish>> {
+async function itemsFromMenu(restaurantId: string, itemIds: string[]): Promise<Map<string, MenuItem>> {
   const found = await batchGet(itemIds.map((itemId) => keys.menuItem(restaurantId, itemId)));
   const items = itemIds.map((itemId) => found.get(keyId(keys.menuItem(restaurantId, itemId)))).map((item) => item && toMenuItem(item));
   const unavailable = itemIds.filter((_, i) => !items[i]?.available || items[i]?.archivedAt);
   if (unavailable.length > 0) throw new ItemUnavailableError(unavailable);
-  return new Map((items as MenuItem[]).map(({ itemId, name, priceCents, station, allergens, revision }) => [itemId, { itemId, name, priceCents, station, allergens, revision }]));
+  return new Map((items as MenuItem[]).map((item) => [item.itemId, item]));
+}
+
+/**
+ * A cart line as ordered: priced as the cart has it (its dish unchanged since), or again from the
+ * menu item as it is now, options included (an option gone or unavailable is 409; groups whose
+ * rules changed under the line are MENU_CHANGED: the guest chooses again).
+ */
+function orderLine(line: CartLine, item: MenuItem | undefined, now: Date): OrderLine {
+  const common = { lineId: line.lineId, itemId: line.itemId, quantity: line.quantity, notes: line.notes, status: 'QUEUED' as const, updatedAt: now.toISOString() };
+  if (!item) {
+    return {
+      ...common,
+      name: line.name,
+      unitPriceCents: line.unitPriceCents,
+      options: line.options,
+      station: line.station ?? '',
+      allergens: line.allergens ?? [],
+      kitchenName: line.kitchenName ?? null,
+      course: line.course ?? 0,
+      prepMinutes: line.prepMinutes ?? null,
+    };
+  }
+  let options;
+  try {
+    options = chooseOptions(item.optionGroups, selectionOf(line.options));
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConflictError('MENU_CHANGED', `The options of ${item.name} changed since it went into the cart: choose them again.`);
+    throw error;
+  }
+  const { name, station, allergens, kitchenName, course, prepMinutes } = item;
+  return { ...common, name, unitPriceCents: unitPrice(item.priceCents, options), options, station, allergens, kitchenName, course, prepMinutes };
 }
 
 /**
@@ -129,24 +143,12 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
     throw new ConflictError('CART_FULL', `One order can hold at most ${MAX_DISHES_PER_ORDER} different dishes.`);
   }
   const number = await nextTicketNumber(restaurantId, now);
-  let dishes = dishesFromCart(cart.lines) ?? (await dishesFromMenu(restaurantId, itemIds));
+  const fromCart = revisionsFromCart(cart.lines);
+  let items = fromCart ? undefined : await itemsFromMenu(restaurantId, itemIds);
 
   for (let attempt = 0; ; attempt++) {
-    const lines = cart.lines.map((line) => {
-      const dish = dishes.get(line.itemId) as Dish;
-      return {
-        lineId: line.lineId,
-        itemId: line.itemId,
-        name: dish.name,
-        quantity: line.quantity,
-        unitPriceCents: dish.priceCents,
-        notes: line.notes,
-        station: dish.station,
-        allergens: dish.allergens,
-        status: 'QUEUED' as const,
-        updatedAt: now.toISOString(),
-      };
-    });
+    const lines = cart.lines.map((line) => orderLine(line, items?.get(line.itemId), now));
+    const revisions = items ? new Map([...items.values()].map((item) => [item.itemId, item.revision])) : (fromCart as Map<string, number>);
     const order: Order = {
       orderId,
       sessionId,
@@ -166,7 +168,7 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
         ...putOrder(order),
         emptyCart(sessionId, owner, cart.version),
         sessionLiveCondition(sessionId, now),
-        ...[...dishes.values()].map((dish) => menuItemUnchanged(restaurantId, dish.itemId, dish.revision)),
+        ...[...revisions].map(([itemId, revision]) => menuItemUnchanged(restaurantId, itemId, revision)),
       ]);
       return done(order);
     } catch (error) {
@@ -181,7 +183,7 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
       if (error.unexplained || !error.failedConditions.some((name) => name.startsWith('menuItem:'))) throw error;
       // A dish changed (price, name, station, availability) since it was priced: order it as the menu has it now.
       if (attempt === MENU_RACE_RETRIES) throw new ConflictError('MENU_CHANGED', 'The menu is changing right now. Try again.');
-      dishes = await dishesFromMenu(restaurantId, itemIds);
+      items = await itemsFromMenu(restaurantId, itemIds);
     }
   }
 }

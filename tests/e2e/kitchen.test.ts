@@ -66,9 +66,10 @@ describe('kitchen tickets', () => {
       tableName: first.tableName,
       placedAt: expect.any(String),
       status: 'PLACED',
+      dueAt: null,
       lines: [
-        { lineId: first.lineIds[0], name: 'Steak', quantity: 2, notes: 'rare', allergens: ['mustard'], station: 'GRILL', status: 'QUEUED', updatedAt: expect.any(String) },
-        { lineId: first.lineIds[1], name: 'Salad', quantity: 2, notes: null, allergens: ['nuts'], station: 'COLD', status: 'QUEUED', updatedAt: expect.any(String) },
+        { lineId: first.lineIds[0], name: 'Steak', quantity: 2, notes: 'rare', allergens: ['mustard'], station: 'GRILL', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0 },
+        { lineId: first.lineIds[1], name: 'Salad', quantity: 2, notes: null, allergens: ['nuts'], station: 'COLD', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0 },
       ],
     });
     expect(moneyKeys(response.body)).toEqual([]);

@@ -61,7 +61,7 @@ describe('cart', () => {
     expect(added.status).toBe(201);
     expect(added.body).toEqual({
       version: 1,
-      lines: [{ lineId: expect.any(String), itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'no onions', lineTotalCents: 3300, addedBy: guestId }],
+      lines: [{ lineId: expect.any(String), itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'no onions', options: [], lineTotalCents: 3300, addedBy: guestId }],
       totalCents: 3300,
     });
     const withFries = await add(token, fries, 3);
@@ -123,7 +123,7 @@ describe('placing orders', () => {
       status: 'PLACED',
       placedAt: expect.any(String),
       placedBy: guestId,
-      lines: [{ lineId: cart.body.lines[0].lineId, itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'medium', status: 'QUEUED' }],
+      lines: [{ lineId: cart.body.lines[0].lineId, itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'medium', options: [], status: 'QUEUED' }],
       totalCents: 3300,
     });
     expect((await api('GET', '/v1/cart', { token })).body.lines).toEqual([]);

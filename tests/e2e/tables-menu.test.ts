@@ -148,6 +148,7 @@ describe('menu', () => {
       course: 0,
       prepMinutes: null,
       kitchenName: null,
+      optionGroups: [],
     });
     const burger = await newItem();
 
@@ -165,6 +166,7 @@ describe('menu', () => {
       allergens: ['milk', 'eggs'],
       dietary: [],
       course: 0,
+      optionGroups: [],
     });
     const mains = menu.body.categories.find((c: { name: string }) => c.name === 'Mains');
     expect(mains.items.map((i: { itemId: string }) => i.itemId)).toContain(burger.itemId);

@@ -6,7 +6,8 @@ import { db, tableName } from '../../shared/db/client';
 import { IDEMPOTENCY_PK } from '../../shared/db/keys';
 import { listSessionOrders } from '../../shared/db/orders';
 import { TransactionCancelledError, transactWrite } from '../../shared/db/transact';
-import { updateMenuItem } from '../../shared/menu/menu';
+import { createMenuItem, updateMenuItem } from '../../shared/menu/menu';
+import { CreateMenuItemBody } from '../../shared/contract/requests';
 import { getOrderForGuest, listOrders } from '../../shared/orders/orders';
 import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
 import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
@@ -154,6 +155,44 @@ describe('placing an order (DynamoDB Local)', () => {
       'TransactWriteItems',
       'UpdateItem',
     ]);
+  });
+
+  it("charges an option at the menu's price at placement with one extra read, and refuses one made unavailable, writing nothing", async () => {
+    const { guest, owner } = await diningTable();
+    const group = { groupId: 'extras', name: 'Extras', minSelected: 0, maxSelected: 1, options: [{ optionId: 'cheese', name: 'Extra cheese', priceDeltaCents: 150, available: true }] };
+    const burger = await createMenuItem(owner, CreateMenuItemBody.parse({ name: 'Cheeseburger', category: 'Mains', priceCents: 1650, station: 'GRILL', optionGroups: [group] }), new Date());
+    const phone = await guest();
+    const options = [{ groupId: 'extras', optionIds: ['cheese'] }];
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 2, options }, new Date());
+    expect(cart.lines[0]?.unitPriceCents).toBe(1800);
+    await updateMenuItem(owner, burger.itemId, { optionGroups: [{ ...group, options: [{ ...group.options[0]!, priceDeltaCents: 200 }] }] }, new Date());
+
+    const { result, usage } = await measured(() => placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context()));
+    expect(result.order.lines[0]).toMatchObject({ unitPriceCents: 1850, options: [expect.objectContaining({ name: 'Extra cheese', priceDeltaCents: 200 })] });
+    expect(result.order.totalCents).toBe(3700);
+    expect(usage.calls.filter((call) => call.operation === 'BatchGetItem')).toHaveLength(2); // the placement's, and the menu once
+    expect(usage.calls.filter((call) => call.operation === 'TransactWriteItems')).toHaveLength(2);
+
+    const again = await addLine(phone, { itemId: burger.itemId, quantity: 1, options }, new Date());
+    await updateMenuItem(owner, burger.itemId, { optionGroups: [{ ...group, options: [{ ...group.options[0]!, available: false }] }] }, new Date());
+    const refused = await placeOrder(phone, { idempotencyKey: newKey(), cartVersion: again.version }, context()).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 409, code: 'OPTION_UNAVAILABLE', details: { optionIds: ['cheese'] } });
+    expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
+    expect((await getCart(phone)).lines).toHaveLength(1);
+  });
+
+  it('keeps one condition per dish in the transaction, whatever the options of its lines', async () => {
+    const { guest, burger } = await diningTable();
+    const phone = await guest();
+    await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+    const cart = await addLine(phone, { itemId: burger.itemId, quantity: 2, notes: 'no onions' }, new Date());
+    const written: unknown[][] = [];
+    const watching = createOrderPlacer({ transactWrite: async (items) => {
+      written.push(items.map((item) => item.name));
+      return transactWrite(items);
+    } });
+    await watching(phone, { idempotencyKey: newKey(), cartVersion: cart.version }, context());
+    expect(written[0]?.filter((name) => String(name).startsWith('menuItem:'))).toEqual([`menuItem:${burger.itemId}`]);
   });
 
   it('does not take a cancellation for an unknown reason for a changed dish: the cart stays, nothing is ordered', async () => {

@@ -34,6 +34,7 @@ describe('items read back from the table', () => {
       course: 0,
       prepMinutes: null,
       kitchenName: null,
+      optionGroups: [],
       createdAt: '2026-11-23T10:00:00.000Z',
       updatedAt: '2026-11-23T10:00:00.000Z',
       revision: 0,
