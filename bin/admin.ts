@@ -156,7 +156,10 @@ async function importMenuCommand(): Promise<number> {
   }
   const file = MenuFile.safeParse(json);
   if (!file.success) return invalid(describeMenuIssues(file.error.issues, json));
-  const imported = await importMenu(values.restaurant, file.data, new Date());
+  // Progress on stderr for large files; stdout stays the one JSON result.
+  const imported = await importMenu(values.restaurant, file.data, new Date(), (written, total) => {
+    if (total > 100) console.error(`imported ${written} of ${total}`);
+  });
   console.log(JSON.stringify({ restaurantId: values.restaurant, imported }));
   return 0;
 }

@@ -93,7 +93,11 @@ export async function openTable(endpoints: Endpoints, owner: StaffLogin, name: s
 }
 
 /** The dishes a guest can order, from the public menu's body. */
-export const availableDishes = (menu: any): any[] => (menu.categories as any[]).flatMap((category) => category.items).filter((item) => item.available);
+/** The dishes a guest can order without choosing options (none of their option groups requires a choice). */
+export const availableDishes = (menu: any): any[] =>
+  (menu.categories as any[])
+    .flatMap((category) => category.items)
+    .filter((item) => item.available && item.optionGroups.every((group: { minSelected: number }) => group.minSelected === 0));
 
 export async function expectStatus(pending: Promise<TimedResponse>, status: number): Promise<TimedResponse> {
   const response = await pending;

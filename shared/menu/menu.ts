@@ -106,9 +106,21 @@ export type MenuFileInput = z.infer<typeof MenuFile>;
  * Imports a validated menu file into a restaurant, in batches. Returns the number of items written.
  * The caller validates with {@link MenuFile} first, so a bad entry means nothing is written.
  */
-export async function importMenu(restaurantId: string, file: MenuFileInput, now: Date): Promise<number> {
+export async function importMenu(
+  restaurantId: string,
+  file: MenuFileInput,
+  now: Date,
+  onProgress: (written: number, total: number) => void = () => undefined,
+): Promise<number> {
   if (!(await fetchRestaurant(restaurantId))) throw new NotFoundError(`No restaurant ${restaurantId}.`);
   // One millisecond apart, so ULIDs keep the file's order.
-  await putMenuItems(file.items.map((input, i) => newMenuItem(restaurantId, input, new Date(now.getTime() + i))));
-  return file.items.length;
+  const items = file.items.map((input, i) => newMenuItem(restaurantId, input, new Date(now.getTime() + i)));
+  for (let written = 0; written < items.length; written += IMPORT_CHUNK) {
+    await putMenuItems(items.slice(written, written + IMPORT_CHUNK));
+    onProgress(Math.min(written + IMPORT_CHUNK, items.length), items.length);
+  }
+  return items.length;
 }
+
+/** Items written between two progress reports of an import. */
+const IMPORT_CHUNK = 100;

@@ -49,6 +49,23 @@ describe('admin import-menu (DynamoDB Local)', () => {
     expect(menu.items.every((item) => item.available && item.allergens.length === 0)).toBe(true);
   });
 
+  it('imports the demo menu with its options, tags and courses, and reports progress on large files', async () => {
+    const restaurantId = await newRestaurant();
+    const demo = await runAdmin(['import-menu', '--restaurant', restaurantId, '--file', 'lib/local/demo-menu.json']);
+    expect(demo.code, demo.stderr).toBe(0);
+    const items = (await queryMenu(restaurantId)).items;
+    const ribeye = items.find((item) => item.name === 'Ribeye 300 g');
+    expect(ribeye).toMatchObject({ kitchenName: 'RIBEYE', course: 2 });
+    expect(ribeye?.optionGroups.map((group) => `${group.name} ${group.minSelected}-${group.maxSelected}`)).toEqual(['Doneness 1-1', 'Side 1-1', 'Sauce 0-2']);
+    expect(ribeye?.optionGroups.flatMap((group) => group.options.map((option) => option.optionId)).every((id) => /^[0-9A-Z]{26}$/.test(id))).toBe(true);
+    expect(items.find((item) => item.name === 'Lemon sorbet')?.dietary).toEqual(['vegan', 'gluten-free']);
+
+    const large = Array.from({ length: 250 }, (_, i) => good(`Dish ${i}`));
+    const result = await runAdmin(['import-menu', '--restaurant', await newRestaurant(), '--file', menuFile('large.json', { items: large })]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual(['imported 100 of 250', 'imported 200 of 250', 'imported 250 of 250']);
+  });
+
   it('refuses an unknown restaurant and a file that is not JSON', async () => {
     const unknown = await runAdmin(['import-menu', '--restaurant', '01NOSUCHRESTAURANT00000000', '--file', menuFile('one.json', { items: [good('A')] })]);
     expect(unknown.code).toBe(1);
