@@ -21,6 +21,7 @@ import type { TransactItem } from '../db/transact';
 import { AppError, ConflictError, NotFoundError, SessionClosedError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
+import { retryWhileContended } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
 import { checkGate, failAtGate } from '../throttle/failure-gate';
 import { checkWindow } from '../throttle/rate-window';
@@ -47,9 +48,6 @@ const ipPolicy = (): WindowPolicy => ({ limit: env().IP_MAX_FAILURES_PER_HOUR, w
 /** A join request lives this long; its requester polls every few seconds. */
 const JOIN_REQUEST_SECONDS = 10 * 60;
 const POLL_SECONDS = 3;
-
-/** Waits (ms) before asking again while attempts in flight hold every guard slot; together under a second. */
-const CONTENTION_WAITS_MS = [25, 50, 100, 200, 400];
 
 /** An error the join answers with, and whether it counts as a failure of the source IP. */
 class JoinRefused extends Error {
@@ -130,12 +128,11 @@ async function attemptJoin(input: JoinInput, sourceIp: string, countIpFailure: (
 /** A guard slot for this attempt, or false when the session is guarded (or every slot stays held). */
 async function takeSlot(guardKey: Key, now: Date): Promise<boolean> {
   const ttl = epochSeconds(now) + env().SESSION_TTL_SECONDS;
-  for (let attempt = 0; ; attempt++) {
-    const taken = await takeGuardSlot(guardKey, env().PIN_GUARD_FAILURES, ttl);
-    if (taken.taken) return true;
-    if (taken.guarded || attempt === CONTENTION_WAITS_MS.length) return false;
-    await new Promise((resolve) => setTimeout(resolve, CONTENTION_WAITS_MS[attempt]));
-  }
+  const slot = await retryWhileContended(
+    () => takeGuardSlot(guardKey, env().PIN_GUARD_FAILURES, ttl),
+    (answer) => !answer.taken && !answer.guarded,
+  );
+  return slot.taken;
 }
 
 /** The session is under attack: from now on every join needs approval, and the floor is told (stream → `session.guarded`). */

@@ -32,6 +32,18 @@ export const lockoutSeconds = (policy: AttemptPolicy, blocks: number) =>
 const CONTENTION_WAITS_MS = [25, 50, 100, 200, 400];
 
 /**
+ * Asks `tryOnce` again after short, growing waits while its answer says only that attempts still in
+ * flight hold the slots (`contended`); its first other answer, or the last one, otherwise.
+ */
+export async function retryWhileContended<T>(tryOnce: () => Promise<T>, contended: (answer: T) => boolean): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await tryOnce();
+    if (!contended(answer) || attempt === CONTENTION_WAITS_MS.length) return answer;
+    await new Promise((resolve) => setTimeout(resolve, CONTENTION_WAITS_MS[attempt]));
+  }
+}
+
+/**
  * Reserves an attempt with one conditional update: the failure is counted before the secret is
  * checked, and the condition refuses once `maxFailures` are counted or a block holds. So however
  * many attempts arrive in parallel, at most `maxFailures` are ever evaluated before the block.
@@ -40,13 +52,11 @@ const CONTENTION_WAITS_MS = [25, 50, 100, 200, 400];
  * set the block, so a family joining with the right PIN at the same moment is let in, not refused.
  */
 export async function reserveAttempt(key: Key, policy: AttemptPolicy, now: Date): Promise<Reservation> {
-  for (let attempt = 0; ; attempt++) {
-    const reservation = await tryReserve(key, policy, now);
-    if (reservation.allowed || reservation.blocked || attempt === CONTENTION_WAITS_MS.length) {
-      return reservation.allowed ? reservation : { allowed: false, retryAfterSeconds: reservation.retryAfterSeconds };
-    }
-    await new Promise((resolve) => setTimeout(resolve, CONTENTION_WAITS_MS[attempt]));
-  }
+  const reservation = await retryWhileContended(
+    () => tryReserve(key, policy, now),
+    (answer) => !answer.allowed && !answer.blocked,
+  );
+  return reservation.allowed ? reservation : { allowed: false, retryAfterSeconds: reservation.retryAfterSeconds };
 }
 
 async function tryReserve(key: Key, policy: AttemptPolicy, now: Date): Promise<{ allowed: true; slot: AttemptSlot } | { allowed: false; blocked: boolean; retryAfterSeconds: number }> {
