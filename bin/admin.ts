@@ -8,6 +8,8 @@ import { functionEnvironment, siteUrls, stageConfig } from '../lib/stage-config'
 import { stageOutputs } from '../lib/stage-outputs';
 import { MenuFile, importMenu } from '../shared/menu/menu';
 import { CreateRestaurantInput, createRestaurant } from '../shared/restaurants/restaurants';
+import { ValidationError } from '../shared/errors';
+import type { ValidationIssue } from '../shared/errors';
 
 const usage = `npm run admin -- <command> [options]
 
@@ -157,9 +159,17 @@ async function importMenuCommand(): Promise<number> {
   const file = MenuFile.safeParse(json);
   if (!file.success) return invalid(describeMenuIssues(file.error.issues, json));
   // Progress on stderr for large files; stdout stays the one JSON result.
-  const imported = await importMenu(values.restaurant, file.data, new Date(), (written, total) => {
-    if (total > 100) console.error(`imported ${written} of ${total}`);
-  });
+  let imported: number;
+  try {
+    imported = await importMenu(values.restaurant, file.data, new Date(), (written, total) => {
+      if (total > 100) console.error(`imported ${written} of ${total}`);
+    });
+  } catch (error) {
+    // What only the restaurant can tell (its languages) is checked before anything is written too.
+    if (!(error instanceof ValidationError)) throw error;
+    const issues = (error.details.issues as ValidationIssue[]).map(({ path, message }) => ({ path: path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message }));
+    return invalid(describeMenuIssues(issues, json));
+  }
   console.log(JSON.stringify({ restaurantId: values.restaurant, imported }));
   return 0;
 }

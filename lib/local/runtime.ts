@@ -7,15 +7,18 @@ import { startWebSocketGateway } from './websocket-gateway';
 import { startFunction } from './function-host';
 import { startTableAccessProxy } from './table-access-proxy';
 import { startTtlSweeper } from './ttl-sweeper';
+import { startLocalScheduler } from './scheduler';
 import type { TableAccessProxy } from './table-access-proxy';
 import type { LocalFunction } from './function-host';
-import { DEFAULT_TIMEOUT_SECONDS, authorizer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
+import { DEFAULT_TIMEOUT_SECONDS, authorizer, availabilityTimer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../../shared/http/routes';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
 /** Stream records the local fan-out gave up on (the DLQ when deployed), one JSON line each. */
 export const DEAD_LETTER_FILE = '.local/stream-dead-letters.jsonl';
+/** Timed 86s waiting for their time, kept across restarts unless the runtime runs in memory. */
+export const SCHEDULES_FILE = '.local/schedules.json';
 /** Where the guest app is served locally: QR codes point here and browsers may call the API from it. */
 export const LOCAL_SITE: SiteUrls = { guestOrderingUrl: 'http://localhost:5173/t', corsOrigin: 'http://localhost:5173' };
 
@@ -74,12 +77,18 @@ function localEnvironment(dynamoDbEndpoint: string, tableName: string): Record<s
   };
 }
 
+/** Where the functions' calls to AWS's other services go locally. */
+interface LocalEndpoints {
+  webSocket: string;
+  scheduler: string;
+}
+
 /**
  * One function's environment as its template gives it (see ApiFunction): the stage's, the PIN key
- * only where the manifest grants it, the @connections endpoint only for the fan-out. Nothing of this
- * process's own environment leaks in.
+ * only where the manifest grants it, the @connections endpoint only for the fan-out, the scheduler
+ * only for the menu. Nothing of this process's own environment leaks in.
  */
-function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string>, access: TableAccessProxy, webSocketEndpoint: string, overrides: Record<string, string>) {
+function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string>, access: TableAccessProxy, endpoints: LocalEndpoints, overrides: Record<string, string>) {
   return {
     ...shared,
     // DynamoDB through the local IAM: only the actions the function's grant allows.
@@ -87,13 +96,17 @@ function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string
     AWS_LAMBDA_FUNCTION_NAME: localFunctionName(spec),
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(stages.dev.lambdaMemoryMb),
     ...(spec.pinKey ? { PIN_KEY: LOCAL_PIN_KEY } : {}),
-    ...(spec === streamConsumer ? { WEBSOCKET_ENDPOINT: webSocketEndpoint } : {}),
+    ...(spec === streamConsumer ? { WEBSOCKET_ENDPOINT: endpoints.webSocket } : {}),
+    ...(spec === restFunctions.menu
+      ? { SCHEDULER_ENDPOINT: endpoints.scheduler, SCHEDULE_GROUP: 'local', AVAILABILITY_TIMER_ARN: localFunctionArn(availabilityTimer), SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/local-scheduler' }
+      : {}),
     ...overrides,
   };
 }
 
 /** A function's local name, from its entry: `functions/http/menu/index.ts` → `http-menu`. */
 const localFunctionName = (spec: FunctionSpec) => spec.entry.replace(/^functions\//, '').replace(/(\/index)?\.ts$/, '').replaceAll('/', '-');
+const localFunctionArn = (spec: FunctionSpec) => `arn:aws:lambda:local:000000000000:function:${localFunctionName(spec)}`;
 
 /** Every function of the manifest as a local Lambda function (worker-thread instances), by spec. */
 function startFunctions(environment: (spec: FunctionSpec) => Record<string, string>, log: LocalRuntimeOptions['log']): Map<FunctionSpec, LocalFunction> {
@@ -133,11 +146,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The seed and the CLI tools run here, in this process, with the same values.
     useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
     const access = await startTableAccessProxy(dynamo.endpoint, options.log);
-    const functions = startFunctions(
-      (spec) => functionEnvironmentOf(spec, shared, access, `http://127.0.0.1:${webSocketPort}`, options.overrides ?? {}),
+    let functions = new Map<FunctionSpec, LocalFunction>();
+    const scheduler = await startLocalScheduler({
+      target: (arn) => [...functions].find(([spec]) => localFunctionArn(spec) === arn)?.[1],
+      // Schedules live as long as the data they belong to.
+      stateFile: options.inMemory || options.dynamoDbEndpoint ? undefined : new URL(SCHEDULES_FILE, root).pathname,
+      log: options.log,
+    });
+    functions = startFunctions(
+      (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: `http://127.0.0.1:${webSocketPort}`, scheduler: scheduler.endpoint }, options.overrides ?? {}),
       options.log,
     );
-    stopFunctions = () => Promise.all([...functions.values()].map((fn) => fn.stop()).concat(access.close()));
+    stopFunctions = () => Promise.all([...functions.values()].map((fn) => fn.stop()).concat(access.close(), scheduler.close()));
     const fn = (spec: FunctionSpec) => functions.get(spec) as LocalFunction;
     // The poller starts at LATEST before any request can write: no record of this run is missed.
     const ttl = startTtlSweeper({ endpoint: dynamo.endpoint, tableName: options.tableName, intervalSeconds: options.ttlSweepSeconds, log: options.log });

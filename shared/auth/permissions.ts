@@ -19,8 +19,8 @@ export function assertMayManageStaff(actor: Actor, target: { role: Role; staffId
 
 /** The kitchen may only mark items (un)available: it 86es dishes from the line. */
 export function assertMayChangeMenuItem(actor: Actor, changedFields: readonly string[]): void {
-  if (actor.role === 'KITCHEN' && changedFields.some((field) => field !== 'available')) {
-    throw new ForbiddenError('Kitchen accounts may only change `available`.');
+  if (actor.role === 'KITCHEN' && changedFields.some((field) => field !== 'available' && field !== 'availableAgainAt')) {
+    throw new ForbiddenError('Kitchen accounts may only change `available` and `availableAgainAt`.');
   }
 }
 

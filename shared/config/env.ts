@@ -48,6 +48,12 @@ export const EnvSchema = z.strictObject({
   CORS_ORIGIN: z.url().optional(),
   /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
   WEBSOCKET_ENDPOINT: z.url().optional(),
+  /** Timed 86s (the menu function): the EventBridge Scheduler group its one-time schedules go in, the function they invoke and the role they invoke it with. */
+  SCHEDULE_GROUP: z.string().min(1).optional(),
+  AVAILABILITY_TIMER_ARN: z.string().startsWith('arn:').optional(),
+  SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+  /** Set only locally: the runtime's EventBridge Scheduler stand-in. */
+  SCHEDULER_ENDPOINT: z.url().optional(),
   /** The PIN hashing key: a Secrets Manager secret when deployed, a plain value only locally. */
   PIN_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   PIN_KEY: z.string().min(16).optional(),

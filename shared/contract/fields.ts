@@ -82,6 +82,12 @@ export const DietaryTag = z.enum(DIETARY_TAGS);
 /** A dish's course: 0 is served at once (drinks), 1 the first course, up to 9. */
 export const Course = z.number().int().min(0).max(9);
 
+/** A language of the menu: a lowercase BCP 47 tag of a language and an optional region. */
+export const Language = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/, 'Use a lowercase language code such as de or pt-br.')
+  .meta({ description: 'A lowercase BCP 47 language tag: `de`, `pt-br`.' });
+
 /** ISO 8601 UTC, as `Date.toISOString()` writes it. */
 export const Timestamp = z.iso.datetime();
 

@@ -41,14 +41,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The staff member's restaurant. */
+        /** The staff member's restaurant with its settings. */
         get: operations["getRestaurant"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Changes the restaurant's settings: name, guests per session, the menu's languages. */
+        patch: operations["updateRestaurant"];
         trace?: never;
     };
     "/v1/restaurants/{restaurantId}/staff": {
@@ -214,7 +215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public: the menu grouped by category, without archived items. */
+        /** Public: the menu grouped by category, without archived items, in `lang` where translated. */
         get: operations["getMenu"];
         put?: never;
         post?: never;
@@ -608,6 +609,14 @@ export interface components {
             restaurantId: string;
             name: string;
             currency: string;
+            languages: string[];
+        };
+        RestaurantSettings: {
+            restaurantId: string;
+            name: string;
+            currency: string;
+            languages: string[];
+            maxGuestsPerSession: number;
         };
         StaffMember: {
             staffId: string;
@@ -653,9 +662,17 @@ export interface components {
             dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
             course: number;
             optionGroups: components["schemas"]["OptionGroup"][];
+            availableAgainAt: string | null;
             category: string;
             prepMinutes: number | null;
             kitchenName: string | null;
+            translations: {
+                [key: string]: {
+                    name?: string;
+                    description?: string | null;
+                    category?: string;
+                };
+            };
         };
         PublicMenuItem: {
             itemId: string;
@@ -668,6 +685,7 @@ export interface components {
             dietary: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
             course: number;
             optionGroups: components["schemas"]["OptionGroup"][];
+            availableAgainAt: string | null;
         };
         Order: {
             orderId: string;
@@ -1003,7 +1021,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Restaurant"];
+                    "application/json": components["schemas"]["RestaurantSettings"];
+                };
+            };
+            /** @description Not authenticated: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Role or tenant does not allow it: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Not found (also another tenant’s or session’s resource): NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Request too large (bodies over 64 KB): PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateRestaurant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                restaurantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Leading and trailing white space is removed; 1–120 characters after that. */
+                    name?: string;
+                    maxGuestsPerSession?: number;
+                    languages?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestaurantSettings"];
+                };
+            };
+            /** @description Bad request: BAD_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "BAD_JSON" | "VALIDATION_FAILED";
+                        };
+                    };
                 };
             };
             /** @description Not authenticated: UNAUTHENTICATED */
@@ -2150,7 +2299,6 @@ export interface operations {
                     priceCents: number;
                     /** @description A kitchen station, case-insensitive: stored and shown in upper case. */
                     station: string;
-                    /** @default true */
                     available?: boolean;
                     /** @default [] */
                     allergens?: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
@@ -2178,6 +2326,18 @@ export interface operations {
                             available?: boolean;
                         }[];
                     }[];
+                    /** @default {} */
+                    translations?: {
+                        [key: string]: {
+                            /** @description Leading and trailing white space is removed; 1–120 characters after that. */
+                            name?: string;
+                            description?: string | null;
+                            /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                            category?: string;
+                        };
+                    };
+                    /** @default null */
+                    availableAgainAt?: string | null;
                 };
             };
         };
@@ -2442,6 +2602,16 @@ export interface operations {
                             available?: boolean;
                         }[];
                     }[];
+                    translations?: {
+                        [key: string]: {
+                            /** @description Leading and trailing white space is removed; 1–120 characters after that. */
+                            name?: string;
+                            description?: string | null;
+                            /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                            category?: string;
+                        };
+                    };
+                    availableAgainAt?: string | null;
                 };
             };
         };
@@ -2559,7 +2729,9 @@ export interface operations {
     };
     getMenu: {
         parameters: {
-            query?: never;
+            query?: {
+                lang?: string;
+            };
             header?: never;
             path: {
                 restaurantId: string;
@@ -2580,6 +2752,20 @@ export interface operations {
                             name: string;
                             items: components["schemas"]["PublicMenuItem"][];
                         }[];
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "VALIDATION_FAILED";
+                        };
                     };
                 };
             };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Allergen, Course, Cursor, DietaryTag, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Username, trimmed } from './fields';
+import { Allergen, Course, Cursor, DietaryTag, Language, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Timestamp, Username, trimmed } from './fields';
 
 /** What clients send: every request body and query of the REST API. */
 
@@ -62,6 +62,10 @@ const OptionGroups = z
     return new Set(ids).size === ids.length;
   }, 'A groupId repeats.');
 
+/** What an item says in another of the restaurant's languages; what is absent falls back to the menu's own language. */
+const Translation = z.strictObject({ name: trimmed(1, 120).optional(), description: trimmed(0, 500).nullable().optional(), category: trimmed(1, 60).optional() });
+const MAX_LANGUAGES = 10;
+
 const menuItemFields = {
   name: trimmed(1, 120),
   description: trimmed(0, 500).nullable(),
@@ -77,30 +81,59 @@ const menuItemFields = {
   /** What the kitchen sees instead of `name`. */
   kitchenName: trimmed(1, 60).nullable(),
   optionGroups: OptionGroups,
+  /** By language: only the restaurant's `languages` other than its first (the menu's own). */
+  translations: z
+    .record(Language, Translation)
+    .refine((translations) => Object.keys(translations).length <= MAX_LANGUAGES, `At most ${MAX_LANGUAGES} languages.`),
+  /** A timed 86: the item is unavailable until then and comes back by itself (up to 30 days ahead). */
+  availableAgainAt: Timestamp.nullable(),
 };
+
+/** A timed 86 is an 86: it cannot come with `available: true`. */
+const notBackWhileAvailable = (item: { available?: boolean; availableAgainAt?: string | null }) => !(item.available === true && item.availableAgainAt);
+const BACK_WHILE_AVAILABLE = { message: 'availableAgainAt ends an 86: send it with available false or without available.', path: ['availableAgainAt'] };
 
 /** Each value at most once. */
 const distinct = <T extends z.ZodArray<z.ZodType<string>>>(list: T) =>
   list.refine((values) => new Set(values).size === values.length, { message: 'Name each value once.' });
 
-/** A new menu item: `available` defaults to true, `allergens` and `dietary` to none, `course` to 0. Prices are integer cents. */
-export const CreateMenuItemBody = z.strictObject({
-  ...menuItemFields,
-  description: menuItemFields.description.optional(),
-  available: menuItemFields.available.default(true),
-  allergens: distinct(menuItemFields.allergens).default([]),
-  dietary: distinct(menuItemFields.dietary).default([]),
-  course: menuItemFields.course.default(0),
-  prepMinutes: menuItemFields.prepMinutes.default(null),
-  kitchenName: menuItemFields.kitchenName.default(null),
-  optionGroups: menuItemFields.optionGroups.default([]),
-});
+/** A new menu item: `available` defaults to true (false with `availableAgainAt`), `allergens` and `dietary` to none, `course` to 0. Prices are integer cents. */
+export const CreateMenuItemBody = z
+  .strictObject({
+    ...menuItemFields,
+    description: menuItemFields.description.optional(),
+    available: menuItemFields.available.optional(),
+    allergens: distinct(menuItemFields.allergens).default([]),
+    dietary: distinct(menuItemFields.dietary).default([]),
+    course: menuItemFields.course.default(0),
+    prepMinutes: menuItemFields.prepMinutes.default(null),
+    kitchenName: menuItemFields.kitchenName.default(null),
+    optionGroups: menuItemFields.optionGroups.default([]),
+    translations: menuItemFields.translations.default({}),
+    availableAgainAt: menuItemFields.availableAgainAt.default(null),
+  })
+  .refine(notBackWhileAvailable, BACK_WHILE_AVAILABLE)
+  .transform(({ available, ...item }) => ({ ...item, available: available ?? !item.availableAgainAt }));
 
 export const UpdateMenuItemBody = z
   .strictObject({ ...menuItemFields, allergens: distinct(menuItemFields.allergens), dietary: distinct(menuItemFields.dietary) })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one field.' })
+  .refine(notBackWhileAvailable, BACK_WHILE_AVAILABLE)
   .meta({ description: 'Any subset of the fields, at least one.', minProperties: 1 });
+
+/** The restaurant's settings; `languages` lists the menu's own language first, then those items may be translated into. */
+export const UpdateRestaurantBody = z
+  .strictObject({
+    name: trimmed(1, 120),
+    maxGuestsPerSession: z.number().int().min(1).max(100),
+    languages: distinct(z.array(Language).min(1).max(MAX_LANGUAGES)),
+  })
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one setting.' })
+  .meta({ description: 'Any subset of the settings, at least one.', minProperties: 1 });
+
+export const MenuQuery = z.object({ lang: Language.optional().meta({ description: 'Names and descriptions in this language where a translation exists.' }) });
 
 export const OpenSessionBody = z.object({ mode: SessionMode });
 export const MoveSessionBody = z.object({ tableId: Id });

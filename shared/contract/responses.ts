@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Allergen, Cents, Course, DietaryTag, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
+import { Allergen, Cents, Course, DietaryTag, Language, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
 
 /**
  * What the server answers: every success body of the REST API. The domain's views are typed from
@@ -11,7 +11,10 @@ import { Allergen, Cents, Course, DietaryTag, LineStatus, NextCursor, OrderStatu
 export const components = z.globalRegistry;
 const named = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ id });
 
-export const Restaurant = named('Restaurant', z.object({ restaurantId: Id, name: z.string(), currency: z.string() }));
+/** A restaurant as guests see it; `languages` are those its menu can be read in, its own first. */
+export const Restaurant = named('Restaurant', z.object({ restaurantId: Id, name: z.string(), currency: z.string(), languages: z.array(Language) }));
+/** A restaurant with the settings its managers change. */
+export const RestaurantSettings = named('RestaurantSettings', Restaurant.extend({ maxGuestsPerSession: z.number().int() }));
 
 export const StaffMember = named(
   'StaffMember',
@@ -62,11 +65,19 @@ const MenuItemFields = {
   dietary: z.array(DietaryTag),
   course: Course,
   optionGroups: z.array(OptionGroup),
+  /** Set while a timed 86 runs: the item comes back by itself then. */
+  availableAgainAt: Timestamp.nullable(),
 };
 /** An item as staff manage it: what guests see, plus its category and what the kitchen works with. */
 export const MenuItem = named(
   'MenuItem',
-  z.object({ ...MenuItemFields, category: z.string(), prepMinutes: z.number().int().nullable(), kitchenName: z.string().nullable() }),
+  z.object({
+    ...MenuItemFields,
+    category: z.string(),
+    prepMinutes: z.number().int().nullable(),
+    kitchenName: z.string().nullable(),
+    translations: z.record(Language, z.object({ name: z.string().optional(), description: z.string().nullable().optional(), category: z.string().optional() })),
+  }),
 );
 export const PublicMenuItem = named('PublicMenuItem', z.object(MenuItemFields));
 export const PublicMenu = z.object({

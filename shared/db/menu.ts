@@ -37,6 +37,9 @@ const MenuItemItem = z.object({
       }),
     )
     .default([]),
+  translations: z.record(z.string(), z.object({ name: z.string().optional(), description: z.string().nullable().optional(), category: z.string().optional() })).default({}),
+  /** While a timed 86 runs: when its timer makes the item available again. */
+  availableAgainAt: z.string().nullable().default(null),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Bumped by every change: a cart line keeps the revision it was priced at, and placement conditions on it. */
@@ -47,7 +50,10 @@ const MenuItemItem = z.object({
 export type MenuItem = z.infer<typeof MenuItemItem>;
 
 export type MenuItemChanges = Partial<
-  Pick<MenuItem, 'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens' | 'dietary' | 'course' | 'prepMinutes' | 'kitchenName' | 'optionGroups'>
+  Pick<
+    MenuItem,
+    'name' | 'description' | 'category' | 'priceCents' | 'station' | 'available' | 'allergens' | 'dietary' | 'course' | 'prepMinutes' | 'kitchenName' | 'optionGroups' | 'translations' | 'availableAgainAt'
+  >
 >;
 
 export const toMenuItem = (item: Record<string, unknown>): MenuItem => MenuItemItem.parse(item);
@@ -113,6 +119,26 @@ export async function writeMenuItemChanges(
     return Attributes && toMenuItem(Attributes);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/** Ends a timed 86 whose `availableAgainAt` is still the one given; false when it was ended or changed meanwhile. */
+export async function writeMenuItemBack(restaurantId: string, itemId: string, availableAgainAt: string, now: Date): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.menuItem(restaurantId, itemId),
+        UpdateExpression: 'SET #available = :true, availableAgainAt = :null, updatedAt = :now ADD #revision :one',
+        ConditionExpression: 'availableAgainAt = :at AND attribute_not_exists(archivedAt)',
+        ExpressionAttributeNames: { '#available': 'available', '#revision': 'revision' },
+        ExpressionAttributeValues: { ':true': true, ':null': null, ':now': now.toISOString(), ':one': 1, ':at': availableAgainAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
 import { named } from './transact';
@@ -8,6 +9,8 @@ import { ENTITY } from './entities';
 
 /** Guests a session admits unless the restaurant sets another number. */
 export const DEFAULT_MAX_GUESTS_PER_SESSION = 20;
+/** The menu's languages unless the restaurant sets others: its own (the first) and those items are translated into. */
+export const DEFAULT_LANGUAGES = ['en'];
 
 const RestaurantItem = z.object({
   restaurantId: z.string(),
@@ -15,8 +18,10 @@ const RestaurantItem = z.object({
   currency: z.string(),
   createdAt: z.string(),
   maxGuestsPerSession: z.number().int().min(1).default(DEFAULT_MAX_GUESTS_PER_SESSION),
+  languages: z.array(z.string()).min(1).default(DEFAULT_LANGUAGES),
 });
 export type Restaurant = z.infer<typeof RestaurantItem>;
+export type RestaurantChanges = Partial<Pick<Restaurant, 'name' | 'maxGuestsPerSession' | 'languages'>>;
 
 /** Put of a new restaurant profile (fails if the id exists). */
 export function putRestaurant(restaurant: Restaurant): TransactItem {
@@ -41,3 +46,25 @@ export async function fetchRestaurant(restaurantId: string): Promise<Restaurant 
 }
 
 export const toRestaurant = (item: Record<string, unknown>): Restaurant => RestaurantItem.parse(item);
+
+/** Applies settings to an existing restaurant; `undefined` when there is none. */
+export async function writeRestaurantChanges(restaurantId: string, changes: RestaurantChanges): Promise<Restaurant | undefined> {
+  const names = Object.keys(changes) as (keyof RestaurantChanges)[];
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.restaurant(restaurantId),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, changes[name]])),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes && toRestaurant(Attributes);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}

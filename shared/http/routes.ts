@@ -27,6 +27,8 @@ import {
   TicketsQuery,
   UpdateLineBody,
   UpdateMenuItemBody,
+  UpdateRestaurantBody,
+  MenuQuery,
 } from '../contract/requests';
 import {
   AuditPage,
@@ -49,7 +51,7 @@ import {
   OrderList,
   PublicMenu,
   ResolvedTableCode,
-  Restaurant,
+  RestaurantSettings,
   Session,
   SessionDetail,
   SessionList,
@@ -174,8 +176,18 @@ export const restRoutes = {
     path: '/v1/restaurants/{restaurantId}',
     fn: 'staff',
     allow: STAFF,
-    summary: "The staff member's restaurant.",
-    responses: { 200: Restaurant },
+    summary: "The staff member's restaurant with its settings.",
+    responses: { 200: RestaurantSettings },
+  },
+  updateRestaurant: {
+    method: 'PATCH',
+    path: '/v1/restaurants/{restaurantId}',
+    fn: 'staff',
+    audit: 'restaurant.update',
+    allow: MANAGERS,
+    summary: "Changes the restaurant's settings: name, guests per session, the menu's languages.",
+    request: { body: UpdateRestaurantBody },
+    responses: { 200: RestaurantSettings },
   },
   createStaff: {
     method: 'POST',
@@ -293,7 +305,8 @@ export const restRoutes = {
     path: '/v1/restaurants/{restaurantId}/menu',
     fn: 'menu',
     allow: ['PUBLIC'],
-    summary: 'Public: the menu grouped by category, without archived items.',
+    summary: 'Public: the menu grouped by category, without archived items, in `lang` where translated.',
+    request: { query: MenuQuery },
     responses: { 200: PublicMenu },
   },
   openSession: {
@@ -587,5 +600,8 @@ export const webSocketFunction = { entry: 'functions/ws/index.ts', table: 'readW
 /** The DynamoDB Streams consumer that turns every change into WebSocket messages. */
 export const streamConsumer = { entry: 'functions/streams/fanout.ts', table: 'readWrite' } as const satisfies FunctionSpec;
 
+/** What a timed 86's one-time schedule invokes: the item is available again. */
+export const availabilityTimer = { entry: 'functions/schedules/availability-timer.ts', table: 'readWrite' } as const satisfies FunctionSpec;
+
 /** Every Lambda function of the system (the authorizer runs in both API stacks). */
-export const lambdaFunctions: readonly FunctionSpec[] = [authorizer, ...Object.values(restFunctions), webSocketFunction, streamConsumer];
+export const lambdaFunctions: readonly FunctionSpec[] = [authorizer, ...Object.values(restFunctions), webSocketFunction, streamConsumer, availabilityTimer];

@@ -2,9 +2,14 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { fetchRestaurant } from '../db/restaurants';
-import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemChanges } from '../db/menu';
-import type { MenuItem } from '../db/menu';
-import { NotFoundError } from '../errors';
+import { toRestaurantView } from '../restaurants/restaurants';
+import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemBack, writeMenuItemChanges } from '../db/menu';
+import type { MenuItem, MenuItemChanges } from '../db/menu';
+import type { Restaurant } from '../db/restaurants';
+import { NotFoundError, ValidationError } from '../errors';
+import type { ValidationIssue } from '../errors';
+import { scheduleAvailableAgain } from './timers';
+import type { AvailabilityTimerEvent } from './timers';
 import { assertMayChangeMenuItem } from '../auth/permissions';
 import { withIds } from './options';
 import { logger } from '../observability/logger';
@@ -31,6 +36,8 @@ export const toMenuItemView = (item: MenuItem): MenuItemView => ({
   prepMinutes: item.prepMinutes,
   kitchenName: item.kitchenName,
   optionGroups: item.optionGroups,
+  translations: item.translations,
+  availableAgainAt: item.availableAgainAt,
 });
 
 const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date): MenuItem => ({
@@ -48,13 +55,61 @@ const newMenuItem = (restaurantId: string, input: CreateMenuItemInput, now: Date
   prepMinutes: input.prepMinutes,
   kitchenName: input.kitchenName,
   optionGroups: withIds(input.optionGroups, now),
+  translations: input.translations,
+  availableAgainAt: input.availableAgainAt,
   createdAt: now.toISOString(),
   updatedAt: now.toISOString(),
   revision: 0,
 });
 
+/** How far ahead a timed 86 may end. */
+const MAX_86_DAYS = 30;
+
+/** A timed 86's end, rounded up to a whole second (what a schedule can say); refused unless ahead and within {@link MAX_86_DAYS}. */
+function backAt(availableAgainAt: string, now: Date): string {
+  const at = Math.ceil(Date.parse(availableAgainAt) / 1000) * 1000;
+  if (at <= now.getTime() || at > now.getTime() + MAX_86_DAYS * 86_400_000) {
+    throw new ValidationError([{ path: 'availableAgainAt', message: `Give a time in the next ${MAX_86_DAYS} days.` }]);
+  }
+  return new Date(at).toISOString();
+}
+
+/** Translations only into the restaurant's languages other than its first, which is the menu's own. */
+function translationIssues(translations: Record<string, unknown>, restaurant: Restaurant, path = 'translations'): ValidationIssue[] {
+  const [own, ...others] = restaurant.languages;
+  return Object.keys(translations).flatMap((language) => {
+    if (language === own) return [{ path: `${path}.${language}`, message: `${language} is the menu's own language: write it in name and description.` }];
+    if (!others.includes(language)) return [{ path: `${path}.${language}`, message: `${language} is not one of the restaurant's languages (${restaurant.languages.join(', ')}): add it in the settings first.` }];
+    return [];
+  });
+}
+
+async function checkTranslations(restaurantId: string, translations: Record<string, unknown> | undefined): Promise<void> {
+  if (!translations || Object.keys(translations).length === 0) return;
+  const restaurant = await fetchRestaurant(restaurantId);
+  if (!restaurant) throw new NotFoundError();
+  const issues = translationIssues(translations, restaurant);
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/**
+ * The stored changes an edit makes to availability: a timed 86 is scheduled before it is written (so
+ * none is ever stored without its timer), and any other change of `available` ends the timer's hold.
+ */
+async function availabilityChanges(restaurantId: string, itemId: string, changes: Pick<MenuItemChanges, 'available' | 'availableAgainAt'>, now: Date): Promise<Pick<MenuItemChanges, 'available' | 'availableAgainAt'>> {
+  if (changes.availableAgainAt) {
+    const availableAgainAt = backAt(changes.availableAgainAt, now);
+    await scheduleAvailableAgain({ restaurantId, itemId, availableAgainAt });
+    return { available: false, availableAgainAt };
+  }
+  if (changes.available !== undefined) return { available: changes.available, availableAgainAt: null };
+  return changes.availableAgainAt === null ? { availableAgainAt: null } : {};
+}
+
 export async function createMenuItem(actor: StaffPrincipal, input: CreateMenuItemInput, now: Date): Promise<MenuItemView> {
-  const item = newMenuItem(actor.restaurantId, input, now);
+  await checkTranslations(actor.restaurantId, input.translations);
+  const draft = newMenuItem(actor.restaurantId, input, now);
+  const item = { ...draft, ...(await availabilityChanges(actor.restaurantId, draft.itemId, input, now)) };
   await putMenuItems([item]);
   logger.info('menu item created', { restaurantId: actor.restaurantId, itemId: item.itemId, by: actor.staffId });
   return toMenuItemView(item);
@@ -68,8 +123,18 @@ export async function updateMenuItem(
   now: Date,
 ): Promise<MenuItemView> {
   assertMayChangeMenuItem(actor, Object.keys(changes));
-  const { optionGroups, ...rest } = changes;
-  const item = await writeMenuItemChanges(actor.restaurantId, itemId, optionGroups ? { ...rest, optionGroups: withIds(optionGroups, now) } : rest, now);
+  await checkTranslations(actor.restaurantId, changes.translations);
+  const { optionGroups, available, availableAgainAt, ...rest } = changes;
+  const item = await writeMenuItemChanges(
+    actor.restaurantId,
+    itemId,
+    {
+      ...rest,
+      ...(optionGroups ? { optionGroups: withIds(optionGroups, now) } : {}),
+      ...(await availabilityChanges(actor.restaurantId, itemId, { available, availableAgainAt }, now)),
+    },
+    now,
+  );
   if (!item) throw new NotFoundError();
   logger.info('menu item updated', { restaurantId: actor.restaurantId, itemId, fields: Object.keys(changes), by: actor.staffId });
   return toMenuItemView(item);
@@ -82,20 +147,35 @@ export async function archiveMenuItem(actor: StaffPrincipal, itemId: string, now
 
 export type PublicMenu = z.infer<typeof PublicMenuSchema>;
 
-/** The menu guests read without logging in: live items grouped by category, from one Query. */
-export async function getPublicMenu(restaurantId: string): Promise<PublicMenu> {
+/**
+ * The menu guests read without logging in: live items grouped by category, from one Query. In
+ * `language` (one of the restaurant's), names, descriptions and category names come from the items'
+ * translations where they have one; a category is named by the first of its items that translates it.
+ */
+export async function getPublicMenu(restaurantId: string, language?: string): Promise<PublicMenu> {
   const { restaurant, items } = await queryMenu(restaurantId);
   if (!restaurant) throw new NotFoundError();
-  const categories = new Map<string, PublicMenu['categories'][number]['items']>();
+  const served = language && restaurant.languages.slice(1).includes(language) ? language : undefined;
+  const categories = new Map<string, { name: string; items: PublicMenu['categories'][number]['items'] }>();
   for (const item of items) {
-    // Guests see neither the category (it groups them) nor what only the kitchen works with.
-    const { category, prepMinutes: _prep, kitchenName: _kitchen, ...view } = toMenuItemView(item);
-    categories.set(category, [...(categories.get(category) ?? []), view]);
+    const translation = served ? item.translations[served] : undefined;
+    // Guests see neither the category (it groups them) nor what only the kitchen works with, nor other languages.
+    const { category, prepMinutes: _prep, kitchenName: _kitchen, translations: _translations, ...view } = toMenuItemView(item);
+    const group = categories.get(category) ?? { name: category, items: [] };
+    if (group.name === category && translation?.category) group.name = translation.category;
+    group.items.push({ ...view, name: translation?.name ?? view.name, description: translation?.description !== undefined ? translation.description : view.description });
+    categories.set(category, group);
   }
-  return {
-    restaurant: { restaurantId: restaurant.restaurantId, name: restaurant.name, currency: restaurant.currency },
-    categories: [...categories].map(([name, categoryItems]) => ({ name, items: categoryItems })),
-  };
+  return { restaurant: toRestaurantView(restaurant), categories: [...categories.values()] };
+}
+
+/**
+ * What a timed 86's schedule runs when it fires: the item is available again, unless the 86 was ended
+ * or changed meanwhile (then its `availableAgainAt` no longer matches and nothing is written).
+ */
+export async function endTimed86(timer: AvailabilityTimerEvent, now: Date): Promise<void> {
+  const back = await writeMenuItemBack(timer.restaurantId, timer.itemId, timer.availableAgainAt, now);
+  logger.info(back ? 'menu item available again' : 'timed 86 no longer current', { restaurantId: timer.restaurantId, itemId: timer.itemId });
 }
 
 /** A whole menu file: validated entirely before anything is written. */
@@ -112,7 +192,13 @@ export async function importMenu(
   now: Date,
   onProgress: (written: number, total: number) => void = () => undefined,
 ): Promise<number> {
-  if (!(await fetchRestaurant(restaurantId))) throw new NotFoundError(`No restaurant ${restaurantId}.`);
+  const restaurant = await fetchRestaurant(restaurantId);
+  if (!restaurant) throw new NotFoundError(`No restaurant ${restaurantId}.`);
+  const issues = file.items.flatMap((item, i) => [
+    ...translationIssues(item.translations, restaurant, `items.${i}.translations`),
+    ...(item.availableAgainAt ? [{ path: `items.${i}.availableAgainAt`, message: 'Timed 86s are set through the API, where they are scheduled.' }] : []),
+  ]);
+  if (issues.length) throw new ValidationError(issues);
   // One millisecond apart, so ULIDs keep the file's order.
   const items = file.items.map((input, i) => newMenuItem(restaurantId, input, new Date(now.getTime() + i)));
   for (let written = 0; written < items.length; written += IMPORT_CHUNK) {

@@ -27,6 +27,7 @@ import { checkGate, failAtGate } from '../throttle/failure-gate';
 import { checkWindow } from '../throttle/rate-window';
 import type { WindowPolicy } from '../throttle/rate-window';
 import { fetchRestaurant } from '../db/restaurants';
+import { toRestaurantView } from '../restaurants/restaurants';
 import { resolveTableCode } from '../tables/tables';
 import { TableCode } from '../contract/fields';
 import type { JoinBody } from '../contract/requests';
@@ -277,7 +278,7 @@ export async function describeGuestSession(principal: GuestRef, now: Date): Prom
     expiresAt: session.expiresAt,
     guestId: principal.guestId,
     table: { tableId: table.tableId, name: table.name },
-    restaurant: { restaurantId: restaurant.restaurantId, name: restaurant.name, currency: restaurant.currency },
+    restaurant: toRestaurantView(restaurant),
     guests: guests.filter((guest) => !guest.removedAt).map((guest) => ({ guestId: guest.guestId, guestName: guest.name, joinedAt: guest.joinedAt })),
   };
 }

@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
 import { fetchRestaurant } from '../db/restaurants';
+import { toRestaurantView } from '../restaurants/restaurants';
 import type { Restaurant } from '../db/restaurants';
 import { findTableCode, getTable, queryTables, putTable, replaceTableCode } from '../db/tables';
 import type { DiningTable } from '../db/tables';
@@ -85,6 +86,5 @@ export async function resolveTableCode(tableCode: string): Promise<ResolvedTable
 export async function describeTableCode(tableCode: string): Promise<z.infer<typeof ResolvedTableCode>> {
   const resolved = await resolveTableCode(tableCode);
   if (!resolved) throw new NotFoundError('No table has this code.');
-  const { restaurantId, name, currency } = resolved.restaurant;
-  return { restaurant: { restaurantId, name, currency }, table: { name: resolved.table.name } };
+  return { restaurant: toRestaurantView(resolved.restaurant), table: { name: resolved.table.name } };
 }
