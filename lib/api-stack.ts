@@ -24,6 +24,7 @@ import type { GatewayError } from '../shared/http/gateway-errors';
 import { authorizer, restFunctions, restRoutes } from '../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../shared/http/routes';
 import { ApiFunction, constructIdFor } from './constructs/api-function';
+import { AvailabilityTimers } from './constructs/availability-timers';
 import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
 import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeManagedPolicy } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
@@ -66,12 +67,23 @@ export class ApiStack extends Stack {
       reason: "Rotating the key would invalidate the PIN hashes of every live session; it never leaves Secrets Manager and the few functions that hash PINs.",
     });
 
+    // Timed 86s: the menu function schedules them, the timer ends them.
+    const timers = new AvailabilityTimers(this, 'AvailabilityTimers', { config, table, site: props.site });
     const newFunction = (spec: FunctionSpec, reservedConcurrency?: number): IFunction =>
-      new ApiFunction(this, constructIdFor(spec.entry), { spec, table, config, site: props.site, pinKey, reservedConcurrency }).function;
+      new ApiFunction(this, constructIdFor(spec.entry), {
+        spec,
+        table,
+        config,
+        site: props.site,
+        pinKey,
+        reservedConcurrency,
+        environment: spec === restFunctions.menu ? timers.environment : {},
+      }).function;
     const authorizerFunction = newFunction(authorizer);
     const functions = new Map(
       (Object.entries(restFunctions) as [RestFunctionName, FunctionSpec][]).map(([name, spec]) => [name, newFunction(spec, config.concurrency[name])]),
     );
+    timers.grantScheduling(functions.get('menu') as IFunction);
 
     const api = new RestApi(this, 'RestApi', {
       restApiName: `qr-ordering-${config.stage}`,
@@ -184,7 +196,7 @@ export class ApiStack extends Stack {
       config,
       topic: props.alarmTopic,
       dashboard: 'api',
-      functions: [authorizerFunction, ...functions.values()],
+      functions: [authorizerFunction, ...functions.values(), timers.function],
       alarms: [
         {
           name: 'Rest5xxRate',
@@ -206,6 +218,12 @@ export class ApiStack extends Stack {
           }),
           threshold: 0,
           description: 'DynamoDB throttled requests.',
+        },
+        {
+          name: 'AvailabilityTimerFailures',
+          metric: timers.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 0,
+          description: 'Timed 86s whose end failed: those items stay unavailable until someone sets them available.',
         },
       ],
       businessMetrics: {

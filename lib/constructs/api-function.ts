@@ -104,7 +104,7 @@ export class ApiFunction extends Construct {
     nag.acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
       reason:
-        'Invoked synchronously by API Gateway, or by a stream event source mapping that has its own on-failure SQS destination; a function DLQ only applies to asynchronous invocations.',
+        'Invoked synchronously by API Gateway, by a stream event source mapping with its own on-failure SQS destination, or (the availability timer) asynchronously by schedules with an on-failure SQS destination configured on its async invoke config.',
     });
   }
 }

@@ -275,6 +275,8 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       CORS_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
       WEBSOCKET_ENDPOINT: 'https://abc123.execute-api.eu-central-1.amazonaws.com/stage',
       PIN_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:PinKey-AbCdEf',
+      AVAILABILITY_TIMER_ARN: 'arn:aws:lambda:eu-central-1:123456789012:function:QrOrdering-stage-Api-AvailabilityTimer-1ABC',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/QrOrdering-stage-Api-SchedulerRole-1ABC',
     };
     for (const variables of [...variablesOf(apiResources), ...variablesOf(realtimeResources)]) {
       const resolved = Object.fromEntries(
@@ -285,6 +287,31 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     // Only the fan-out is told where @connections is.
     const told = stacks.flatMap((resources) => functionsOf(resources).filter(([, fn]) => 'WEBSOCKET_ENDPOINT' in fn.Properties.Environment.Variables));
     expect(told.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunction/)]);
+  });
+
+  it('lets only the menu function schedule timed 86s, in the stage’s group, handing schedules only the role that invokes the timer', () => {
+    api.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: `qr-ordering-${stage}` });
+    const told = functionsOf(apiResources).filter(([, fn]) => 'SCHEDULE_GROUP' in fn.Properties.Environment.Variables);
+    expect(told.map(([id]) => id)).toEqual([expect.stringMatching(new RegExp(`^${constructIdFor(restFunctions.menu.entry)}Function`))]);
+    const schedulers = Object.values(apiResources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('scheduler:'));
+    expect(schedulers).toEqual([policyOf(apiResources, restFunctions.menu.entry)]);
+    const statements = schedulers[0]?.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown; Condition?: unknown }[];
+    expect(JSON.stringify(statements.find((st) => st.Action === 'scheduler:CreateSchedule')?.Resource)).toContain(`:schedule/qr-ordering-${stage}/*`);
+    expect(statements.find((st) => st.Action === 'iam:PassRole')).toMatchObject({
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AvailabilityTimersSchedulerRole/), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
+    // The role schedules run with: assumed only by EventBridge Scheduler of this account, able only to invoke the timer.
+    const role = Object.entries(apiResources).find(([id, r]) => id.startsWith('AvailabilityTimersSchedulerRole') && r.Type === 'AWS::IAM::Role')?.[1];
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } } }),
+    ]);
+    const rolePolicy = Object.entries(apiResources).find(([id, r]) => id.startsWith('AvailabilityTimersSchedulerRoleDefaultPolicy') && r.Type === 'AWS::IAM::Policy')?.[1];
+    expect(rolePolicy?.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/AvailabilityTimer.*Function/), 'Arn'] } }),
+    ]);
+    // A run that keeps failing ends in a queue, which alarms.
+    api.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
   });
 
   it("points QR codes at the stage's own web distribution and allows CORS only from it, everywhere", () => {
@@ -334,6 +361,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     expect(byName('FanoutDeadLetters')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
     expect(byName('WebSocketExecutionErrors')).toMatchObject({ MetricName: 'ExecutionError', Threshold: 0 });
     expect(byName('DynamoDbThrottles')).toMatchObject({ Threshold: 0 });
+    expect(byName('AvailabilityTimerFailures')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
     const covered = alarms
       .filter((a) => /LambdaErrors\d+$/.test(String(a.Properties.AlarmName)))
       .flatMap((a) => a.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat));
