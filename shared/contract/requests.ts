@@ -122,12 +122,15 @@ export const UpdateMenuItemBody = z
   .refine(notBackWhileAvailable, BACK_WHILE_AVAILABLE)
   .meta({ description: 'Any subset of the fields, at least one.', minProperties: 1 });
 
+/** A restaurant's languages: its menu's own first, then those items may be translated into. */
+export const Languages = distinct(z.array(Language).min(1).max(MAX_LANGUAGES));
+
 /** The restaurant's settings; `languages` lists the menu's own language first, then those items may be translated into. */
 export const UpdateRestaurantBody = z
   .strictObject({
     name: trimmed(1, 120),
     maxGuestsPerSession: z.number().int().min(1).max(100),
-    languages: distinct(z.array(Language).min(1).max(MAX_LANGUAGES)),
+    languages: Languages,
   })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'Change at least one setting.' })

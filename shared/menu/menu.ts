@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
-import { fetchRestaurant } from '../db/restaurants';
+import { fetchRestaurant, writeRestaurantChanges } from '../db/restaurants';
 import { toRestaurantView } from '../restaurants/restaurants';
 import { writeMenuItemArchived, putMenuItems, queryMenu, writeMenuItemBack, writeMenuItemChanges } from '../db/menu';
 import type { MenuItem, MenuItemChanges } from '../db/menu';
@@ -13,7 +13,7 @@ import type { AvailabilityTimerEvent } from './timers';
 import { assertMayChangeMenuItem } from '../auth/permissions';
 import { withIds } from './options';
 import { logger } from '../observability/logger';
-import { CreateMenuItemBody } from '../contract/requests';
+import { CreateMenuItemBody, Languages } from '../contract/requests';
 import type { UpdateMenuItemBody } from '../contract/requests';
 import type { MenuItem as MenuItemSchema, PublicMenu as PublicMenuSchema } from '../contract/responses';
 
@@ -179,7 +179,11 @@ export async function endTimed86(timer: AvailabilityTimerEvent, now: Date): Prom
 }
 
 /** A whole menu file: validated entirely before anything is written. */
-export const MenuFile = z.strictObject({ items: z.array(CreateMenuItemBody).min(1).max(2000) });
+export const MenuFile = z.strictObject({
+  /** The file's languages, its own first: the restaurant gains those it lacks, so the items' translations into them are served. */
+  languages: Languages.optional(),
+  items: z.array(CreateMenuItemBody).min(1).max(2000),
+});
 export type MenuFileInput = z.infer<typeof MenuFile>;
 
 /**
@@ -192,13 +196,19 @@ export async function importMenu(
   now: Date,
   onProgress: (written: number, total: number) => void = () => undefined,
 ): Promise<number> {
-  const restaurant = await fetchRestaurant(restaurantId);
-  if (!restaurant) throw new NotFoundError(`No restaurant ${restaurantId}.`);
+  const found = await fetchRestaurant(restaurantId);
+  if (!found) throw new NotFoundError(`No restaurant ${restaurantId}.`);
+  const languages = [...new Set([...found.languages, ...(file.languages ?? [])])];
+  const restaurant = { ...found, languages };
   const issues = file.items.flatMap((item, i) => [
+    ...(i === 0 && file.languages && file.languages[0] !== found.languages[0]
+      ? [{ path: 'languages', message: `The file is written in ${file.languages[0]}, the restaurant's menu in ${found.languages[0]}.` }]
+      : []),
     ...translationIssues(item.translations, restaurant, `items.${i}.translations`),
     ...(item.availableAgainAt ? [{ path: `items.${i}.availableAgainAt`, message: 'Timed 86s are set through the API, where they are scheduled.' }] : []),
   ]);
   if (issues.length) throw new ValidationError(issues);
+  if (languages.length > found.languages.length) await writeRestaurantChanges(restaurantId, { languages });
   // One millisecond apart, so ULIDs keep the file's order.
   const items = file.items.map((input, i) => newMenuItem(restaurantId, input, new Date(now.getTime() + i)));
   for (let written = 0; written < items.length; written += IMPORT_CHUNK) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryMenu } from '../../shared/db/menu';
+import { getPublicMenu } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { runAdmin } from '../support/admin-cli';
 import { strongPassword } from '../support/restaurant';
@@ -37,6 +38,17 @@ describe('admin import-menu (DynamoDB Local)', () => {
     expect((await queryMenu(restaurantId)).items).toEqual([]);
   });
 
+  it('refuses translations into a language neither the file nor the restaurant declares, naming the entry, and writes nothing', async () => {
+    const restaurantId = await newRestaurant();
+    const file = menuFile('french.json', { items: [good('Burger'), { ...good('Onion soup'), translations: { fr: { name: 'Soupe à l’oignon' } } }] });
+    const result = await runAdmin(['import-menu', '--restaurant', restaurantId, '--file', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/entry 2 \("Onion soup"\) translations\.fr: fr is not one of the restaurant's languages/);
+    const written = await queryMenu(restaurantId);
+    expect(written.items).toEqual([]);
+    expect(written.restaurant?.languages).toEqual(['en']);
+  });
+
   it('imports a valid file in batches, keeping every entry', async () => {
     const restaurantId = await newRestaurant();
     const items = Array.from({ length: 60 }, (_, i) => good(`Dish ${i}`, i % 2 ? 'Mains' : 'Starters'));
@@ -59,6 +71,10 @@ describe('admin import-menu (DynamoDB Local)', () => {
     expect(ribeye?.optionGroups.map((group) => `${group.name} ${group.minSelected}-${group.maxSelected}`)).toEqual(['Doneness 1-1', 'Side 1-1', 'Sauce 0-2']);
     expect(ribeye?.optionGroups.flatMap((group) => group.options.map((option) => option.optionId)).every((id) => /^[0-9A-Z]{26}$/.test(id))).toBe(true);
     expect(items.find((item) => item.name === 'Lemon sorbet')?.dietary).toEqual(['vegan', 'gluten-free']);
+    // The file declares German: the restaurant gains it, and the German names are served.
+    expect((await queryMenu(restaurantId)).restaurant?.languages).toEqual(['en', 'de']);
+    const german = await getPublicMenu(restaurantId, 'de');
+    expect(german.categories.find((category) => category.name === 'Vorspeisen')?.items.map((item) => item.name)).toContain('Tagessuppe');
 
     const large = Array.from({ length: 250 }, (_, i) => good(`Dish ${i}`));
     const result = await runAdmin(['import-menu', '--restaurant', await newRestaurant(), '--file', menuFile('large.json', { items: large })]);
