@@ -254,6 +254,15 @@ async function main(): Promise<void> {
         await kitchen.waitFor(`ticket.updated (${status})`, (m) => m.type === 'ticket.updated' && m.data.ticket.lines.some((l: any) => l.lineId === line.lineId && l.status === status));
       });
     }
+
+    // The scheduler path (CreateSchedule, PassRole, the timer's invoke and its write) only works deployed if its grants are right.
+    await step('a timed 86 ends by itself; the guest hears it', async () => {
+      const availableAgainAt = new Date(Date.now() + 3000).toISOString();
+      expectStatus(await call('PATCH', `${base}/menu/items/${item.itemId}`, { ...staff, body: { availableAgainAt } }), 200, 'timed 86');
+      await (guest as Socket).waitFor('menu.item.updated (86)', (m) => m.type === 'menu.item.updated' && m.data.itemId === item.itemId && !m.data.available);
+      // EventBridge Scheduler runs a one-time schedule within seconds of its time; a minute is its worst case.
+      await (guest as Socket).waitFor('menu.item.updated (back)', (m) => m.type === 'menu.item.updated' && m.data.itemId === item.itemId && m.data.available, 90_000);
+    });
   } finally {
     // Whatever failed, the session this run opened is closed: nothing is left open on the stage.
     try {

@@ -123,7 +123,7 @@ describe('joining with the PIN (guests)', () => {
       expiresAt: joined.body.expiresAt,
       guestId: joined.body.guestId,
       table: { tableId: table.tableId, name: 'Window' },
-      restaurant: { restaurantId: a.restaurantId, name: 'Session Bistro', currency: 'EUR' },
+      restaurant: { restaurantId: a.restaurantId, name: 'Session Bistro', currency: 'EUR', languages: ['en'] },
       guests: [{ guestId: joined.body.guestId, guestName: 'Ada', joinedAt: expect.any(String) }],
     });
   });

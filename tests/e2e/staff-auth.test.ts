@@ -28,7 +28,7 @@ describe('staff login and logout', () => {
   it('logs in with the credentials the CLI created', async () => {
     const me = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ restaurantId: a.restaurantId, name: 'E2E Bistro', currency: 'EUR' });
+    expect(me.body).toEqual({ restaurantId: a.restaurantId, name: 'E2E Bistro', currency: 'EUR', languages: ['en'], maxGuestsPerSession: 20 });
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
@@ -203,6 +203,7 @@ describe('tenancy and authentication', () => {
     const body = { username: uniqueName('intruder'), password: strongPassword(), role: 'WAITER' };
     const attempts = [
       await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: b.ownerToken }),
+      await api('PATCH', `/v1/restaurants/${a.restaurantId}`, { token: b.ownerToken, body: { name: 'Taken over' } }),
       await api('GET', `/v1/restaurants/${a.restaurantId}/staff`, { token: b.ownerToken }),
       await api('POST', `/v1/restaurants/${a.restaurantId}/staff`, { token: b.ownerToken, body }),
       await api('DELETE', `/v1/restaurants/${a.restaurantId}/staff/${waiterOfA.staffId}`, { token: b.ownerToken }),
@@ -210,13 +211,14 @@ describe('tenancy and authentication', () => {
       await api('DELETE', `/v1/restaurants/${b.restaurantId}/staff/${waiterOfA.staffId}`, { token: b.ownerToken }),
     ];
     for (const response of attempts) expectError(response, 404, 'NOT_FOUND');
-    expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: waiterOfA.token })).status).toBe(200);
+    expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: waiterOfA.token })).body.name).not.toBe('Taken over');
   });
 
   it('answers 401 without a token or with a forged one, on every protected route', async () => {
     const paths: [string, string][] = [
       ['POST', '/v1/logout'],
       ['GET', `/v1/restaurants/${a.restaurantId}`],
+      ['PATCH', `/v1/restaurants/${a.restaurantId}`],
       ['GET', `/v1/restaurants/${a.restaurantId}/staff`],
       ['POST', `/v1/restaurants/${a.restaurantId}/staff`],
       ['DELETE', `/v1/restaurants/${a.restaurantId}/staff/${a.ownerStaffId}`],

@@ -81,7 +81,7 @@ describe('tables', () => {
   it('rotates the code: the old code stops resolving, the QR code follows the new one', async () => {
     const table = await newTable();
     expect((await api('GET', `/v1/tables/${table.tableCode}`)).body).toEqual({
-      restaurant: { restaurantId: a.restaurantId, name: 'Table Bistro', currency: 'EUR' },
+      restaurant: { restaurantId: a.restaurantId, name: 'Table Bistro', currency: 'EUR', languages: ['en'] },
       table: { name: table.name },
     });
 
@@ -149,12 +149,14 @@ describe('menu', () => {
       prepMinutes: null,
       kitchenName: null,
       optionGroups: [],
+      translations: {},
+      availableAgainAt: null,
     });
     const burger = await newItem();
 
     const menu = await api('GET', `/v1/restaurants/${a.restaurantId}/menu`);
     expect(menu.status).toBe(200);
-    expect(menu.body.restaurant).toEqual({ restaurantId: a.restaurantId, name: 'Table Bistro', currency: 'EUR' });
+    expect(menu.body.restaurant).toEqual({ restaurantId: a.restaurantId, name: 'Table Bistro', currency: 'EUR', languages: ['en'] });
     const desserts = menu.body.categories.find((c: { name: string }) => c.name === 'Desserts');
     expect(desserts.items).toContainEqual({
       itemId: created.body.itemId,
@@ -167,6 +169,7 @@ describe('menu', () => {
       dietary: [],
       course: 0,
       optionGroups: [],
+      availableAgainAt: null,
     });
     const mains = menu.body.categories.find((c: { name: string }) => c.name === 'Mains');
     expect(mains.items.map((i: { itemId: string }) => i.itemId)).toContain(burger.itemId);

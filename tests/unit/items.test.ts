@@ -35,6 +35,8 @@ describe('items read back from the table', () => {
       prepMinutes: null,
       kitchenName: null,
       optionGroups: [],
+      translations: {},
+      availableAgainAt: null,
       createdAt: '2026-11-23T10:00:00.000Z',
       updatedAt: '2026-11-23T10:00:00.000Z',
       revision: 0,
