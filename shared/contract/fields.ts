@@ -48,7 +48,8 @@ export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/);
 export const Role = z.enum(ROLES);
 export const SessionMode = z.enum(SESSION_MODES);
 
-export const LINE_STATUSES = ['QUEUED', 'IN_PROGRESS', 'READY', 'SERVED', 'CANCELLED'] as const;
+/** `HELD`: a line of a course the floor has not fired yet (coursing only). */
+export const LINE_STATUSES = ['HELD', 'QUEUED', 'IN_PROGRESS', 'READY', 'SERVED', 'CANCELLED'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
 export const LineStatus = z.enum(LINE_STATUSES);
 

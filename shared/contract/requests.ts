@@ -130,6 +130,10 @@ export const UpdateRestaurantBody = z
   .strictObject({
     name: trimmed(1, 120),
     maxGuestsPerSession: z.number().int().min(1).max(100),
+    /** Courses: order lines of a course above 1 wait (`HELD`) until the floor fires their course. */
+    coursing: z.boolean(),
+    /** The prep time of items that give none: tickets are due this long after their course is fired. */
+    defaultPrepMinutes: z.number().int().min(1).max(240).nullable(),
     languages: Languages,
   })
   .partial()
@@ -174,6 +178,11 @@ export const UpdateLineBody = z
 export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 
 export const TicketsQuery = z.object({ station: Station.optional(), limit: PageLimit, cursor: Cursor.optional() });
+export const AllDayQuery = z.object({ station: Station.optional() });
+/** Bump a ticket: every line of it (of `station`) still before `to` goes there. */
+export const BumpBody = z.strictObject({ to: z.enum(['READY', 'SERVED']), station: Station.optional() });
+/** Fire a course: its held lines and those of earlier courses go to the kitchen. */
+export const FireBody = z.strictObject({ course: Course.min(1) });
 export const LineStatusBody = z.strictObject({ status: LineStatus });
 
 export const AuditQuery = z.object({

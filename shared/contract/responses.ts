@@ -14,7 +14,10 @@ const named = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ i
 /** A restaurant as guests see it; `languages` are those its menu can be read in, its own first. */
 export const Restaurant = named('Restaurant', z.object({ restaurantId: Id, name: z.string(), currency: z.string(), languages: z.array(Language) }));
 /** A restaurant with the settings its managers change. */
-export const RestaurantSettings = named('RestaurantSettings', Restaurant.extend({ maxGuestsPerSession: z.number().int() }));
+export const RestaurantSettings = named(
+  'RestaurantSettings',
+  Restaurant.extend({ maxGuestsPerSession: z.number().int(), coursing: z.boolean(), defaultPrepMinutes: z.number().int().nullable() }),
+);
 
 export const StaffMember = named(
   'StaffMember',
@@ -203,6 +206,8 @@ export const KitchenLine = named(
     /** The chosen options by name, never their prices. */
     options: z.array(z.object({ groupName: z.string(), name: z.string() })),
     course: Course,
+    /** When the line's course was fired (at placement unless it was held); null while `HELD`. */
+    firedAt: Timestamp.nullable(),
   }),
 );
 export const Ticket = named(
@@ -213,12 +218,17 @@ export const Ticket = named(
     tableName: z.string(),
     placedAt: Timestamp,
     status: OrderStatus,
-    /** When the slowest live line should be ready (placement + its prep time); null when no line has one. */
+    /** When the slowest fired live line should be ready (its firing + its prep time); null when none has one. */
     dueAt: Timestamp.nullable(),
     lines: z.array(KitchenLine),
   }),
 );
 export const TicketPage = z.object({ tickets: z.array(Ticket), nextCursor: NextCursor });
+/** What a station still has to make, per dish (options folded into the name), across all active tickets. */
+export const AllDay = z.object({
+  items: z.array(z.object({ itemId: Id, name: z.string(), queued: z.number().int(), inProgress: z.number().int(), held: z.number().int() })),
+});
+export const FiredCourse = z.object({ sessionId: Id, firedCourse: Course, firedLines: z.number().int() });
 
 export const AuditEntry = named(
   'AuditEntry',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
 import { queryAll, queryPage } from './query';
@@ -23,6 +24,8 @@ const OrderLineItem = CartLineItem.pick({ lineId: true, itemId: true, name: true
   prepMinutes: z.number().int().nullable().default(null),
   status: z.enum(LINE_STATUSES),
   updatedAt: z.string(),
+  /** When its course was fired: at placement, or when the floor fired a held course. Null while held (and on lines from before coursing). */
+  firedAt: z.string().nullable().default(null),
 });
 export type OrderLine = z.infer<typeof OrderLineItem>;
 
@@ -81,28 +84,42 @@ export async function getOrderRef(orderId: string): Promise<{ restaurantId: stri
 }
 
 /**
- * Writes one line's new status and the order's derived status, if the order is still at
- * `revision` (a concurrent change to any line makes this fail: re-read and decide again).
- * A finished order leaves the kitchen's active index. False when the condition failed.
+ * Replaces an order's lines and its derived status in one write, if the order is still at its
+ * `revision` (named `order:<orderId>` in a transaction). A finished order leaves the active index.
  */
-export async function updateOrderLine(order: Order, lineIndex: number, line: OrderLine, status: OrderStatus): Promise<boolean> {
+export function orderLinesUpdate(order: Order, lines: OrderLine[], status: OrderStatus): TransactItem {
   const finished = status === 'SERVED' || status === 'CANCELLED';
+  return named(`order:${order.orderId}`, {
+    Update: {
+      TableName: tableName(),
+      Key: keys.order(order.sessionId, order.orderId),
+      UpdateExpression: `SET #lines = :lines, #status = :status ADD revision :one${finished ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+      ConditionExpression: 'revision = :revision',
+      ExpressionAttributeNames: { '#lines': 'lines', '#status': 'status' },
+      ExpressionAttributeValues: { ':lines': lines, ':status': status, ':one': 1, ':revision': order.revision },
+    },
+  });
+}
+
+/** {@link orderLinesUpdate} on its own; false when the order changed meanwhile. */
+export async function writeOrderLines(order: Order, lines: OrderLine[], status: OrderStatus): Promise<boolean> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.order(order.sessionId, order.orderId),
-        UpdateExpression: `SET #lines[${lineIndex}] = :line, #status = :status ADD revision :one${finished ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
-        ConditionExpression: 'revision = :revision',
-        ExpressionAttributeNames: { '#lines': 'lines', '#status': 'status' },
-        ExpressionAttributeValues: { ':line': line, ':status': status, ':one': 1, ':revision': order.revision },
-      }),
-    );
+    await db().send(new UpdateCommand(orderLinesUpdate(order, lines, status).write.Update as UpdateCommandInput));
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** Every active order of a restaurant, oldest first (the all-day counts): the active-orders Query, paged through. */
+export async function queryAllActiveOrders(restaurantId: string): Promise<Order[]> {
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
+  });
+  return items.map(toOrder);
 }
 
 /** One page of a restaurant's active orders, oldest first: a Query on gsi1 (finished orders are not in it). */

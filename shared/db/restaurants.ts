@@ -19,9 +19,11 @@ const RestaurantItem = z.object({
   createdAt: z.string(),
   maxGuestsPerSession: z.number().int().min(1).default(DEFAULT_MAX_GUESTS_PER_SESSION),
   languages: z.array(z.string()).min(1).default(DEFAULT_LANGUAGES),
+  coursing: z.boolean().default(false),
+  defaultPrepMinutes: z.number().int().nullable().default(null),
 });
 export type Restaurant = z.infer<typeof RestaurantItem>;
-export type RestaurantChanges = Partial<Pick<Restaurant, 'name' | 'maxGuestsPerSession' | 'languages'>>;
+export type RestaurantChanges = Partial<Pick<Restaurant, 'name' | 'maxGuestsPerSession' | 'languages' | 'coursing' | 'defaultPrepMinutes'>>;
 
 /** Put of a new restaurant profile (fails if the id exists). */
 export function putRestaurant(restaurant: Restaurant): TransactItem {

@@ -20,6 +20,8 @@ const TableSessionItem = z.object({
   closedAt: z.string().nullable().default(null),
   openedBy: z.string(),
   pinHash: z.string(),
+  /** The highest course the floor has fired (courses 0 and 1 are fired at placement). */
+  firedCourse: z.number().int().default(1),
 });
 export type TableSession = z.infer<typeof TableSessionItem>;
 
@@ -136,6 +138,20 @@ export function replacePinItems(sessionId: string, pinHash: string): TransactIte
     }),
     named('pinGuard', { Delete: { TableName: tableName(), Key: keys.pinGuard(sessionId) } }),
   ];
+}
+
+/** Records that the floor fired `course` (never lowers it), on a session that is still live. */
+export function fireCourseItem(sessionId: string, course: number, now: Date): TransactItem {
+  return named('sessionLive', {
+    Update: {
+      TableName: tableName(),
+      Key: keys.session(sessionId),
+      UpdateExpression: 'SET firedCourse = :course',
+      ConditionExpression: '#status = :open AND expiresAt > :now AND (attribute_not_exists(firedCourse) OR firedCourse < :course)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':open': 'OPEN', ':now': now.toISOString(), ':course': course },
+    },
+  });
 }
 
 /** Condition that the session is open and not expired, for writes that must not outlive it. */

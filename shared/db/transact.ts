@@ -26,6 +26,7 @@ export type ConditionName =
   | 'staff'
   | 'credential'
   | 'order'
+  | `order:${string}`
   | 'orderRef'
   | 'newCart'
   | 'cart'

@@ -18,13 +18,19 @@ export function toKitchenLine(line: OrderLine): KitchenLine {
     updatedAt: line.updatedAt,
     options: line.options.map(({ groupName, name }) => ({ groupName, name })),
     course: line.course,
+    firedAt: line.firedAt,
   };
 }
 
-/** When the slowest live line should be ready: placement plus its prep time (null when no line has one). */
+/**
+ * When the slowest fired line should be ready: its firing (placement for lines from before coursing)
+ * plus its prep time. Held and cancelled lines do not count; null when no line counts.
+ */
 function dueAt(order: Order, lines: OrderLine[]): string | null {
-  const prep = lines.filter((line) => line.status !== 'CANCELLED' && line.prepMinutes !== null).map((line) => line.prepMinutes as number);
-  return prep.length === 0 ? null : new Date(Date.parse(order.placedAt) + Math.max(...prep) * 60_000).toISOString();
+  const due = lines
+    .filter((line) => line.status !== 'CANCELLED' && line.status !== 'HELD' && line.prepMinutes !== null)
+    .map((line) => Date.parse(line.firedAt ?? order.placedAt) + (line.prepMinutes as number) * 60_000);
+  return due.length === 0 ? null : new Date(Math.max(...due)).toISOString();
 }
 
 /**

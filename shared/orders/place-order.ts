@@ -14,6 +14,10 @@ import type { MenuItem } from '../db/menu';
 import { getOrder, nextTicketNumber, putOrder, toOrder } from '../db/orders';
 import type { Order, OrderLine } from '../db/orders';
 import { sessionLiveCondition, toSession } from '../db/sessions';
+import type { TableSession } from '../db/sessions';
+import { toRestaurant } from '../db/restaurants';
+import type { Restaurant } from '../db/restaurants';
+import { FIRED_AT_PLACEMENT } from '../kitchen/courses';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import { AppError, ConflictError, ItemUnavailableError, SessionClosedError, ValidationError } from '../errors';
 import { chooseOptions, selectionOf, unitPrice } from '../menu/options';
@@ -81,8 +85,18 @@ async function itemsFromMenu(restaurantId: string, itemIds: string[]): Promise<M
  * menu item as it is now, options included (an option gone or unavailable is 409; groups whose
  * rules changed under the line are MENU_CHANGED: the guest chooses again).
  */
-function orderLine(line: CartLine, item: MenuItem | undefined, now: Date): OrderLine {
-  const common = { lineId: line.lineId, itemId: line.itemId, quantity: line.quantity, notes: line.notes, status: 'QUEUED' as const, updatedAt: now.toISOString() };
+function orderLine(line: CartLine, item: MenuItem | undefined, kitchen: KitchenPlan, now: Date): OrderLine {
+  const course = item ? item.course : (line.course ?? 0);
+  const held = kitchen.holds(course);
+  const common = {
+    lineId: line.lineId,
+    itemId: line.itemId,
+    quantity: line.quantity,
+    notes: line.notes,
+    status: held ? ('HELD' as const) : ('QUEUED' as const),
+    firedAt: held ? null : now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
   if (!item) {
     return {
       ...common,
@@ -92,8 +106,8 @@ function orderLine(line: CartLine, item: MenuItem | undefined, now: Date): Order
       station: line.station ?? '',
       allergens: line.allergens ?? [],
       kitchenName: line.kitchenName ?? null,
-      course: line.course ?? 0,
-      prepMinutes: line.prepMinutes ?? null,
+      course,
+      prepMinutes: line.prepMinutes ?? kitchen.defaultPrepMinutes,
     };
   }
   let options;
@@ -103,14 +117,27 @@ function orderLine(line: CartLine, item: MenuItem | undefined, now: Date): Order
     if (error instanceof ValidationError) throw new ConflictError('MENU_CHANGED', `The options of ${item.name} changed since it went into the cart: choose them again.`);
     throw error;
   }
-  const { name, station, allergens, kitchenName, course, prepMinutes } = item;
-  return { ...common, name, unitPriceCents: unitPrice(item.priceCents, options), options, station, allergens, kitchenName, course, prepMinutes };
+  const { name, station, allergens, kitchenName, prepMinutes } = item;
+  return { ...common, name, unitPriceCents: unitPrice(item.priceCents, options), options, station, allergens, kitchenName, course, prepMinutes: prepMinutes ?? kitchen.defaultPrepMinutes };
+}
+
+/** How the kitchen takes this restaurant's lines: which courses wait to be fired, and the prep time of items without one. */
+interface KitchenPlan {
+  holds(course: number): boolean;
+  defaultPrepMinutes: number | null;
+}
+
+/** With coursing, a line waits (`HELD`) when its course is above 1 and above what the session has fired already. */
+function kitchenPlan(restaurant: Restaurant | undefined, session: TableSession): KitchenPlan {
+  const fired = Math.max(FIRED_AT_PLACEMENT, session.firedCourse);
+  return { holds: (course) => Boolean(restaurant?.coursing) && course > fired, defaultPrepMinutes: restaurant?.defaultPrepMinutes ?? null };
 }
 
 /**
  * Turns the cart into an order, once, in three round trips of its own (Powertools adds the put and
  * update of its record, the REST wrapper the audit entry): one BatchGetItem (session, cart, an
- * order with this id, the table for its name), the ticket counter, and one TransactWriteItems that
+ * order with this id, the table for its name, the restaurant for coursing and the default prep
+ * time), the ticket counter, and one TransactWriteItems that
  * puts the order (attribute_not_exists), empties the cart (condition: still at `cartVersion`),
  * checks the session is live and that every dish is available and unchanged since the revision its
  * lines were priced at. Prices are therefore the menu's at placement without reading the menu: only
@@ -128,11 +155,15 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
     keys.cart(sessionId, owner),
     keys.order(sessionId, orderId),
     keys.table(restaurantId, request.tableId),
+    keys.restaurant(restaurantId),
   ]);
   const existing = found.get(keyId(keys.order(sessionId, orderId)));
   if (existing) return done(toOrder(existing));
   const sessionItem = found.get(keyId(keys.session(sessionId)));
-  if (!sessionItem || !isSessionLive(toSession(sessionItem), now)) throw new SessionClosedError();
+  const session = sessionItem && toSession(sessionItem);
+  if (!session || !isSessionLive(session, now)) throw new SessionClosedError();
+  const restaurantItem = found.get(keyId(keys.restaurant(restaurantId)));
+  const kitchen = kitchenPlan(restaurantItem && toRestaurant(restaurantItem), session);
   const cartItem = found.get(keyId(keys.cart(sessionId, owner)));
   const cart = cartItem && toCart(cartItem);
   if (!cart || cart.lines.length === 0) throw cartEmpty();
@@ -147,7 +178,7 @@ export async function placeOrderOnce(request: PlaceOrderRequest, deps: Placement
   let items = fromCart ? undefined : await itemsFromMenu(restaurantId, itemIds);
 
   for (let attempt = 0; ; attempt++) {
-    const lines = cart.lines.map((line) => orderLine(line, items?.get(line.itemId), now));
+    const lines = cart.lines.map((line) => orderLine(line, items?.get(line.itemId), kitchen, now));
     const revisions = items ? new Map([...items.values()].map((item) => [item.itemId, item.revision])) : (fromCart as Map<string, number>);
     const order: Order = {
       orderId,

@@ -54,7 +54,8 @@ const isStaff = (member: ChannelMember) => member.kind === 'staff';
 /** INDIVIDUAL guests see only what is theirs. */
 const sees = (member: ChannelMember, owner: string) => isGuest(member) && (member.mode !== 'INDIVIDUAL' || member.guestId === owner);
 
-function orderPlan(order: Order, created: boolean, envelope: (type: string) => Pick<ServerMessage, 'type' | 'id' | 'at'>): RecordPlan {
+function orderPlan(order: Order, before: Order | undefined, envelope: (type: string) => Pick<ServerMessage, 'type' | 'id' | 'at'>): RecordPlan {
+  const created = before === undefined;
   const guestMessage = created
     ? fitFrame({ ...envelope('order.placed'), data: { order: toOrderView(order) } }, { orderId: order.orderId })
     : fitFrame(
@@ -76,6 +77,18 @@ function orderPlan(order: Order, created: boolean, envelope: (type: string) => P
           return ticket && fitFrame({ ...envelope(ticketType), data: { ticket } }, { orderId: order.orderId });
         },
       },
+      // Every live line ready: food to run. The floor hears it once, when the ticket becomes READY.
+      ...(before && before.status !== 'READY' && order.status === 'READY'
+        ? [
+            {
+              channel: channels.floor(order.restaurantId),
+              build: (member: ChannelMember) =>
+                isStaff(member)
+                  ? { ...envelope('ticket.ready'), data: { orderId: order.orderId, number: order.number, tableName: order.tableName, sessionId: order.sessionId } }
+                  : undefined,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -113,7 +126,7 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
       };
     }
     case ENTITY.order:
-      return orderPlan(toOrder(after), record.eventName === 'INSERT', envelope);
+      return orderPlan(toOrder(after), record.eventName === 'INSERT' ? undefined : toOrder(before ?? after), envelope);
     case ENTITY.tableSession: {
       if (before?.status !== 'OPEN' || after.status !== 'CLOSED') return none;
       const channel = channels.session(String(after.sessionId));

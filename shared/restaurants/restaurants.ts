@@ -29,7 +29,12 @@ export type RestaurantChangesInput = z.infer<typeof UpdateRestaurantBody>;
 
 /** What guests see of a restaurant. */
 export const toRestaurantView = ({ restaurantId, name, currency, languages }: RestaurantItem): RestaurantView => ({ restaurantId, name, currency, languages });
-const toSettingsView = (restaurant: RestaurantItem): RestaurantSettingsView => ({ ...toRestaurantView(restaurant), maxGuestsPerSession: restaurant.maxGuestsPerSession });
+const toSettingsView = (restaurant: RestaurantItem): RestaurantSettingsView => ({
+  ...toRestaurantView(restaurant),
+  maxGuestsPerSession: restaurant.maxGuestsPerSession,
+  coursing: restaurant.coursing,
+  defaultPrepMinutes: restaurant.defaultPrepMinutes,
+});
 
 export interface CreatedRestaurant {
   restaurantId: string;
@@ -45,7 +50,7 @@ export async function createRestaurant(input: CreateRestaurantInput, now: Date):
     now,
   );
   await transactWrite([
-    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString(), maxGuestsPerSession: DEFAULT_MAX_GUESTS_PER_SESSION, languages: DEFAULT_LANGUAGES }),
+    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString(), maxGuestsPerSession: DEFAULT_MAX_GUESTS_PER_SESSION, languages: DEFAULT_LANGUAGES, coursing: false, defaultPrepMinutes: null }),
     ...items,
   ]);
   return { restaurantId, owner: { staffId: staff.staffId, username: staff.username } };

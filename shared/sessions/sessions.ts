@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { FIRED_AT_PLACEMENT } from '../kitchen/courses';
 import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { env } from '../config/env';
@@ -65,6 +66,7 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     closedAt: null,
     openedBy: actor.staffId,
     pinHash: await hashPin(sessionId, pin),
+    firedCourse: FIRED_AT_PLACEMENT,
   };
   try {
     const cart = input.mode === 'FAMILY' ? [putEmptyCart(sessionId, FAMILY_CART)] : [];

@@ -28,10 +28,11 @@ const allowed = new Set([
 ]);
 
 describe('line state machine (DynamoDB Local)', () => {
-  it('allows exactly the contract transitions among all 25 (from, to) pairs', async () => {
+  it('allows exactly the contract transitions among all 30 (from, to) pairs of a line that was never held', async () => {
     const { guest, burger, owner } = await diningTable();
     const phone = await guest();
-    const pairs = LINE_STATUSES.flatMap((from) => LINE_STATUSES.map((to) => [from, to] as const));
+    // HELD lines exist only with coursing: the course tests move them.
+    const pairs = LINE_STATUSES.filter((from) => from !== 'HELD').flatMap((from) => LINE_STATUSES.map((to) => [from, to] as const));
     let cart;
     for (let i = 0; i < pairs.length; i++) cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
     const { order } = await placeOrder(phone, { idempotencyKey: newKey(), cartVersion: cart?.version ?? 0 }, lambdaContext('t', 'r'));

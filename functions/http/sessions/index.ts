@@ -7,5 +7,6 @@ import { handler as moveSession } from './move-session';
 import { handler as closeSession } from './close-session';
 import { handler as removeGuest } from './remove-guest';
 import { handler as issueRejoinCode } from './issue-rejoin-code';
+import { handler as fireCourse } from './fire-course';
 
-export const handler = dispatchRoutes('sessions', { openSession, listSessions, getSession, renewPin, moveSession, closeSession, removeGuest, issueRejoinCode });
+export const handler = dispatchRoutes('sessions', { openSession, listSessions, getSession, renewPin, moveSession, closeSession, removeGuest, issueRejoinCode, fireCourse });
