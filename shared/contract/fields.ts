@@ -83,6 +83,10 @@ export const DietaryTag = z.enum(DIETARY_TAGS);
 /** A dish's course: 0 is served at once (drinks), 1 the first course, up to 9. */
 export const Course = z.number().int().min(0).max(9);
 
+/** What a guest asks the floor for. */
+export const SERVICE_REQUEST_TYPES = ['CALL_WAITER', 'REQUEST_BILL'] as const;
+export const ServiceRequestType = z.enum(SERVICE_REQUEST_TYPES);
+
 /** A language of the menu: a lowercase BCP 47 tag of a language and an optional region. */
 export const Language = z
   .string()

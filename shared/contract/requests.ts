@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Allergen, Course, Cursor, DietaryTag, Language, LineStatus, PageLimit, Password, RejoinCode, Role, SessionMode, Station, Timestamp, Username, trimmed } from './fields';
+import { Allergen, Course, Cursor, DietaryTag, Language, LineStatus, PageLimit, ServiceRequestType, Password, RejoinCode, Role, SessionMode, Station, Timestamp, Username, trimmed } from './fields';
 
 /** What clients send: every request body and query of the REST API. */
 
@@ -174,6 +174,10 @@ export const UpdateLineBody = z
   .strictObject({ quantity: z.number().int().min(0).max(50).optional(), notes: Notes.optional(), options: OptionSelection.optional() })
   .refine((body) => body.quantity !== undefined || body.notes !== undefined || body.options !== undefined, { message: 'Change quantity, notes or options.' })
   .meta({ description: 'Quantity, notes, options or several; quantity 0 removes the line.', minProperties: 1 });
+
+/** A guest calls the waiter or asks for the bill; one open request per type per session. */
+export const ServiceRequestBody = z.strictObject({ type: ServiceRequestType, note: trimmed(0, 200).optional() });
+export const ServiceRequestsQuery = z.object({ status: z.literal('OPEN').default('OPEN') });
 
 export const PlaceOrderBody = z.strictObject({ cartVersion: z.number().int().min(0) });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id } from '../core';
-import { Allergen, Cents, Course, DietaryTag, Language, LineStatus, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
+import { Allergen, Cents, Course, DietaryTag, Language, LineStatus, ServiceRequestType, NextCursor, OrderStatus, Role, SessionMode, Timestamp } from './fields';
 
 /**
  * What the server answers: every success body of the REST API. The domain's views are typed from
@@ -224,6 +224,24 @@ export const Ticket = named(
   }),
 );
 export const TicketPage = z.object({ tickets: z.array(Ticket), nextCursor: NextCursor });
+/** What a guest asked for, as the floor sees it; `billTotalCents` only on REQUEST_BILL (the floor's, never the kitchen's). */
+export const ServiceRequest = named(
+  'ServiceRequest',
+  z.object({
+    requestId: Id,
+    type: ServiceRequestType,
+    status: z.enum(['OPEN', 'ACKNOWLEDGED']),
+    note: z.string().nullable(),
+    sessionId: Id,
+    tableName: z.string(),
+    at: Timestamp,
+    billTotalCents: Cents.nullable(),
+  }),
+);
+export const ServiceRequestList = z.object({ requests: z.array(ServiceRequest) });
+/** What the guest who asked gets back. */
+export const CreatedServiceRequest = z.object({ requestId: Id, type: ServiceRequestType, status: z.literal('OPEN'), at: Timestamp });
+
 /** What a station still has to make, per dish (options folded into the name), across all active tickets. */
 export const AllDay = z.object({
   items: z.array(z.object({ itemId: Id, name: z.string(), queued: z.number().int(), inProgress: z.number().int(), held: z.number().int() })),

@@ -21,6 +21,8 @@ export const ENTITY = {
   pinGuard: 'PinGuard',
   device: 'Device',
   joinRequest: 'JoinRequest',
+  serviceRequest: 'ServiceRequest',
+  openServiceRequest: 'OpenServiceRequest',
   connection: 'Connection',
   tokenConnection: 'TokenConnection',
   socketSlot: 'SocketSlot',

@@ -77,6 +77,12 @@ export const keys = {
   /** Wrong PINs from one source IP for one session, and that source's block. */
   pinSource: (sessionId: string, sourceIp: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `PIN_SOURCE#${sourceIp}` }),
 
+  /** A guest's call for the waiter or the bill, listed by the floor while open. */
+  serviceRequest: (restaurantId: string, requestId: string): Key => ({ pk: restaurantPk(restaurantId), sk: `SERVICE_REQUEST#${requestId}` }),
+
+  /** The one open request of a type in a session: its existence is what refuses a second. */
+  openServiceRequest: (sessionId: string, type: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `OPEN_REQUEST#${type}` }),
+
   /** A join request of a guarded session, polled by its requester with the poll token. */
   joinRequest: (joinRequestId: string): Key => ({ pk: `JOIN_REQUEST#${joinRequestId}`, sk: 'JOIN_REQUEST' }),
 
@@ -148,6 +154,12 @@ export const activeOrdersIndex = {
 export const IDEMPOTENCY_PK = 'IDEMPOTENCY';
 
 /** gsi1 keys of a restaurant's open sessions; closing a session removes them. */
+/** gsi1 keys of a restaurant's open service requests, oldest first; acknowledging removes them. */
+export const openRequestsIndex = {
+  pk: (restaurantId: string) => `OPEN_REQUESTS#${restaurantId}`,
+  sk: (at: string, requestId: string) => `${at}#${requestId}`,
+} as const;
+
 export const openSessionsIndex = {
   pk: (restaurantId: string) => `OPEN_SESSIONS#${restaurantId}`,
   sk: (openedAt: string, sessionId: string) => `${openedAt}#${sessionId}`,

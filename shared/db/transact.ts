@@ -28,6 +28,8 @@ export type ConditionName =
   | 'order'
   | `order:${string}`
   | 'orderRef'
+  | 'serviceRequest'
+  | 'openServiceRequest'
   | 'newCart'
   | 'cart'
   | `menuItem:${string}`;

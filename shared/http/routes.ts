@@ -28,6 +28,8 @@ import {
   AllDayQuery,
   BumpBody,
   FireBody,
+  ServiceRequestBody,
+  ServiceRequestsQuery,
   UpdateLineBody,
   UpdateMenuItemBody,
   UpdateRestaurantBody,
@@ -65,6 +67,9 @@ import {
   TicketPage,
   AllDay,
   FiredCourse,
+  CreatedServiceRequest,
+  ServiceRequest,
+  ServiceRequestList,
 } from '../contract/responses';
 
 /** `PUBLIC` routes have no authorizer; the others run it and then check the caller's role. */
@@ -374,6 +379,24 @@ export const restRoutes = {
     responses: { 200: ClosedSession },
     errors: { 409: ['SESSION_CHANGED'] },
   },
+  listServiceRequests: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/service-requests',
+    fn: 'sessions',
+    allow: FLOOR,
+    summary: 'Open service requests (calls for the waiter and for the bill, with its total), oldest first.',
+    request: { query: ServiceRequestsQuery },
+    responses: { 200: ServiceRequestList },
+  },
+  acknowledgeServiceRequest: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/service-requests/{requestId}/ack',
+    fn: 'sessions',
+    audit: 'service.acknowledge',
+    allow: FLOOR,
+    summary: 'Acknowledges a service request: the table hears it, and may ask again.',
+    responses: { 200: ServiceRequest },
+  },
   fireCourse: {
     method: 'POST',
     path: '/v1/restaurants/{restaurantId}/sessions/{sessionId}/fire',
@@ -462,6 +485,17 @@ export const restRoutes = {
     allow: ['GUEST'],
     summary: "The guest's session, table, restaurant and fellow guests.",
     responses: { 200: GuestSession },
+  },
+  requestService: {
+    method: 'POST',
+    path: '/v1/session/requests',
+    fn: 'guest',
+    audit: 'service.request',
+    allow: ['GUEST'],
+    summary: 'Calls the waiter or asks for the bill: the floor hears it at once; one open request per type per session.',
+    request: { body: ServiceRequestBody },
+    responses: { 201: CreatedServiceRequest },
+    errors: { 409: ['REQUEST_ALREADY_OPEN'] },
   },
   getCart: {
     method: 'GET',

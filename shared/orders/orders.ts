@@ -40,11 +40,17 @@ export async function getOrderForGuest(guest: GuestRef, orderId: string): Promis
   return toOrderView(order);
 }
 
-/** The session's orders and what each guest owes (cancelled lines cost nothing). */
+/** What an order costs the table: cancelled lines cost nothing. */
+const owed = (order: Order) => order.lines.filter((line) => line.status !== 'CANCELLED').reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+
+/** The session's bill: what all its orders cost. */
+export async function sessionBillTotal(sessionId: string): Promise<number> {
+  return (await listSessionOrders(sessionId)).reduce((sum, order) => sum + owed(order), 0);
+}
+
+/** The session's orders and what each guest owes. */
 export async function sessionOrdersAndBill(sessionId: string, guests: Guest[]) {
   const orders = await listSessionOrders(sessionId);
-  const owed = (order: Order) =>
-    order.lines.filter((line) => line.status !== 'CANCELLED').reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
   const byGuest = guests.map((guest) => ({
     guestId: guest.guestId,
     guestName: guest.name,

@@ -8,6 +8,8 @@ import { toOrder } from '../db/orders';
 import type { Order } from '../db/orders';
 import { toTicket } from '../kitchen/ticket';
 import { toOrderView } from '../orders/orders';
+import { toServiceRequest } from '../db/service-requests';
+import { toServiceRequestView } from '../sessions/service-requests';
 import { channels } from './channels';
 import { ENTITY } from '../db/entities';
 import { tokenHashOf } from '../db/keys';
@@ -149,6 +151,18 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
       if (before?.guardedAt || !after.guardedAt) return none;
       const message = { ...envelope('session.guarded'), data: { sessionId: after.sessionId, tableName: after.tableName } };
       return { deliveries: [{ channel: channels.floor(String(after.restaurantId)), build: (member) => (isStaff(member) ? message : undefined) }] };
+    }
+    case ENTITY.serviceRequest: {
+      const request = toServiceRequest(after);
+      const view = toServiceRequestView(request);
+      const toFloor = (type: string) => ({ channel: channels.floor(request.restaurantId), build: (member: ChannelMember) => (isStaff(member) ? { ...envelope(type), data: { request: view } } : undefined) });
+      if (record.eventName === 'INSERT') return { deliveries: [toFloor('service.requested')] };
+      if (before?.status !== 'OPEN' || request.status !== 'ACKNOWLEDGED') return none;
+      // The table hears that someone is coming, never the bill's total.
+      const toTable = { ...envelope('service.acknowledged'), data: { requestId: request.requestId, type: request.requestType } };
+      return {
+        deliveries: [toFloor('service.acknowledged'), { channel: channels.session(request.sessionId), build: (member) => (isGuest(member) ? toTable : undefined) }],
+      };
     }
     case ENTITY.guest: {
       if (!before || before.removedAt || !after.removedAt) return none;

@@ -9,6 +9,7 @@ import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
 import { listOrders } from '../orders/orders';
 import { describeGuestSession } from '../sessions/join';
+import { listServiceRequests } from '../sessions/service-requests';
 import { Station } from '../contract/fields';
 import { channels, channelsOf } from './channels';
 import { fitFrame } from './messages';
@@ -82,12 +83,17 @@ export async function snapshot(connectionId: string, now: Date): Promise<ServerM
     // Too big for one frame: the client reads the same state over REST.
     return fitFrame(reply('snapshot', { session, cart, orders }, now), {});
   }
-  const { tickets } = await listTickets(connection.restaurantId, connection.station, { limit: 100 });
+  // The floor (its roles are members of the floor channel) also gets the open service requests.
+  const floor = connection.channels.includes(channels.floor(connection.restaurantId));
+  const [{ tickets }, serviceRequests] = await Promise.all([
+    listTickets(connection.restaurantId, connection.station, { limit: 100 }),
+    floor ? listServiceRequests(connection.restaurantId).then((list) => list.requests) : undefined,
+  ]);
   // Oldest tickets first; if they do not all fit in a frame, send what fits and say so.
-  let message = reply('snapshot', { tickets }, now);
-  while (fitFrame(message, {}) !== message) {
+  let message = reply('snapshot', { tickets, serviceRequests }, now);
+  while (fitFrame(message, {}) !== message && tickets.length > 0) {
     tickets.pop();
-    message = reply('snapshot', { tickets, truncated: true }, now);
+    message = reply('snapshot', { tickets, serviceRequests, truncated: true }, now);
   }
   return message;
 }

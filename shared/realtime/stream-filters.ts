@@ -16,7 +16,7 @@ export const STREAM_MAPPING = { batchSize: 100, parallelizationFactor: 2, retryA
 export const streamFilterPatterns = [
   {
     eventName: ['INSERT', 'MODIFY'],
-    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem, ENTITY.guest, ENTITY.joinRequest, ENTITY.pinGuard] } } },
+    dynamodb: { NewImage: { type: { S: [ENTITY.cart, ENTITY.order, ENTITY.tableSession, ENTITY.menuItem, ENTITY.guest, ENTITY.joinRequest, ENTITY.pinGuard, ENTITY.serviceRequest] } } },
   },
   {
     eventName: ['REMOVE'],

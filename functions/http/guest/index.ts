@@ -6,5 +6,6 @@ import { handler as updateCartLine } from './update-cart-line';
 import { handler as removeCartLine } from './remove-cart-line';
 import { handler as listOrders } from './list-orders';
 import { handler as getOrder } from './get-order';
+import { handler as requestService } from './request-service';
 
-export const handler = dispatchRoutes('guest', { getGuestSession, getCart, addCartLine, updateCartLine, removeCartLine, listOrders, getOrder });
+export const handler = dispatchRoutes('guest', { getGuestSession, getCart, addCartLine, updateCartLine, removeCartLine, listOrders, getOrder, requestService });
