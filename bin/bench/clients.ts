@@ -37,7 +37,7 @@ export async function timedCall(
 
 /**
  * What a message tells a client, as keys the load generator expects: a cart version, an order
- * (placed, for guests and kitchens alike) or a line reaching a status.
+ * (placed, for guests and kitchens alike), a line reaching a status or a service request acknowledged.
  */
 export function messageKeys(message: any): string[] {
   const { type, data } = message;
@@ -46,6 +46,7 @@ export function messageKeys(message: any): string[] {
   if (type === 'ticket.created') return [`placed:${data.ticket.orderId}`];
   if (type === 'order.updated') return data.lines.map((line: any) => `line:${data.orderId}:${line.lineId}:${line.status}`);
   if (type === 'ticket.updated') return data.ticket.lines.map((line: any) => `line:${data.ticket.orderId}:${line.lineId}:${line.status}`);
+  if (type === 'service.acknowledged') return [`service:${data.requestId ?? data.request?.requestId}`];
   return [];
 }
 

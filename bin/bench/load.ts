@@ -29,7 +29,7 @@ export interface Endpoints {
 /** A write whose change the stream must bring to some sockets. */
 interface Expectation {
   key: string;
-  kind: 'cart.updated' | 'order.placed / ticket.created' | 'order.updated / ticket.updated';
+  kind: 'cart.updated' | 'order.placed / ticket.created' | 'order.updated / ticket.updated' | 'service.acknowledged';
   writtenAt: number;
   sockets: BenchSocket[];
 }
@@ -110,7 +110,8 @@ export async function expectStatus(pending: Promise<TimedResponse>, status: numb
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
  * add their lines (each tap after a random think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
  * each retried once with the same key (a replay); then the kitchen moves every line QUEUED →
- * IN_PROGRESS → READY → SERVED. Each write's message is awaited on the sockets that must get it.
+ * IN_PROGRESS → READY, a waiter bumps each ticket to SERVED, and the table asks for the bill, which
+ * the floor acknowledges. Each write's message is awaited on the sockets that must get it.
  */
 export async function runLoad(endpoints: Endpoints, options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
   const recorder = new Recorder();
@@ -213,7 +214,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
           placed.map(async ({ order, receivers }, o) => {
             const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
             for (const line of order.lines) {
-              for (const status of ['IN_PROGRESS', 'READY', 'SERVED']) {
+              for (const status of ['IN_PROGRESS', 'READY']) {
                 await think();
                 const moved = await measure(
                   'line transition',
@@ -228,6 +229,30 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             }
           }),
         );
+
+        // The waiter runs the food: one bump serves the whole ticket.
+        await Promise.all(
+          placed.map(async ({ order, receivers }) => {
+            await think();
+            const bumped = await measure(
+              'bump ticket',
+              200,
+              timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: restaurant.owner.token, body: { to: 'SERVED' } }),
+            );
+            for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:SERVED`, bumped.endedAt, [...receivers, ...kitchens]);
+          }),
+        );
+
+        // The table asks for the bill; the floor acknowledges it and the table hears so.
+        const asking = guests[0] as (typeof guests)[number];
+        await think();
+        const request = await measure('service request', 201, timedCall(endpoints.url, 'POST', '/v1/session/requests', { token: asking.token, ip: asking.ip, body: { type: 'REQUEST_BILL' } }));
+        const acknowledged = await measure(
+          'acknowledge request',
+          200,
+          timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/service-requests/${request.body.requestId}/ack`, { token: restaurant.owner.token }),
+        );
+        awaitMessage('service.acknowledged', `service:${request.body.requestId}`, acknowledged.endedAt, tableSockets);
       }),
     );
     await Promise.all(tableFlows);
