@@ -68,8 +68,8 @@ describe('kitchen tickets', () => {
       status: 'PLACED',
       dueAt: null,
       lines: [
-        { lineId: first.lineIds[0], name: 'Steak', quantity: 2, notes: 'rare', allergens: ['mustard'], station: 'GRILL', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0 },
-        { lineId: first.lineIds[1], name: 'Salad', quantity: 2, notes: null, allergens: ['nuts'], station: 'COLD', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0 },
+        { lineId: first.lineIds[0], name: 'Steak', quantity: 2, notes: 'rare', allergens: ['mustard'], station: 'GRILL', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0, firedAt: ticket.placedAt },
+        { lineId: first.lineIds[1], name: 'Salad', quantity: 2, notes: null, allergens: ['nuts'], station: 'COLD', status: 'QUEUED', updatedAt: expect.any(String), options: [], course: 0, firedAt: ticket.placedAt },
       ],
     });
     expect(moneyKeys(response.body)).toEqual([]);
