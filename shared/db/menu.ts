@@ -4,7 +4,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, putRequest } from './batch';
 import { db, tableName } from './client';
 import { keys, menuIndex } from './keys';
-import { queryAll } from './query';
+import { queryIndexPartition } from './query';
 import { toRestaurant } from './restaurants';
 import type { Restaurant } from './restaurants';
 import { named } from './transact';
@@ -168,11 +168,7 @@ export async function writeMenuItemArchived(restaurantId: string, itemId: string
  * the live items by category. Archived items have no gsi1 keys, so they are simply not there.
  */
 export async function queryMenu(restaurantId: string): Promise<{ restaurant?: Restaurant; items: MenuItem[] }> {
-  const [first, ...rest] = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': menuIndex.pk(restaurantId) },
-  });
+  const [first, ...rest] = await queryIndexPartition(menuIndex.pk(restaurantId));
   if (first?.gsi1sk !== menuIndex.profileSk) return { items: [] };
   return { restaurant: toRestaurant(first), items: rest.map(toMenuItem) };
 }

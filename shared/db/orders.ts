@@ -4,7 +4,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
-import { queryAll, queryPage } from './query';
+import { queryAll, queryIndexPartition, queryPage } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
@@ -114,11 +114,7 @@ export async function writeOrderLines(order: Order, lines: OrderLine[], status: 
 
 /** Every active order of a restaurant, oldest first (the all-day counts): the active-orders Query, paged through. */
 export async function queryAllActiveOrders(restaurantId: string): Promise<Order[]> {
-  const items = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
-  });
+  const items = await queryIndexPartition(activeOrdersIndex.pk(restaurantId));
   return items.map(toOrder);
 }
 

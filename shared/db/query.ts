@@ -18,6 +18,10 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   return items;
 }
 
+/** Every item of one gsi1 partition, in its sort order (the indexes' lists: menu, open sessions, active orders, open requests). */
+export const queryIndexPartition = (gsi1pk: string): Promise<Record<string, unknown>[]> =>
+  queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': gsi1pk } });
+
 /**
  * One page of a Query from a client's cursor. A start key that DynamoDB refuses (a forged cursor of
  * the right shape) is the client's bad cursor, a 400, never our failure.

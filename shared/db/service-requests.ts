@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keys, openRequestsIndex } from './keys';
-import { queryAll } from './query';
+import { queryIndexPartition } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
@@ -96,10 +96,6 @@ export async function getServiceRequest(restaurantId: string, requestId: string)
 
 /** A restaurant's open requests, oldest first: one Query on gsi1 (acknowledged ones have left it). */
 export async function queryOpenServiceRequests(restaurantId: string): Promise<ServiceRequest[]> {
-  const items = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': openRequestsIndex.pk(restaurantId) },
-  });
+  const items = await queryIndexPartition(openRequestsIndex.pk(restaurantId));
   return items.map(toServiceRequest);
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { keyPrefixes, keys, openSessionsIndex } from './keys';
-import { queryAll } from './query';
+import { queryAll, queryIndexPartition } from './query';
 import { named } from './transact';
 import type { TransactItem } from './transact';
 import { SESSION_MODES } from '../core';
@@ -254,10 +254,6 @@ export async function listGuests(sessionId: string): Promise<Guest[]> {
 
 /** A restaurant's sessions not yet closed, oldest first: one Query on gsi1. */
 export async function queryOpenSessions(restaurantId: string): Promise<TableSession[]> {
-  const items = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': openSessionsIndex.pk(restaurantId) },
-  });
+  const items = await queryIndexPartition(openSessionsIndex.pk(restaurantId));
   return items.map(toSession);
 }
