@@ -109,8 +109,8 @@ export async function expectStatus(pending: Promise<TimedResponse>, status: numb
  * The load: R restaurants × T tables × G guests, K kitchen screens per restaurant. Every guest and
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
  * add their lines (each tap after a random think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
- * each retried once with the same key (a replay); then the kitchen moves every line QUEUED →
- * IN_PROGRESS → READY, a waiter bumps each ticket to SERVED, and the table asks for the bill, which
+ * each retried once with the same key (a replay); the restaurants course, so a waiter fires the held
+ * courses; then the kitchen moves every line QUEUED → IN_PROGRESS → READY, a waiter bumps each ticket to SERVED, and the table asks for the bill, which
  * the floor acknowledges. Each write's message is awaited on the sockets that must get it.
  */
 export async function runLoad(endpoints: Endpoints, options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
@@ -143,6 +143,10 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     const restaurants = await Promise.all(
       Array.from({ length: options.restaurants }, (_, r) => setUpRestaurant(endpoints, options.kitchens, `Bench Bistro ${r + 1}`)),
     );
+    // The load's restaurants course: mains and desserts wait until the waiter fires them.
+    for (const restaurant of restaurants) {
+      await expectStatus(timedCall(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.owner.token, body: { coursing: true } }), 200);
+    }
     const kitchenSockets = new Map<string, BenchSocket[]>();
     for (const restaurant of restaurants) {
       const sockets = await Promise.all(restaurant.kitchens.map((kitchen) => BenchSocket.open(endpoints.webSocketUrl, kitchen.token)));
@@ -209,6 +213,15 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             return { order: order.body, receivers };
           }),
         );
+
+        // The waiter fires the rest of the meal: every held line of the table goes to the kitchen at once.
+        await think();
+        const fired = await measure('fire course', 200, timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${table.sessionId}/fire`, { token: restaurant.owner.token, body: { course: 9 } }));
+        for (const { order, receivers } of placed) {
+          for (const line of order.lines.filter((held: { status: string }) => held.status === 'HELD')) {
+            awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:QUEUED`, fired.endedAt, [...receivers, ...kitchens]);
+          }
+        }
 
         await Promise.all(
           placed.map(async ({ order, receivers }, o) => {

@@ -1,6 +1,6 @@
 import { functionEnvironment, stages } from '../stage-config';
 import type { SiteUrls } from '../stage-config';
-import { ensureTable, freePort, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
+import { ensureTable, localAwsEnv, startDynamoDbLocal } from './dynamodb-local';
 import { startRestGateway } from './rest-gateway';
 import { startStreamPoller } from './stream-poller';
 import { startWebSocketGateway } from './websocket-gateway';
@@ -135,18 +135,34 @@ function startFunctions(environment: (spec: FunctionSpec) => Record<string, stri
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   let stopFunctions: () => Promise<unknown> = async () => undefined;
   let stopTtl = () => undefined as void;
+  let stopWebSocket = async () => undefined as void;
   const dynamo = options.dynamoDbEndpoint
     ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
     : await startDynamoDbLocal({ port: options.dynamoDbPort, dbPath: options.inMemory ? undefined : LOCAL_DATA_DIR });
   try {
     await ensureTable(dynamo.endpoint, options.tableName);
-    // The fan-out's environment names the @connections endpoint, so its port is fixed before any handler loads.
-    const webSocketPort = options.webSocketPort || (await freePort());
     const shared = localEnvironment(dynamo.endpoint, options.tableName);
     // The seed and the CLI tools run here, in this process, with the same values.
     useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
-    const access = await startTableAccessProxy(dynamo.endpoint, options.log);
     let functions = new Map<FunctionSpec, LocalFunction>();
+    // Gateways and the scheduler are bound before the functions start, since their environments name them; they reach each function when it is called.
+    const fn = (spec: FunctionSpec): LocalFunction => ({
+      invoke: (event, requestId) => {
+        const started = functions.get(spec);
+        return started ? started.invoke(event, requestId) : Promise.reject(new Error('The runtime is still starting.'));
+      },
+      stop: async () => undefined,
+    });
+    const webSocket = await startWebSocketGateway({
+      authorizer: fn(authorizer),
+      socketFunction: fn(webSocketFunction),
+      port: options.webSocketPort,
+      host: options.host,
+      limits: options.webSocketIdleSeconds ? { idleSeconds: options.webSocketIdleSeconds } : undefined,
+      log: options.log,
+    });
+    stopWebSocket = () => webSocket.close();
+    const access = await startTableAccessProxy(dynamo.endpoint, options.log);
     const scheduler = await startLocalScheduler({
       target: (arn) => [...functions].find(([spec]) => localFunctionArn(spec) === arn)?.[1],
       // Schedules live as long as the data they belong to.
@@ -154,11 +170,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log: options.log,
     });
     functions = startFunctions(
-      (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: `http://127.0.0.1:${webSocketPort}`, scheduler: scheduler.endpoint }, options.overrides ?? {}),
+      (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: webSocket.managementUrl, scheduler: scheduler.endpoint }, options.overrides ?? {}),
       options.log,
     );
-    stopFunctions = () => Promise.all([...functions.values()].map((fn) => fn.stop()).concat(access.close(), scheduler.close()));
-    const fn = (spec: FunctionSpec) => functions.get(spec) as LocalFunction;
+    stopFunctions = () => Promise.all([...functions.values()].map((started) => started.stop()).concat(access.close(), scheduler.close()));
     // The poller starts at LATEST before any request can write: no record of this run is missed.
     const ttl = startTtlSweeper({ endpoint: dynamo.endpoint, tableName: options.tableName, intervalSeconds: options.ttlSweepSeconds, log: options.log });
     stopTtl = () => ttl.stop();
@@ -178,7 +193,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       trustForwardedFor: options.trustForwardedFor ?? false,
       log: options.log,
     });
-    const webSocket = await startWebSocketGateway({ authorizer: fn(authorizer), socketFunction: fn(webSocketFunction), port: webSocketPort, host: options.host, limits: options.webSocketIdleSeconds ? { idleSeconds: options.webSocketIdleSeconds } : undefined, log: options.log });
     return {
       restUrl: rest.url,
       webSocketUrl: webSocket.url,
@@ -194,6 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
   } catch (error) {
     stopTtl();
+    await stopWebSocket();
     await stopFunctions();
     await dynamo.stop();
     throw error;

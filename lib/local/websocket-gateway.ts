@@ -18,6 +18,8 @@ export const WEBSOCKET_LIMITS = { frameBytes: 32 * 1024, postBytes: 128 * 1024, 
 
 export interface WebSocketGateway {
   url: string;
+  /** Where the @connections API is (the same server). */
+  managementUrl: string;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ export async function startWebSocketGateway(options: {
   log: (line: Record<string, unknown>) => void;
 }): Promise<WebSocketGateway> {
   const limits = { ...WEBSOCKET_LIMITS, ...options.limits };
+  /** The port listened on: `options.port`, or the one the system gave for 0. */
+  let port = options.port;
   const sockets = new Map<string, OpenSocket>();
   // A frame over the limit closes the connection with 1009, as API Gateway does.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.frameBytes });
@@ -75,7 +79,7 @@ export async function startWebSocketGateway(options: {
     messageDirection: 'IN',
     stage: STAGE,
     apiId: API_ID,
-    domainName: `127.0.0.1:${options.port}`,
+    domainName: `127.0.0.1:${port}`,
     connectedAt,
     requestTimeEpoch: Date.now(),
     identity: { sourceIp },
@@ -215,8 +219,10 @@ export async function startWebSocketGateway(options: {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
+  port = (server.address() as { port: number }).port;
   return {
-    url: `ws://localhost:${options.port}`,
+    url: `ws://localhost:${port}`,
+    managementUrl: `http://127.0.0.1:${port}`,
     close: async () => {
       clearInterval(sweeper);
       for (const open of sockets.values()) open.socket.terminate();
