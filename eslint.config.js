@@ -8,7 +8,7 @@ const sharedStaysBeneath = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.node/', '.local/', 'coverage/', 'shared/contract/openapi.d.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.node/', '.local/', 'coverage/', 'shared/contract/openapi.d.ts', 'web/*/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

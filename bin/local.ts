@@ -2,10 +2,13 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
+import { buildGuestApp, serveGuestApp } from '../lib/local/web-app';
 
 const usage = `npm start [-- options]
 
   --port <n>               REST API port (default 3000; 0 picks a free one)
+  --web-port <n>           the guest app, what tables' QR codes open (default 5173; 0 picks a free one)
+  --no-web                 do not build and serve the guest app (the API only)
   --ws-port <n>            WebSocket API port (default 3001; 0 picks a free one)
   --dynamodb-port <n>      DynamoDB Local port (default 8000)
   --in-memory              keep no data across restarts (default: data in .local/dynamodb)
@@ -22,8 +25,11 @@ Stream records the local fan-out gave up on (the DLQ when deployed): .local/stre
 `;
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     port: { type: 'string', default: '3000' },
+    'web-port': { type: 'string', default: '5173' },
+    web: { type: 'boolean', default: true },
     'ws-port': { type: 'string', default: '3001' },
     'dynamodb-port': { type: 'string', default: '8000' },
     'in-memory': { type: 'boolean', default: false },
@@ -72,6 +78,11 @@ const runtime = await startLocalRuntime({
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 
+if (values.web) {
+  await buildGuestApp();
+  const guestApp = await serveGuestApp({ port: Number(values['web-port']), host: values.host, config: () => ({ apiUrl: runtime.restUrl, webSocketUrl: runtime.webSocketUrl }) });
+  console.log(`Guest app: ${guestApp.url}/t?t=<tableCode> (what the tables' QR codes open)`);
+}
 console.log(`REST API: ${runtime.restUrl}`);
 console.log(`WebSocket API: ${runtime.webSocketUrl}`);
 console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);

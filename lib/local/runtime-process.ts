@@ -38,6 +38,8 @@ export async function spawnRuntime(options: {
       '--table-name',
       options.tableName,
       '--trust-forwarded-for',
+      // Tests that need the guest app serve it themselves: parallel runtimes must not build it at once.
+      '--no-web',
       ...Object.entries(options.overrides ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]),
       ...(options.args ?? []),
     ],

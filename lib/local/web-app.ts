@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Builds the guest app exactly as a deployment does (web/vite.config.ts) into web/guest/dist. */
+export async function buildGuestApp(): Promise<void> {
+  await build({ configFile: join(WEB_ROOT, 'vite.config.ts') });
+}
+
+export interface GuestAppServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the built guest app as CloudFront does: the files, `index.html` for any other path (the QR
+ * code's `/t?t=…` is the app's), and `/config.json` naming this runtime's API and WebSocket API.
+ */
+export async function serveGuestApp(options: { port: number; host?: string; config: () => { apiUrl: string; webSocketUrl: string } }): Promise<GuestAppServer> {
+  if (!existsSync(join(GUEST_DIST, 'index.html'))) throw new Error('The guest app is not built: run buildGuestApp() first.');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return res.end(JSON.stringify(options.config()));
+    }
+    // A file by its path; any other path (the app's own, like /t) is the app.
+    const asked = normalize(join(GUEST_DIST, decodeURIComponent(path)));
+    const file = asked.startsWith(GUEST_DIST) && extname(asked) !== '' ? asked : join(GUEST_DIST, 'index.html');
+    void readFile(file).then(
+      (body) => {
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+        res.end(body);
+      },
+      () => {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not found');
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,35 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from '../../../shared/contract/openapi';
+
+/** Where this deployment's API and WebSocket API are: written at deploy time (and by `npm start`) as /config.json. */
+export interface AppConfig {
+  apiUrl: string;
+  webSocketUrl: string;
+}
+
+export type Schemas = components['schemas'];
+export type Api = ReturnType<typeof createApi>;
+
+/** The typed client of the project's own OpenAPI document: paths, bodies and answers cannot drift from the server. */
+export function createApi(config: AppConfig, token: () => string | undefined) {
+  const client = createClient<paths>({ baseUrl: config.apiUrl.replace(/\/$/, '') });
+  client.use({
+    onRequest({ request }) {
+      const current = token();
+      if (current) request.headers.set('Authorization', `Bearer ${current}`);
+      return request;
+    },
+  });
+  return client;
+}
+
+/** The contract's error body, whatever the route. */
+export interface ApiError {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+export const errorOf = (body: unknown): ApiError['error'] | undefined => (body as ApiError | undefined)?.error;
+
+export async function loadConfig(): Promise<AppConfig> {
+  const response = await fetch('/config.json');
+  return (await response.json()) as AppConfig;
+}

@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import { App } from './app';
+import { loadConfig } from './api';
+
+const config = await loadConfig();
+render(<App config={config} tableCode={new URLSearchParams(location.search).get('t') ?? ''} />, document.getElementById('app') as HTMLElement);
