@@ -58,14 +58,16 @@ const join = async (page: Page, withPin = pin) => {
   await page.getByLabel('PIN').fill(withPin);
   await page.getByRole('button', { name: 'Join' }).click();
 };
+/** What the app shows after work the local runtime may still be warming up for (its functions compile on first use). */
+const SLOW = { timeout: 10_000 };
 const cartText = (page: Page) => page.getByRole('region', { name: 'Your order' }).innerText();
 
 describe('the guest app', () => {
   it('says which restaurant and table, and how many PIN attempts are left after a wrong one', async () => {
     const page = await phone();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Browser Bistro · Window');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), SLOW).toBe('Browser Bistro · Window');
     await join(page, pin === '000000' ? '111111' : '000000');
-    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/Wrong PIN\. \d+ attempts left\./);
+    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toMatch(/Wrong PIN\. \d+ attempts left\./);
     await page.context().close();
   });
 
@@ -74,10 +76,10 @@ describe('the guest app', () => {
     await join(ada);
     await join(bob);
     // Both phones live (the app says "Reconnecting…" whenever its socket is down).
-    for (const page of [ada, bob]) await expect.poll(() => page.getByText('Reconnecting…').count()).toBe(0);
+    for (const page of [ada, bob]) await expect.poll(() => page.getByText('Reconnecting…').count(), SLOW).toBe(0);
     // The first tap meets functions still loading their modules (the local runtime compiles them on first use).
     await ada.getByRole('button', { name: 'Add Dumplings' }).click();
-    await expect.poll(() => cartText(bob), { timeout: 10_000 }).toContain('1 × Dumplings');
+    await expect.poll(() => cartText(bob), SLOW).toContain('1 × Dumplings');
     await ada.getByRole('button', { name: 'Add Goulash' }).click();
     const added = Date.now();
     await expect.poll(() => cartText(bob), { timeout: 1000, interval: 50 }).toContain('1 × Goulash');
@@ -87,15 +89,39 @@ describe('the guest app', () => {
     expect(await cartText(bob)).toContain('Total €21.00');
 
     await bob.getByRole('button', { name: 'Place order' }).click();
-    await expect.poll(() => bob.getByRole('alert').innerText()).toMatch(/Order \d+ is with the kitchen/);
-    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText()).toMatch(/Order \d+\s+PLACED/);
+    await expect.poll(() => bob.getByRole('alert').innerText(), SLOW).toMatch(/Order \d+ is with the kitchen/);
+    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText(), SLOW).toMatch(/Order \d+\s+PLACED/);
     const tickets = (await call(runtime.url, 'GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: (await hire(a, 'KITCHEN')).token })).body.tickets;
     expect(tickets).toHaveLength(1);
     expect(tickets[0].lines.map((line: { name: string }) => line.name).sort()).toEqual(['Dumplings', 'Goulash']);
 
     // A reload is the same guest at the same table: no PIN again, the same orders.
     await ada.reload();
-    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText()).toMatch(/Order \d+\s+PLACED/);
+    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText(), SLOW).toMatch(/Order \d+\s+PLACED/);
     expect(await ada.getByLabel('PIN').count()).toBe(0);
+  });
+
+  it('calls the waiter and shows the acknowledgement; a guest whose token stopped working comes back as themselves with the PIN', async () => {
+    const page = await phone();
+    await join(page);
+    await expect.poll(() => page.getByText('Reconnecting…').count(), SLOW).toBe(0);
+    await page.getByRole('button', { name: 'Call waiter' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toBe('The staff know you are calling.');
+    const waiter = (await hire(a, 'WAITER')).token;
+    const [request] = (await call(runtime.url, 'GET', `/v1/restaurants/${a.restaurantId}/service-requests`, { token: waiter })).body.requests;
+    expect(request).toMatchObject({ type: 'CALL_WAITER', tableName: 'Window' });
+    await call(runtime.url, 'POST', `/v1/restaurants/${a.restaurantId}/service-requests/${request.requestId}/ack`, { token: waiter });
+    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toBe('Someone is on the way.');
+
+    // The token is gone bad (as when it expires): the app asks for the PIN and proves who the guest was.
+    const seatKey = `seat:${tableCode}`;
+    const before = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string }, seatKey);
+    await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) as string), token: 'gt_not-a-token' })), seatKey);
+    await page.reload();
+    await join(page);
+    await expect.poll(() => page.getByRole('region', { name: 'Your order' }).count(), SLOW).toBe(1);
+    const after = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string; token: string }, seatKey);
+    expect(after.guestId).toBe(before.guestId);
+    expect(after.token).not.toBe('gt_not-a-token');
   });
 });

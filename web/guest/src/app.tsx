@@ -33,19 +33,25 @@ export function App({ config, tableCode }: { config: AppConfig; tableCode: strin
       <h1>
         {place.restaurant.name} · {place.tableName}
       </h1>
-      {seat ? <Table api={api} config={config} seat={seat} restaurant={place.restaurant} onSeat={seated} /> : <Join api={api} tableCode={tableCode} onSeat={seated} />}
+      {seat?.token ? (
+        <Table api={api} config={config} seat={seat} restaurant={place.restaurant} onSeat={seated} />
+      ) : (
+        <Join api={api} tableCode={tableCode} previous={seat} onSeat={seated} />
+      )}
     </>
   );
 }
 
-function Join({ api, tableCode, onSeat }: { api: Api; tableCode: string; onSeat: (seat: Seat) => void }) {
+/** The PIN form. A guest who was here before (a token that stopped working) comes back as themselves: the PIN plus their resume secret. */
+function Join({ api, tableCode, previous, onSeat }: { api: Api; tableCode: string; previous: Seat | undefined; onSeat: (seat: Seat) => void }) {
   const [pin, setPin] = useState('');
   const [name, setName] = useState('');
   const [message, setMessage] = useState<string | undefined>();
 
   const join = async (event: Event) => {
     event.preventDefault();
-    const { data, error, response } = await api.POST('/v1/sessions/join', { body: { tableCode, pin, ...(name.trim() ? { guestName: name.trim() } : {}) } });
+    const proof = previous ? { guestId: previous.guestId, resumeSecret: previous.resumeSecret } : {};
+    const { data, error, response } = await api.POST('/v1/sessions/join', { body: { tableCode, pin, ...proof, ...(name.trim() ? { guestName: name.trim() } : {}) } });
     if (response.status === 201 && data && 'token' in data) return onSeat({ token: data.token, guestId: data.guestId, resumeSecret: data.resumeSecret, sessionId: data.sessionId });
     if (response.status === 202) return setMessage('Waiting for your table to let you in…');
     const problem = errorOf(error);
@@ -88,7 +94,8 @@ function Table({ api, config, seat, restaurant, onSeat }: { api: Api; config: Ap
 
   const refresh = async () => {
     const [cartAnswer, ordersAnswer] = await Promise.all([api.GET('/v1/cart'), api.GET('/v1/orders')]);
-    if (cartAnswer.response.status === 401) return onSeat(undefined);
+    // The token stopped working (expired, or the session ended): ask for the PIN again, keeping who this guest is.
+    if (cartAnswer.response.status === 401) return onSeat({ ...seat, token: '' });
     if (cartAnswer.data) setCart(cartAnswer.data);
     if (ordersAnswer.data) setOrders(ordersAnswer.data.orders);
   };
@@ -107,6 +114,7 @@ function Table({ api, config, seat, restaurant, onSeat }: { api: Api; config: Ap
         if (message.type === 'cart.updated') setCart((message.data as { cart: Schemas['Cart'] }).cart);
         else if (message.type === 'snapshot' || message.type.startsWith('order.')) void refresh();
         else if (message.type === 'session.closed') setMessage('This table is closed. Thank you!');
+        else if (message.type === 'service.acknowledged') setMessage('Someone is on the way.');
       },
       setLive,
     );
@@ -116,6 +124,11 @@ function Table({ api, config, seat, restaurant, onSeat }: { api: Api; config: Ap
     const { data, error } = await api.POST('/v1/cart/lines', { body: { itemId: item.itemId, quantity: 1 } });
     if (data) setCart(data);
     else setMessage(errorOf(error)?.message);
+  };
+
+  const ask = async (type: 'CALL_WAITER' | 'REQUEST_BILL') => {
+    const { data, error } = await api.POST('/v1/session/requests', { body: { type } });
+    setMessage(data ? (type === 'CALL_WAITER' ? 'The staff know you are calling.' : 'The staff are bringing the bill.') : errorOf(error)?.message);
   };
 
   const placeOrder = async () => {
@@ -181,6 +194,14 @@ function Table({ api, config, seat, restaurant, onSeat }: { api: Api; config: Ap
           Place order
         </button>
       </section>
+      <p>
+        <button type="button" onClick={() => void ask('CALL_WAITER')}>
+          Call waiter
+        </button>{' '}
+        <button type="button" onClick={() => void ask('REQUEST_BILL')}>
+          Request bill
+        </button>
+      </p>
       <section aria-label="Orders">
         <h2>Orders</h2>
         <ul>
