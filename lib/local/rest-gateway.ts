@@ -10,6 +10,7 @@ import { restRoutes } from '../../shared/http/routes';
 import type { RestFunctionName, RestRoute } from '../../shared/http/routes';
 import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
+import { listen } from './listen';
 
 /**
  * What API Gateway accepts from a Lambda proxy integration: anything else (no status code, an
@@ -271,17 +272,6 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listen(server, options.port, options.host);
+  return { url: `http://localhost:${listening.port}`, close: listening.close };
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalFunction } from './function-host';
+import { listen } from './listen';
 
 /** A one-time schedule as the local scheduler keeps it. */
 interface Schedule {
@@ -116,17 +117,12 @@ export async function startLocalScheduler(options: {
       if (!res.headersSent) res.writeHead(400, { 'x-amzn-errortype': 'ValidationException' }).end('{}');
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
+  const listening = await listen(server, 0);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${listening.port}`,
     close: async () => {
       clearInterval(clock);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }

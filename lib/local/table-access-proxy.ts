@@ -2,6 +2,7 @@ import { createServer, request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionSpec } from '../../shared/http/routes';
 import { tableActions } from '../table-access';
+import { listen } from './listen';
 
 /**
  * The IAM of the local runtime: every function reaches DynamoDB Local through this proxy, at a path
@@ -65,14 +66,6 @@ export async function startTableAccessProxy(target: string, log: (line: Record<s
 
   const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  return {
-    endpointFor: (access) => `http://127.0.0.1:${port}/${access}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listen(server, 0);
+  return { endpointFor: (access) => `http://127.0.0.1:${listening.port}/${access}`, close: listening.close };
 }

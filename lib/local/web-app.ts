@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { listen } from './listen';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
@@ -53,17 +54,6 @@ export async function serveGuestApp(options: { port: number; host?: string; conf
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listen(server, options.port, options.host);
+  return { url: `http://localhost:${listening.port}`, close: listening.close };
 }

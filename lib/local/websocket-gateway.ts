@@ -9,6 +9,7 @@ import { webSocketRoutes } from '../../shared/http/routes';
 import type { WebSocketEvent, WebSocketResult } from '../../shared/http/ws-handler';
 import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
+import { listen } from './listen';
 
 const API_ID = 'localws';
 const STAGE = 'local';
@@ -215,11 +216,8 @@ export async function startWebSocketGateway(options: {
 
   const server = createServer((req, res) => void management(req, res));
   server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as { port: number }).port;
+  const listening = await listen(server, options.port, options.host);
+  port = listening.port;
   return {
     url: `ws://localhost:${port}`,
     managementUrl: `http://127.0.0.1:${port}`,
@@ -227,8 +225,7 @@ export async function startWebSocketGateway(options: {
       clearInterval(sweeper);
       for (const open of sockets.values()) open.socket.terminate();
       wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }
