@@ -40,8 +40,15 @@ export async function serveGuestApp(options: { port: number; host?: string; conf
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       return res.end(JSON.stringify(options.config()));
     }
-    // A file by its path; any other path (the app's own, like /t) is the app.
-    const asked = normalize(join(GUEST_DIST, decodeURIComponent(path)));
+    // A file by its path; any other path (the app's own, like /t) is the app. A path that is not valid percent-encoding is the client's mistake.
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      return res.end('Bad path');
+    }
+    const asked = normalize(join(GUEST_DIST, decoded));
     const file = asked.startsWith(GUEST_DIST) && extname(asked) !== '' ? asked : join(GUEST_DIST, 'index.html');
     void readFile(file).then(
       (body) => {

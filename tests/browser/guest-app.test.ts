@@ -63,6 +63,14 @@ const SLOW = { timeout: 10_000 };
 const cartText = (page: Page) => page.getByRole('region', { name: 'Your order' }).innerText();
 
 describe('the guest app', () => {
+  it('is served as CloudFront serves it: the app for its own paths, config.json, 400 for a broken path, never a file outside', async () => {
+    expect((await fetch(`${app.url}/t?t=${tableCode}`)).headers.get('content-type')).toContain('text/html');
+    expect(await (await fetch(`${app.url}/config.json`)).json()).toEqual({ apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl });
+    expect((await fetch(`${app.url}/%E0%A4%A`)).status).toBe(400);
+    expect(await (await fetch(`${app.url}/..%2F..%2Fpackage.json`)).text()).not.toContain('"dependencies"');
+    expect((await fetch(`${app.url}/t`)).status).toBe(200);
+  });
+
   it('says which restaurant and table, and how many PIN attempts are left after a wrong one', async () => {
     const page = await phone();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), SLOW).toBe('Browser Bistro · Window');
