@@ -29,6 +29,7 @@ import { FIVE_MINUTES, Monitoring } from './constructs/monitoring';
 import { INVOKED_ONLY_BY_ITS_API, TRACING_OFF, acknowledgeManagedPolicy } from './constructs/nag';
 import { stageLogGroup } from './constructs/stage-log-group';
 import type { SiteUrls, StageConfig } from './stage-config';
+import { corsHeaders } from '../shared/http/cors';
 
 /** The paths that take secrets (PIN join, staff login), as WAF sees them after URL-decoding and lower-casing: any stage prefix, an optional trailing slash. */
 export const SECRET_PATHS_PATTERN = '/v1/(sessions/join|staff/login)/?$';
@@ -182,7 +183,7 @@ export class ApiStack extends Stack {
         type: ResponseType.of(type),
         statusCode: error.status === undefined ? undefined : String(error.status),
         responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': corsOrigin, ...error.headers }).map(
+          Object.entries({ 'Content-Type': 'application/json', ...corsHeaders(corsOrigin), ...error.headers }).map(
             ([name, value]) => [name, `'${value}'`],
           ),
         ),

@@ -11,6 +11,7 @@ import type { RestFunctionName, RestRoute } from '../../shared/http/routes';
 import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
 import { listen } from './listen';
+import { corsHeaders } from '../../shared/http/cors';
 
 /**
  * What API Gateway accepts from a Lambda proxy integration: anything else (no status code, an
@@ -123,7 +124,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
         statusCode: 'status' in error ? error.status : 400,
         headers: {
           'Content-Type': 'application/json',
-          'Access-Control-Allow-Origin': process.env.CORS_ORIGIN ?? '',
+          ...corsHeaders(process.env.CORS_ORIGIN ?? ''),
           ...('headers' in error ? error.headers : {}),
         },
         body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),

@@ -826,6 +826,39 @@ export interface components {
             expiresAt: string;
             closedAt: string | null;
         };
+        JoinResult: {
+            token: string;
+            sessionId: string;
+            guestId: string;
+            resumeSecret: string;
+            /** @enum {string} */
+            mode: "FAMILY" | "INDIVIDUAL";
+            /** Format: date-time */
+            expiresAt: string;
+            restaurantId: string;
+            tableName: string;
+        };
+        GuestSession: {
+            sessionId: string;
+            /** @enum {string} */
+            status: "OPEN" | "CLOSED";
+            /** @enum {string} */
+            mode: "FAMILY" | "INDIVIDUAL";
+            /** Format: date-time */
+            expiresAt: string;
+            guestId: string;
+            table: {
+                tableId: string;
+                name: string;
+            };
+            restaurant: components["schemas"]["Restaurant"];
+            guests: {
+                guestId: string;
+                guestName: string | null;
+                /** Format: date-time */
+                joinedAt: string;
+            }[];
+        };
         Cart: {
             version: number;
             lines: {
@@ -4407,18 +4440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        token: string;
-                        sessionId: string;
-                        guestId: string;
-                        resumeSecret: string;
-                        /** @enum {string} */
-                        mode: "FAMILY" | "INDIVIDUAL";
-                        /** Format: date-time */
-                        expiresAt: string;
-                        restaurantId: string;
-                        tableName: string;
-                    };
+                    "application/json": components["schemas"]["JoinResult"];
                 };
             };
             /** @description Accepted: pending */
@@ -4558,18 +4580,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "PENDING" | "APPROVED" | "DENIED" | "EXPIRED";
-                        join?: {
-                            token: string;
-                            sessionId: string;
-                            guestId: string;
-                            resumeSecret: string;
-                            /** @enum {string} */
-                            mode: "FAMILY" | "INDIVIDUAL";
-                            /** Format: date-time */
-                            expiresAt: string;
-                            restaurantId: string;
-                            tableName: string;
-                        };
+                        join?: components["schemas"]["JoinResult"];
                     };
                 };
             };
@@ -4916,27 +4927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        sessionId: string;
-                        /** @enum {string} */
-                        status: "OPEN" | "CLOSED";
-                        /** @enum {string} */
-                        mode: "FAMILY" | "INDIVIDUAL";
-                        /** Format: date-time */
-                        expiresAt: string;
-                        guestId: string;
-                        table: {
-                            tableId: string;
-                            name: string;
-                        };
-                        restaurant: components["schemas"]["Restaurant"];
-                        guests: {
-                            guestId: string;
-                            guestName: string | null;
-                            /** Format: date-time */
-                            joinedAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["GuestSession"];
                 };
             };
             /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */

@@ -146,17 +146,20 @@ export const SessionDetail = Session.extend({
 export const NewPin = z.object({ pin: z.string() });
 export const ClosedSession = z.object({ sessionId: Id, status: z.literal('CLOSED') });
 
-export const JoinResult = z.object({
-  token: z.string(),
-  sessionId: Id,
-  guestId: Id,
-  /** Keep it: with `guestId` it resumes this guest on a new join. */
-  resumeSecret: z.string(),
-  mode: SessionMode,
-  expiresAt: Timestamp,
-  restaurantId: Id,
-  tableName: z.string(),
-});
+export const JoinResult = named(
+  'JoinResult',
+  z.object({
+    token: z.string(),
+    sessionId: Id,
+    guestId: Id,
+    /** Keep it: with `guestId` it resumes this guest on a new join. */
+    resumeSecret: z.string(),
+    mode: SessionMode,
+    expiresAt: Timestamp,
+    restaurantId: Id,
+    tableName: z.string(),
+  }),
+);
 /** A join attempt on a guarded session: poll `GET /v1/join-requests/{joinRequestId}` with the poll token. */
 export const PendingJoin = z.object({
   status: z.literal('PENDING'),
@@ -171,16 +174,19 @@ export const JoinRequestState = z.object({
 });
 
 export const IssuedRejoinCode = z.object({ rejoinCode: z.string(), expiresAt: Timestamp });
-export const GuestSession = z.object({
-  sessionId: Id,
-  status: z.enum(['OPEN', 'CLOSED']),
-  mode: SessionMode,
-  expiresAt: Timestamp,
-  guestId: Id,
-  table: z.object({ tableId: Id, name: z.string() }),
-  restaurant: Restaurant,
-  guests: z.array(z.object({ guestId: Id, guestName: GuestName, joinedAt: Timestamp })),
-});
+export const GuestSession = named(
+  'GuestSession',
+  z.object({
+    sessionId: Id,
+    status: z.enum(['OPEN', 'CLOSED']),
+    mode: SessionMode,
+    expiresAt: Timestamp,
+    guestId: Id,
+    table: z.object({ tableId: Id, name: z.string() }),
+    restaurant: Restaurant,
+    guests: z.array(z.object({ guestId: Id, guestName: GuestName, joinedAt: Timestamp })),
+  }),
+);
 
 export const Cart = named(
   'Cart',

@@ -22,6 +22,7 @@ import { logger } from '../observability/logger';
 import { publishMetrics } from '../observability/metrics';
 import { Id } from '../core';
 import type { Caller, RestRoute, RouteRequest, SuccessStatus } from './routes';
+import { corsHeaders } from './cors';
 
 /** Bodies above this size are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -212,6 +213,7 @@ const rawContentType = (route: RestRoute, status: number): string | undefined =>
 /** Turns the outcome into API Gateway's proxy result: JSON (or the route's declared raw body), the request id, CORS. */
 const httpResponse = (route: RestRoute): MiddlewareObj<RestEvent, APIGatewayProxyResult, Error, Context> => {
   const respond = (request: { event: RestEvent; response: unknown }) => {
+    const origin = env().CORS_ORIGIN;
     const result = request.response as Outcome | undefined;
     if (!result) return;
     const contentType = result.code === undefined ? rawContentType(route, result.status) : undefined;
@@ -219,7 +221,7 @@ const httpResponse = (route: RestRoute): MiddlewareObj<RestEvent, APIGatewayProx
       statusCode: result.status,
       headers: {
         ...(result.body === undefined ? {} : { 'Content-Type': contentType ?? 'application/json' }),
-        ...(env().CORS_ORIGIN ? { 'Access-Control-Allow-Origin': env().CORS_ORIGIN, Vary: 'Origin' } : {}),
+        ...(origin ? corsHeaders(origin) : {}),
         'X-Request-Id': request.event.requestContext.requestId,
         ...result.headers,
       },

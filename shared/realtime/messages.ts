@@ -13,6 +13,7 @@ import { toServiceRequestView } from '../sessions/service-requests';
 import { channels } from './channels';
 import { ENTITY } from '../db/entities';
 import { tokenHashOf } from '../db/keys';
+import type { GuestMessageData, StaffMessageData } from '../contract/messages';
 
 /** Every server message: `id` is derived from the stream record, so a redelivered record repeats it. */
 export interface ServerMessage {
@@ -56,18 +57,21 @@ const isStaff = (member: ChannelMember) => member.kind === 'staff';
 /** INDIVIDUAL guests see only what is theirs. */
 const sees = (member: ChannelMember, owner: string) => isGuest(member) && (member.mode !== 'INDIVIDUAL' || member.guestId === owner);
 
-function orderPlan(order: Order, before: Order | undefined, envelope: (type: string) => Pick<ServerMessage, 'type' | 'id' | 'at'>): RecordPlan {
+/** Builds one record's messages, typed by the contract's message maps (shared/contract/messages.ts) that the apps read them with. */
+interface Envelopes {
+  guest<K extends keyof GuestMessageData>(type: K, data: GuestMessageData[K]): ServerMessage;
+  staff<K extends keyof StaffMessageData>(type: K, data: StaffMessageData[K]): ServerMessage;
+}
+
+function orderPlan(order: Order, before: Order | undefined, envelope: Envelopes): RecordPlan {
   const created = before === undefined;
+  const ids = { orderId: order.orderId };
   const guestMessage = created
-    ? fitFrame({ ...envelope('order.placed'), data: { order: toOrderView(order) } }, { orderId: order.orderId })
+    ? fitFrame(envelope.guest('order.placed', { order: toOrderView(order) }), ids)
     : fitFrame(
-        {
-          ...envelope('order.updated'),
-          data: { orderId: order.orderId, status: order.status, lines: order.lines.map(({ lineId, status }) => ({ lineId, status })) },
-        },
-        { orderId: order.orderId },
+        envelope.guest('order.updated', { orderId: order.orderId, status: order.status, lines: order.lines.map(({ lineId, status }) => ({ lineId, status })) }),
+        ids,
       );
-  const ticketType = created ? 'ticket.created' : 'ticket.updated';
   return {
     deliveries: [
       { channel: channels.session(order.sessionId), build: (member) => (sees(member, order.placedBy) ? guestMessage : undefined) },
@@ -76,7 +80,7 @@ function orderPlan(order: Order, before: Order | undefined, envelope: (type: str
         build: (member) => {
           if (!isStaff(member)) return undefined;
           const ticket = toTicket(order, member.station);
-          return ticket && fitFrame({ ...envelope(ticketType), data: { ticket } }, { orderId: order.orderId });
+          return ticket && fitFrame(envelope.staff(created ? 'ticket.created' : 'ticket.updated', { ticket }), ids);
         },
       },
       // Every live line ready: food to run. The floor hears it once, when the ticket becomes READY.
@@ -86,7 +90,7 @@ function orderPlan(order: Order, before: Order | undefined, envelope: (type: str
               channel: channels.floor(order.restaurantId),
               build: (member: ChannelMember) =>
                 isStaff(member)
-                  ? { ...envelope('ticket.ready'), data: { orderId: order.orderId, number: order.number, tableName: order.tableName, sessionId: order.sessionId } }
+                  ? envelope.staff('ticket.ready', { orderId: order.orderId, number: order.number, tableName: order.tableName, sessionId: order.sessionId })
                   : undefined,
             },
           ]
@@ -105,7 +109,8 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
   const before = image(record.dynamodb?.OldImage);
   const type = (after ?? before)?.type;
   const at = new Date((record.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString();
-  const envelope = (messageType: string) => ({ type: messageType, id: `${record.eventID}:${messageType}`, at });
+  const build = (messageType: string, data: unknown): ServerMessage => ({ type: messageType, id: `${record.eventID}:${messageType}`, at, data });
+  const envelope: Envelopes = { guest: build, staff: build };
   const none: RecordPlan = { deliveries: [] };
 
   if (record.eventName === 'REMOVE') {
@@ -117,7 +122,7 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     case ENTITY.cart: {
       if (record.eventName !== 'MODIFY') return none; // a new, empty cart is nobody's news
       const cart = toCart(after);
-      const message = fitFrame({ ...envelope('cart.updated'), data: { cart: toCartView(cart) } }, { version: cart.version });
+      const message = fitFrame(envelope.guest('cart.updated', { cart: toCartView(cart) }), { version: cart.version });
       return {
         deliveries: [
           {
@@ -132,14 +137,14 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     case ENTITY.tableSession: {
       if (before?.status !== 'OPEN' || after.status !== 'CLOSED') return none;
       const channel = channels.session(String(after.sessionId));
-      const message = { ...envelope('session.closed'), data: { sessionId: after.sessionId } };
+      const message = envelope.guest('session.closed', { sessionId: String(after.sessionId) });
       return { deliveries: [{ channel, build: (member) => (isGuest(member) ? message : undefined) }], closeChannel: channel };
     }
     case ENTITY.joinRequest: {
       if (record.eventName !== 'INSERT' || !after.visible) return none;
-      const { joinRequestId, sessionId, tableName, guestName } = after as Record<string, string>;
-      const toTable = { ...envelope('join.requested'), data: { joinRequestId, guestName, at: after.requestedAt } };
-      const toFloor = { ...envelope('join.requested'), data: { joinRequestId, sessionId, tableName, guestName } };
+      const { joinRequestId, sessionId, tableName, guestName, requestedAt } = after as { joinRequestId: string; sessionId: string; tableName?: string; guestName?: string; requestedAt: string };
+      const toTable = envelope.guest('join.requested', { joinRequestId, guestName: guestName ?? null, at: requestedAt });
+      const toFloor = envelope.staff('join.requested', { joinRequestId, sessionId, tableName: tableName ?? null, guestName: guestName ?? null });
       return {
         deliveries: [
           { channel: channels.session(String(sessionId)), build: (member) => (isGuest(member) ? toTable : undefined) },
@@ -149,30 +154,33 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     }
     case ENTITY.pinGuard: {
       if (before?.guardedAt || !after.guardedAt) return none;
-      const message = { ...envelope('session.guarded'), data: { sessionId: after.sessionId, tableName: after.tableName } };
+      const message = envelope.staff('session.guarded', { sessionId: String(after.sessionId), tableName: (after.tableName as string | undefined) ?? null });
       return { deliveries: [{ channel: channels.floor(String(after.restaurantId)), build: (member) => (isStaff(member) ? message : undefined) }] };
     }
     case ENTITY.serviceRequest: {
       const request = toServiceRequest(after);
       const view = toServiceRequestView(request);
-      const toFloor = (type: string) => ({ channel: channels.floor(request.restaurantId), build: (member: ChannelMember) => (isStaff(member) ? { ...envelope(type), data: { request: view } } : undefined) });
+      const toFloor = (type: 'service.requested' | 'service.acknowledged') => ({
+        channel: channels.floor(request.restaurantId),
+        build: (member: ChannelMember) => (isStaff(member) ? envelope.staff(type, { request: view }) : undefined),
+      });
       if (record.eventName === 'INSERT') return { deliveries: [toFloor('service.requested')] };
       if (before?.status !== 'OPEN' || request.status !== 'ACKNOWLEDGED') return none;
       // The table hears that someone is coming, never the bill's total.
-      const toTable = { ...envelope('service.acknowledged'), data: { requestId: request.requestId, type: request.requestType } };
+      const toTable = envelope.guest('service.acknowledged', { requestId: request.requestId, type: request.requestType });
       return {
         deliveries: [toFloor('service.acknowledged'), { channel: channels.session(request.sessionId), build: (member) => (isGuest(member) ? toTable : undefined) }],
       };
     }
     case ENTITY.guest: {
       if (!before || before.removedAt || !after.removedAt) return none;
-      const message = { ...envelope('guest.removed'), data: { guestId: after.guestId } };
+      const message = envelope.guest('guest.removed', { guestId: String(after.guestId) });
       return { deliveries: [{ channel: channels.session(String(after.sessionId)), build: (member) => (isGuest(member) ? message : undefined) }] };
     }
     case ENTITY.menuItem: {
       const available = (item: Record<string, unknown> | undefined) => Boolean(item?.available) && !item?.archivedAt;
       if (!before || available(before) === available(after)) return none;
-      const message = { ...envelope('menu.item.updated'), data: { itemId: after.itemId, available: available(after) } };
+      const message = envelope.guest('menu.item.updated', { itemId: String(after.itemId), available: available(after) });
       return { deliveries: [{ channel: channels.guests(String(after.restaurantId)), build: (member) => (isGuest(member) ? message : undefined) }] };
     }
     default:

@@ -1,133 +1,158 @@
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawnRuntime } from '../../lib/local/runtime-process';
-import type { RuntimeProcess } from '../../lib/local/runtime-process';
-import { buildGuestApp, serveGuestApp } from '../../lib/local/web-app';
-import type { GuestAppServer } from '../../lib/local/web-app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../e2e/support/http';
-import { staffFixtures } from '../e2e/support/staff';
-import type { TestRestaurant } from '../e2e/support/staff';
+import { SLOW, addDish, cartText, join, ordersText, seated, startGuestStack } from './support/guest-stack';
+import type { GuestStack } from './support/guest-stack';
 
-/** The guest app in a real Chromium (Debian's), against the local stack, as a phone at the table uses it. */
-let runtime: RuntimeProcess;
-let app: GuestAppServer;
-let browser: Browser;
-const { api, createRestaurantWithCli, hire } = staffFixtures(() => runtime);
-let a: TestRestaurant;
-let tableCode: string;
-let pin: string;
-
+/** The guest app in a real Chromium (Debian's), against the local stack, as phones at a table use it. */
+let stack: GuestStack;
 beforeAll(async () => {
-  await buildGuestApp();
-  // The app's origin first: the API allows CORS from it only, and QR codes point at it.
-  let urls = { apiUrl: '', webSocketUrl: '' };
-  app = await serveGuestApp({ port: 0, config: () => urls });
-  runtime = await spawnRuntime({
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tableName: inject('tableName'),
-    overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t` },
-  });
-  urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-
-  a = await createRestaurantWithCli('Browser Bistro');
-  const dish = (name: string, priceCents: number) =>
-    api('POST', `/v1/restaurants/${a.restaurantId}/menu/items`, { token: a.ownerToken, body: { name, category: 'Mains', priceCents, station: 'GRILL' } });
-  await dish('Goulash', 1450);
-  await dish('Dumplings', 650);
-  const table = (await api('POST', `/v1/restaurants/${a.restaurantId}/tables`, { token: a.ownerToken, body: { name: 'Window' } })).body;
-  expect(table.orderUrl).toBe(`${app.url}/t?t=${table.tableCode}`);
-  tableCode = table.tableCode;
-  pin = (await api('POST', `/v1/restaurants/${a.restaurantId}/tables/${table.tableId}/sessions`, { token: a.ownerToken, body: { mode: 'FAMILY' } })).body.pin;
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-  await app?.close();
+  stack = await startGuestStack();
 });
-
-/** A phone at the table: a browser context of its own (its own storage), the QR code's URL opened. */
-async function phone(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-GB' })).newPage();
-  await page.goto(`${app.url}/t?t=${tableCode}`);
-  return page;
-}
-const join = async (page: Page, withPin = pin) => {
-  await page.getByLabel('PIN').fill(withPin);
-  await page.getByRole('button', { name: 'Join' }).click();
-};
-/** What the app shows after work the local runtime may still be warming up for (its functions compile on first use). */
-const SLOW = { timeout: 10_000 };
-const cartText = (page: Page) => page.getByRole('region', { name: 'Your order' }).innerText();
+afterAll(async () => stack?.close());
 
 describe('the guest app', () => {
   it('is served as CloudFront serves it: the app for its own paths, config.json, 400 for a broken path, never a file outside', async () => {
-    expect((await fetch(`${app.url}/t?t=${tableCode}`)).headers.get('content-type')).toContain('text/html');
+    const { app, runtime } = stack;
+    expect((await fetch(`${app.url}/t?t=abc`)).headers.get('content-type')).toContain('text/html');
     expect(await (await fetch(`${app.url}/config.json`)).json()).toEqual({ apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl });
     expect((await fetch(`${app.url}/%E0%A4%A`)).status).toBe(400);
     expect(await (await fetch(`${app.url}/..%2F..%2Fpackage.json`)).text()).not.toContain('"dependencies"');
     expect((await fetch(`${app.url}/t`)).status).toBe(200);
   });
 
-  it('says which restaurant and table, and how many PIN attempts are left after a wrong one', async () => {
-    const page = await phone();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), SLOW).toBe('Browser Bistro · Window');
-    await join(page, pin === '000000' ? '111111' : '000000');
-    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toMatch(/Wrong PIN\. \d+ attempts left\./);
-    await page.context().close();
-  });
+  it('lets two phones share one FAMILY cart live (options priced by the server), orders once, and both follow the kitchen', async () => {
+    const { restaurant, tableCode, pin } = await stack.restaurantWithTable();
+    const [ada, bob] = [await stack.phone(tableCode), await stack.phone(tableCode)];
+    await expect.poll(() => ada.getByRole('heading', { level: 1 }).innerText(), SLOW).toBe('Browser Bistro · Window');
+    await join(ada, pin, 'Ada');
+    await join(bob, pin, 'Bob');
+    await seated(ada);
+    await seated(bob);
 
-  it('lets two phones share one FAMILY cart live, orders once, and keeps the guest across a reload', async () => {
-    const [ada, bob] = [await phone(), await phone()];
-    await join(ada);
-    await join(bob);
-    // Both phones live (the app says "Reconnecting…" whenever its socket is down).
-    for (const page of [ada, bob]) await expect.poll(() => page.getByText('Reconnecting…').count(), SLOW).toBe(0);
-    // The first tap meets functions still loading their modules (the local runtime compiles them on first use).
-    await ada.getByRole('button', { name: 'Add Dumplings' }).click();
-    await expect.poll(() => cartText(bob), SLOW).toContain('1 × Dumplings');
-    await ada.getByRole('button', { name: 'Add Goulash' }).click();
+    // A dish with a required group: "Add to order" waits for the choice, and the price follows the options.
+    await ada.getByRole('button', { name: /^Burger,/ }).click();
+    const dialog = ada.getByRole('dialog', { name: 'Burger' });
+    const addButton = dialog.getByRole('button', { name: /^Add to order/ });
+    expect(await addButton.isDisabled()).toBe(true);
+    await dialog.getByLabel('Medium').check();
+    await dialog.getByLabel('Cheese').check();
+    await dialog.getByRole('button', { name: 'More Burger' }).click();
+    expect(await addButton.isEnabled()).toBe(true);
+    expect(await addButton.innerText()).toContain('€27.00');
+    await dialog.getByLabel(/Notes for the kitchen/).fill('no onions');
+    // The first tap may meet functions still loading their modules (the local runtime compiles them on first use).
+    await addButton.click();
+    await expect.poll(() => cartText(bob), SLOW).toContain('2 × Burger');
+    expect(await cartText(bob)).toMatch(/Medium, Cheese/);
+    expect(await cartText(bob)).toContain('added by Ada');
+    expect(await cartText(ada)).toContain('added by you');
+
+    // Once warm, a table-mate's change reaches the other phone within a second.
+    await addDish(ada, 'Dumplings');
     const added = Date.now();
-    await expect.poll(() => cartText(bob), { timeout: 1000, interval: 50 }).toContain('1 × Goulash');
+    await expect.poll(() => cartText(bob), { timeout: 1000, interval: 50 }).toContain('1 × Dumplings');
     expect(Date.now() - added).toBeLessThan(1000);
-    // Prices from the server, in the restaurant's currency.
-    expect(await cartText(bob)).toContain('€14.50');
-    expect(await cartText(bob)).toContain('Total €21.00');
+    expect(await cartText(bob)).toContain('Total €33.50');
 
-    await bob.getByRole('button', { name: 'Place order' }).click();
-    await expect.poll(() => bob.getByRole('alert').innerText(), SLOW).toMatch(/Order \d+ is with the kitchen/);
-    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText(), SLOW).toMatch(/Order \d+\s+PLACED/);
-    const tickets = (await call(runtime.url, 'GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: (await hire(a, 'KITCHEN')).token })).body.tickets;
+    // Quantities change and lines go from either phone.
+    await bob.getByRole('button', { name: 'More Dumplings' }).click();
+    await expect.poll(() => cartText(ada), SLOW).toContain('2 × Dumplings');
+    await bob.getByRole('button', { name: 'Remove Dumplings' }).click();
+    await expect.poll(() => cartText(ada), SLOW).not.toContain('Dumplings');
+
+    // Bob places it; a double tap still makes one order.
+    await bob.getByRole('button', { name: 'Place order' }).dblclick();
+    await expect.poll(() => bob.getByRole('status').allInnerTexts(), SLOW).toContainEqual(expect.stringMatching(/Order \d+ is with the kitchen/));
+    await expect.poll(() => ordersText(ada), SLOW).toMatch(/Order \d+\s+placed/);
+    const kitchen = (await stack.hire(restaurant, 'KITCHEN')).token;
+    const tickets = (await call(stack.runtime.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/kitchen/tickets`, { token: kitchen })).body.tickets;
     expect(tickets).toHaveLength(1);
-    expect(tickets[0].lines.map((line: { name: string }) => line.name).sort()).toEqual(['Dumplings', 'Goulash']);
+    expect(tickets[0].lines).toEqual([
+      expect.objectContaining({ name: 'Burger', quantity: 2, notes: 'no onions', options: [{ groupName: 'Doneness', name: 'Medium' }, { groupName: 'Extras', name: 'Cheese' }] }),
+    ]);
 
-    // A reload is the same guest at the same table: no PIN again, the same orders.
-    await ada.reload();
-    await expect.poll(() => ada.getByRole('region', { name: 'Orders' }).innerText(), SLOW).toMatch(/Order \d+\s+PLACED/);
-    expect(await ada.getByLabel('PIN').count()).toBe(0);
+    // The kitchen starts it: both phones see the line move.
+    const [{ orderId, lines }] = tickets;
+    await call(stack.runtime.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${orderId}/lines/${lines[0].lineId}`, { token: kitchen, body: { status: 'IN_PROGRESS' } });
+    for (const page of [ada, bob]) await expect.poll(() => ordersText(page), SLOW).toMatch(/2 × Burger[\s\S]*preparing/);
+    await call(stack.runtime.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${orderId}/lines/${lines[0].lineId}`, { token: kitchen, body: { status: 'READY' } });
+    for (const page of [ada, bob]) await expect.poll(() => ordersText(page), SLOW).toMatch(/2 × Burger[\s\S]*ready/);
   });
 
-  it('calls the waiter and shows the acknowledgement; a guest whose token stopped working comes back as themselves with the PIN', async () => {
-    const page = await phone();
-    await join(page);
-    await expect.poll(() => page.getByText('Reconnecting…').count(), SLOW).toBe(0);
-    await page.getByRole('button', { name: 'Call waiter' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toBe('The staff know you are calling.');
-    const waiter = (await hire(a, 'WAITER')).token;
-    const [request] = (await call(runtime.url, 'GET', `/v1/restaurants/${a.restaurantId}/service-requests`, { token: waiter })).body.requests;
-    expect(request).toMatchObject({ type: 'CALL_WAITER', tableName: 'Window' });
-    await call(runtime.url, 'POST', `/v1/restaurants/${a.restaurantId}/service-requests/${request.requestId}/ack`, { token: waiter });
-    await expect.poll(() => page.getByRole('alert').innerText(), SLOW).toBe('Someone is on the way.');
+  it('keeps the guest and the cart across a reload in the middle of everything', async () => {
+    const { tableCode, pin } = await stack.restaurantWithTable();
+    const page = await stack.phone(tableCode);
+    await join(page, pin);
+    await seated(page);
+    await addDish(page, 'Goulash');
+    await expect.poll(() => cartText(page), SLOW).toContain('1 × Goulash');
+    const seatKey = `seat:${tableCode}`;
+    const before = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string }, seatKey);
+    // Reload with the item dialog open and a choice half made.
+    await page.getByRole('button', { name: /^Burger,/ }).click();
+    await page.getByRole('dialog', { name: 'Burger' }).getByLabel('Medium').check();
+    await page.reload();
+    await seated(page);
+    expect(await page.getByLabel('PIN').count()).toBe(0);
+    await expect.poll(() => cartText(page), SLOW).toContain('1 × Goulash');
+    const after = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string }, seatKey);
+    expect(after.guestId).toBe(before.guestId);
+  });
 
-    // The token is gone bad (as when it expires): the app asks for the PIN and proves who the guest was.
+  it('keeps an INDIVIDUAL cart to its guest, and filters the menu by dietary tags and allergens', async () => {
+    const { tableCode, pin } = await stack.restaurantWithTable({ mode: 'INDIVIDUAL' });
+    const [ada, bob] = [await stack.phone(tableCode), await stack.phone(tableCode)];
+    await join(ada, pin, 'Ada');
+    await join(bob, pin, 'Bob');
+    await seated(ada);
+    await seated(bob);
+    await addDish(ada, 'Goulash');
+    await expect.poll(() => cartText(ada), SLOW).toContain('1 × Goulash');
+    expect(await ada.getByRole('heading', { name: 'Your order' }).count()).toBe(1);
+    expect(await cartText(ada)).not.toContain('added by');
+    await addDish(bob, 'Dumplings');
+    await expect.poll(() => cartText(bob), SLOW).toContain('1 × Dumplings');
+    expect(await cartText(bob)).not.toContain('Goulash');
+    expect(await cartText(ada)).not.toContain('Dumplings');
+
+    const menu = ada.getByRole('region', { name: 'Menu' });
+    await menu.getByText('Filters').click();
+    await menu.getByRole('group', { name: 'Only' }).getByLabel('vegetarian').check();
+    expect(await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger),/ }).allInnerTexts()).toEqual([expect.stringContaining('Dumplings')]);
+    await menu.getByRole('group', { name: 'Only' }).getByLabel('vegetarian').uncheck();
+    await menu.getByRole('group', { name: 'Without' }).getByLabel('gluten').check();
+    const names = (await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger),/ }).allInnerTexts()).map((text) => text.split('\n')[0]);
+    expect(names.sort()).toEqual(['Burger', 'Goulash']);
+  });
+
+  it('shows an 86 live, calls the waiter with the acknowledgement shown, and comes back as the same guest when the token stopped working', async () => {
+    const { restaurant, tableCode, pin, items } = await stack.restaurantWithTable();
+    const page = await stack.phone(tableCode);
+    await join(page, pin);
+    await seated(page);
+
+    await stack.api('PATCH', `/v1/restaurants/${restaurant.restaurantId}/menu/items/${items.goulash.itemId}`, { token: restaurant.ownerToken, body: { available: false } });
+    await expect.poll(() => page.getByRole('button', { name: /^Goulash,/ }).isDisabled(), SLOW).toBe(true);
+    expect(await page.getByRole('button', { name: /^Goulash,/ }).innerText()).toContain('Sold out');
+
+    await page.getByRole('button', { name: 'Call waiter' }).click();
+    await expect.poll(() => page.getByRole('status').allInnerTexts(), SLOW).toContain('The staff know you are calling.');
+    await page.getByRole('button', { name: 'Call waiter' }).click();
+    await expect.poll(() => page.getByRole('alert').allInnerTexts(), SLOW).toContain('The staff already know. Someone will come.');
+    const waiter = (await stack.hire(restaurant, 'WAITER')).token;
+    const [request] = (await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}/service-requests`, { token: waiter })).body.requests;
+    expect(request).toMatchObject({ type: 'CALL_WAITER', tableName: 'Window' });
+    await stack.api('POST', `/v1/restaurants/${restaurant.restaurantId}/service-requests/${request.requestId}/ack`, { token: waiter });
+    await expect.poll(() => page.getByRole('status').allInnerTexts(), SLOW).toContain('Someone is on the way.');
+
+    // The token went bad (as when it expires): the app asks for the PIN and proves who the guest was.
     const seatKey = `seat:${tableCode}`;
     const before = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string }, seatKey);
     await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) as string), token: 'gt_not-a-token' })), seatKey);
     await page.reload();
-    await join(page);
-    await expect.poll(() => page.getByRole('region', { name: 'Your order' }).count(), SLOW).toBe(1);
+    await expect.poll(() => page.getByLabel('PIN').count(), SLOW).toBe(1);
+    await join(page, pin);
+    await seated(page);
     const after = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string; token: string }, seatKey);
     expect(after.guestId).toBe(before.guestId);
     expect(after.token).not.toBe('gt_not-a-token');

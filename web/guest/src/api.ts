@@ -16,7 +16,7 @@ export function createApi(config: AppConfig, token: () => string | undefined) {
   client.use({
     onRequest({ request }) {
       const current = token();
-      if (current) request.headers.set('Authorization', `Bearer ${current}`);
+      if (current && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${current}`);
       return request;
     },
   });
@@ -24,12 +24,20 @@ export function createApi(config: AppConfig, token: () => string | undefined) {
 }
 
 /** The contract's error body, whatever the route. */
-export interface ApiError {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+export interface ApiProblem {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
 }
-export const errorOf = (body: unknown): ApiError['error'] | undefined => (body as ApiError | undefined)?.error;
+export const problemOf = (body: unknown): ApiProblem | undefined => (body as { error?: ApiProblem } | undefined)?.error;
+
+/** Seconds from a 429's or 503's `Retry-After`, else the fallback. */
+export const retryAfterOf = (response: Response, fallback = 5): number => {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : fallback;
+};
 
 export async function loadConfig(): Promise<AppConfig> {
-  const response = await fetch('/config.json');
+  const response = await fetch('/config.json', { cache: 'no-store' });
   return (await response.json()) as AppConfig;
 }

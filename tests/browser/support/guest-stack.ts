@@ -1,0 +1,109 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { spawnRuntime } from '../../../lib/local/runtime-process';
+import type { RuntimeProcess } from '../../../lib/local/runtime-process';
+import { serveGuestApp } from '../../../lib/local/web-app';
+import type { GuestAppServer } from '../../../lib/local/web-app';
+import { call } from '../../e2e/support/http';
+import type { CallOptions } from '../../e2e/support/http';
+import { staffFixtures } from '../../e2e/support/staff';
+import type { TestRestaurant } from '../../e2e/support/staff';
+
+/** What the app shows after work the local runtime may still be warming up for (its functions compile on first use). */
+export const SLOW = { timeout: 15_000 };
+
+/** The Chromium flags this machine needs: no sandbox as root, and nothing that calls out to a network that is closed. */
+export const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The local stack as a table's phones meet it: the guest app served as CloudFront serves it (its
+ * origin is the API's CORS origin and what QR codes point at), the runtime (`npm start`'s own
+ * entry) behind it, and Debian's Chromium. Each test file starts its own.
+ */
+export async function startGuestStack(overrides: Record<string, string> = {}) {
+  let urls = { apiUrl: '', webSocketUrl: '' };
+  const app: GuestAppServer = await serveGuestApp({ port: 0, config: () => urls });
+  const runtime: RuntimeProcess = await spawnRuntime({
+    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+    tableName: inject('tableName'),
+    overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
+  });
+  urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const fixtures = staffFixtures(() => runtime);
+  const api = (method: string, path: string, options?: CallOptions) => call(runtime.url, method, path, options);
+
+  /** A restaurant with a menu of plain dishes and one with a required option group, a table and an open session. */
+  async function restaurantWithTable(options: { name?: string; mode?: 'FAMILY' | 'INDIVIDUAL' } = {}) {
+    const restaurant: TestRestaurant = await fixtures.createRestaurantWithCli(options.name ?? 'Browser Bistro');
+    const item = async (body: Record<string, unknown>) =>
+      (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/menu/items`, { token: restaurant.ownerToken, body: { category: 'Mains', station: 'GRILL', ...body } })).body;
+    const goulash = await item({ name: 'Goulash', priceCents: 1450, allergens: ['celery'] });
+    const dumplings = await item({ name: 'Dumplings', priceCents: 650, dietary: ['vegetarian'], allergens: ['gluten', 'eggs'] });
+    const burger = await item({
+      name: 'Burger',
+      priceCents: 1200,
+      optionGroups: [
+        { name: 'Doneness', minSelected: 1, maxSelected: 1, options: [{ name: 'Medium', priceDeltaCents: 0 }, { name: 'Well done', priceDeltaCents: 0 }] },
+        { name: 'Extras', minSelected: 0, maxSelected: 2, options: [{ name: 'Cheese', priceDeltaCents: 150 }, { name: 'Bacon', priceDeltaCents: 200 }] },
+      ],
+    });
+    const table = (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables`, { token: restaurant.ownerToken, body: { name: 'Window' } })).body;
+    expect(table.orderUrl).toBe(`${app.url}/t?t=${table.tableCode}`);
+    const session = (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables/${table.tableId}/sessions`, { token: restaurant.ownerToken, body: { mode: options.mode ?? 'FAMILY' } }))
+      .body;
+    return { restaurant, table, session, pin: session.pin as string, tableCode: table.tableCode as string, items: { goulash, dumplings, burger } };
+  }
+
+  /** A phone at the table: a browser context of its own (its own storage), the QR code's URL opened. */
+  async function phone(tableCode: string, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-GB', ...options });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/t?t=${tableCode}`);
+    return page;
+  }
+
+  return {
+    app,
+    runtime,
+    browser,
+    api,
+    ...fixtures,
+    restaurantWithTable,
+    phone,
+    async close() {
+      await browser.close();
+      await runtime.stop();
+      await app.close();
+    },
+  };
+}
+export type GuestStack = Awaited<ReturnType<typeof startGuestStack>>;
+
+/** Joins with the PIN (and a name) as a guest types it. */
+export async function join(page: Page, pin: string, name?: string) {
+  await page.getByLabel('PIN').fill(pin);
+  if (name) await page.getByLabel('Your name (optional)').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+}
+
+/** The phone is at the table and its socket is live. */
+export async function seated(page: Page) {
+  await expect.poll(() => page.getByRole('heading', { name: 'Menu' }).count(), SLOW).toBe(1);
+  await expect.poll(() => page.getByText('Reconnecting…').count(), SLOW).toBe(0);
+}
+
+/** Opens a dish, picks options by their labels, and adds it. */
+export async function addDish(page: Page, name: string, options: string[] = []) {
+  await page.getByRole('button', { name: new RegExp(`^${name},`) }).click();
+  const dialog = page.getByRole('dialog', { name });
+  for (const option of options) await dialog.getByLabel(option).check();
+  await dialog.getByRole('button', { name: /^Add to order/ }).click();
+  await expect.poll(() => page.getByRole('dialog').count(), SLOW).toBe(0);
+}
+
+/** The cart: the table's (FAMILY) or the guest's own (INDIVIDUAL). */
+export const cartText = (page: Page) => page.getByRole('region', { name: /^(Table order|Your order)$/ }).innerText();
+export const ordersText = (page: Page) => page.getByRole('region', { name: 'Orders' }).innerText();
