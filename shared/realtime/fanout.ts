@@ -29,21 +29,22 @@ export interface DeliveryResult {
   sent: number;
   gone: number;
   failed: number;
+  /** Connections that outlived their token: they heard nothing and are to be closed. */
+  expired: string[];
 }
 
 /**
  * Delivers a record's messages. Gone connections are forgotten; any other failure is counted so
  * the record is retried (clients drop the duplicates by message id). One dead phone never stops
- * delivery to the others.
+ * delivery to the others. Closing sockets is {@link closeConnections}' part, done after the batch's deliveries.
  */
 export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = new Date()): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, gone: 0, failed: 0 };
-  const expired = new Set<string>();
+  const result: DeliveryResult = { sent: 0, gone: 0, failed: 0, expired: [] };
   for (const delivery of plan.deliveries) {
     const members = await listChannel(delivery.channel);
     await forEachBounded(members, POST_CONCURRENCY, async (member) => {
-      // A socket outliving its token hears nothing more; it is closed below.
-      if (hasExpired(member, now)) return void expired.add(member.connectionId);
+      // A socket outliving its token hears nothing more; it is closed afterwards.
+      if (hasExpired(member, now)) return void result.expired.push(member.connectionId);
       const message = delivery.build(member);
       if (!message) return;
       try {
@@ -60,6 +61,15 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = 
       }
     });
   }
+  return result;
+}
+
+/** Whether a record closes sockets once delivered. */
+export const closesConnections = (plan: RecordPlan, result: DeliveryResult): boolean =>
+  Boolean(plan.closeChannel || plan.closeTokenConnections || result.expired.length > 0);
+
+/** Closes what a delivered record ends: a closed session's channel, a revoked token's sockets, sockets that outlived their token. */
+export async function closeConnections(plan: RecordPlan, expired: string[], poster: ConnectionPoster): Promise<void> {
   const toClose = [
     ...expired,
     ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []),
@@ -71,5 +81,4 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = 
     });
     await deleteConnection(connectionId);
   });
-  return result;
 }

@@ -1,9 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import { deliver, forEachBounded } from './fanout';
+import { closeConnections, closesConnections, deliver, forEachBounded } from './fanout';
 import type { ConnectionPoster } from './fanout';
 import { planRecord } from './messages';
+import type { RecordPlan } from './messages';
 
 /** Partitions delivered at once; each partition's records go strictly in order. */
 export const PARTITION_CONCURRENCY = 8;
@@ -15,6 +16,10 @@ export const PARTITION_CONCURRENCY = 8;
  * 410, or a record that cannot be planned), it and the later records of its partition are reported
  * in `batchItemFailures` and not delivered now: Lambda retries from there (bisecting the batch) and
  * finally sends them to the DLQ, and no client sees a newer change before an older one.
+ *
+ * Sockets are closed only after every delivery of the batch: a removed guest hears `guest.removed`
+ * (their session's partition) before the revocation of their token (its own partition) closes the
+ * socket, whichever partition is delivered first.
  */
 export async function processStreamRecords(records: DynamoDBRecord[], poster: ConnectionPoster): Promise<DynamoDBBatchResponse> {
   const partitions = new Map<string, DynamoDBRecord[]>();
@@ -25,28 +30,39 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
     else partitions.set(key, [record]);
   }
   const failed = new Set<DynamoDBRecord>();
+  const closing: { record: DynamoDBRecord; plan: RecordPlan; expired: string[] }[] = [];
   await forEachBounded([...partitions.values()], PARTITION_CONCURRENCY, async (partition) => {
     for (const [index, record] of partition.entries()) {
-      if (!(await deliverRecord(record, poster))) {
+      const delivered = await deliverRecord(record, poster);
+      if (!delivered) {
         for (const held of partition.slice(index)) failed.add(held);
         return;
       }
+      if (closesConnections(delivered.plan, delivered.result)) closing.push({ record, plan: delivered.plan, expired: delivered.result.expired });
     }
+  });
+  await forEachBounded(closing, PARTITION_CONCURRENCY, async ({ record, plan, expired }) => {
+    await closeConnections(plan, expired, poster).catch((error: unknown) => {
+      logger.error('stream record not delivered: closing its connections failed', { eventID: record.eventID, error: error as Error });
+      failed.add(record);
+    });
   });
   return { batchItemFailures: records.filter((record) => failed.has(record)).map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' })) };
 }
 
-async function deliverRecord(record: DynamoDBRecord, poster: ConnectionPoster): Promise<boolean> {
+/** Delivers one record's messages; undefined when it failed (and is to be retried). */
+async function deliverRecord(record: DynamoDBRecord, poster: ConnectionPoster) {
   try {
-    const result = await deliver(planRecord(record), poster);
+    const plan = planRecord(record);
+    const result = await deliver(plan, poster);
     count('FanoutMessages', result.sent);
     count('FanoutGone', result.gone);
     count('FanoutFailures', result.failed);
     if (result.failed > 0) throw new Error(`${result.failed} posts failed`);
-    if (result.sent + result.gone > 0) logger.debug('record delivered', { eventID: record.eventID, ...result });
-    return true;
+    if (result.sent + result.gone > 0) logger.debug('record delivered', { eventID: record.eventID, sent: result.sent, gone: result.gone });
+    return { plan, result };
   } catch (error) {
     logger.error('stream record not delivered', { eventID: record.eventID, error: error as Error });
-    return false;
+    return undefined;
   }
 }

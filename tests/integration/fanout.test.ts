@@ -98,6 +98,45 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     expect(posted.map((p) => p.message.id)).toEqual(['event-300:cart.updated', 'event-300:cart.updated']);
   });
 
+  it('closes a removed guest\'s socket only after the batch told them: guest.removed first, whichever partition comes first', async () => {
+    const session = sessionId();
+    const phone = await guestConnection(session, 'removed');
+    const events: string[] = [];
+    const stub: ConnectionPoster = {
+      // A post that takes its time, as one to a phone on a weak network does.
+      post: async (connectionId, payload) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        events.push(`post ${connectionId} ${(JSON.parse(payload) as { type: string }).type}`);
+      },
+      close: async (connectionId) => void events.push(`close ${connectionId}`),
+    };
+    const record = (sequence: string, eventName: 'MODIFY' | 'REMOVE', keys: Record<string, string>, images: { NewImage?: object; OldImage: object }): DynamoDBRecord => ({
+      eventID: `event-${sequence}`,
+      eventName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: sequence,
+        ApproximateCreationDateTime: 1_800_000_000,
+        Keys: marshall(keys) as never,
+        ...(images.NewImage ? { NewImage: marshall(images.NewImage) as never } : {}),
+        OldImage: marshall(images.OldImage) as never,
+      },
+    });
+    const guest = { pk: `SESSION#${session}`, sk: 'GUEST#removed', type: 'Guest', sessionId: session, guestId: 'removed', removedAt: null };
+    const token = { pk: `TOKEN#hash-${phone}`, sk: 'TOKEN', type: 'Token' };
+    // The token's revocation first in the batch, in a partition of its own, as removeGuest writes them.
+    const response = await processStreamRecords(
+      [
+        record('500', 'REMOVE', { pk: token.pk, sk: token.sk }, { OldImage: token }),
+        record('501', 'MODIFY', { pk: guest.pk, sk: guest.sk }, { NewImage: { ...guest, removedAt: new Date().toISOString() }, OldImage: guest }),
+      ],
+      stub,
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(events).toEqual([`post ${phone} guest.removed`, `close ${phone}`]);
+  });
+
   it('holds back the rest of a partition after a record that cannot be planned, and delivers the other partitions', async () => {
     const [session, neighbour] = [sessionId(), sessionId()];
     await guestConnection(session, 'phone');

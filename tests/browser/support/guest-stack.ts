@@ -5,8 +5,6 @@ import { spawnRuntime } from '../../../lib/local/runtime-process';
 import type { RuntimeProcess } from '../../../lib/local/runtime-process';
 import { serveGuestApp } from '../../../lib/local/web-app';
 import type { GuestAppServer } from '../../../lib/local/web-app';
-import { call } from '../../e2e/support/http';
-import type { CallOptions } from '../../e2e/support/http';
 import { staffFixtures } from '../../e2e/support/staff';
 import type { TestRestaurant } from '../../e2e/support/staff';
 
@@ -33,7 +31,7 @@ export async function startGuestStack(overrides: Record<string, string> = {}) {
   urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const fixtures = staffFixtures(() => runtime);
-  const api = (method: string, path: string, options?: CallOptions) => call(runtime.url, method, path, options);
+  const { api } = fixtures;
 
   /** A restaurant with a menu of plain dishes and one with a required option group, a table and an open session. */
   async function restaurantWithTable(options: { name?: string; mode?: 'FAMILY' | 'INDIVIDUAL' } = {}) {
@@ -69,7 +67,6 @@ export async function startGuestStack(overrides: Record<string, string> = {}) {
     app,
     runtime,
     browser,
-    api,
     ...fixtures,
     restaurantWithTable,
     phone,

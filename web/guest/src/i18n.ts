@@ -10,7 +10,8 @@ const en = {
   yourName: 'Your name (optional)',
   join: 'Join',
   joinHint: 'Your waiter has the PIN for this table.',
-  wrongPin: (left: number) => (left === 1 ? 'Wrong PIN. 1 attempt left.' : `Wrong PIN. ${left} attempts left.`),
+  wrongPin: (left: number) =>
+    left === 0 ? 'Wrong PIN. No attempts left: this phone has to wait a while.' : left === 1 ? 'Wrong PIN. 1 attempt left.' : `Wrong PIN. ${left} attempts left.`,
   blocked: (seconds: number) => `Too many wrong PINs. Try again in ${seconds} s.`,
   noSession: 'This table is not open yet. Ask your waiter.',
   sessionFull: 'This table is full. Ask your waiter.',
@@ -91,7 +92,8 @@ const de: Catalogue = {
   yourName: 'Ihr Name (optional)',
   join: 'Beitreten',
   joinHint: 'Die PIN für diesen Tisch bekommen Sie vom Service.',
-  wrongPin: (left) => (left === 1 ? 'Falsche PIN. Noch 1 Versuch.' : `Falsche PIN. Noch ${left} Versuche.`),
+  wrongPin: (left) =>
+    left === 0 ? 'Falsche PIN. Keine Versuche mehr: dieses Telefon muss eine Weile warten.' : left === 1 ? 'Falsche PIN. Noch 1 Versuch.' : `Falsche PIN. Noch ${left} Versuche.`,
   blocked: (seconds) => `Zu viele falsche PINs. Erneut versuchen in ${seconds} s.`,
   noSession: 'Dieser Tisch ist noch nicht geöffnet. Bitte fragen Sie den Service.',
   sessionFull: 'Dieser Tisch ist voll. Bitte fragen Sie den Service.',
