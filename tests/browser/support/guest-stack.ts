@@ -20,13 +20,14 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * origin is the API's CORS origin and what QR codes point at), the runtime (`npm start`'s own
  * entry) behind it, and Debian's Chromium. Each test file starts its own.
  */
-export async function startGuestStack(overrides: Record<string, string> = {}) {
+export async function startGuestStack(overrides: Record<string, string> = {}, args: string[] = []) {
   let urls = { apiUrl: '', webSocketUrl: '' };
   const app: GuestAppServer = await serveGuestApp({ port: 0, config: () => urls });
   const runtime: RuntimeProcess = await spawnRuntime({
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: inject('tableName'),
     overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
+    args,
   });
   urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
