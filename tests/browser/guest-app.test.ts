@@ -30,7 +30,7 @@ describe('the guest app', () => {
     await seated(bob);
 
     // A dish with a required group: "Add to order" waits for the choice, and the price follows the options.
-    await ada.getByRole('button', { name: /^Burger,/ }).click();
+    await ada.getByRole('button', { name: /^Burger\b/ }).click();
     const dialog = ada.getByRole('dialog', { name: 'Burger' });
     const addButton = dialog.getByRole('button', { name: /^Add to order/ });
     expect(await addButton.isDisabled()).toBe(true);
@@ -89,7 +89,7 @@ describe('the guest app', () => {
     const seatKey = `seat:${tableCode}`;
     const before = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) as string) as { guestId: string }, seatKey);
     // Reload with the item dialog open and a choice half made.
-    await page.getByRole('button', { name: /^Burger,/ }).click();
+    await page.getByRole('button', { name: /^Burger\b/ }).click();
     await page.getByRole('dialog', { name: 'Burger' }).getByLabel('Medium').check();
     await page.reload();
     await seated(page);
@@ -118,10 +118,10 @@ describe('the guest app', () => {
     const menu = ada.getByRole('region', { name: 'Menu' });
     await menu.getByText('Filters').click();
     await menu.getByRole('group', { name: 'Only' }).getByLabel('vegetarian').check();
-    expect(await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger),/ }).allInnerTexts()).toEqual([expect.stringContaining('Dumplings')]);
+    expect(await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger)\b/ }).allInnerTexts()).toEqual([expect.stringContaining('Dumplings')]);
     await menu.getByRole('group', { name: 'Only' }).getByLabel('vegetarian').uncheck();
     await menu.getByRole('group', { name: 'Without' }).getByLabel('gluten').check();
-    const names = (await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger),/ }).allInnerTexts()).map((text) => text.split('\n')[0]);
+    const names = (await menu.getByRole('button', { name: /^(Goulash|Dumplings|Burger)\b/ }).allInnerTexts()).map((text) => text.split('\n')[0]);
     expect(names.sort()).toEqual(['Burger', 'Goulash']);
   });
 
@@ -132,8 +132,8 @@ describe('the guest app', () => {
     await seated(page);
 
     await stack.api('PATCH', `/v1/restaurants/${restaurant.restaurantId}/menu/items/${items.goulash.itemId}`, { token: restaurant.ownerToken, body: { available: false } });
-    await expect.poll(() => page.getByRole('button', { name: /^Goulash,/ }).isDisabled(), SLOW).toBe(true);
-    expect(await page.getByRole('button', { name: /^Goulash,/ }).innerText()).toContain('Sold out');
+    await expect.poll(() => page.getByRole('button', { name: /^Goulash\b/ }).isDisabled(), SLOW).toBe(true);
+    expect(await page.getByRole('button', { name: /^Goulash\b/ }).innerText()).toContain('Sold out');
 
     await page.getByRole('button', { name: 'Call waiter' }).click();
     await expect.poll(() => page.getByRole('status').allInnerTexts(), SLOW).toContain('The staff know you are calling.');

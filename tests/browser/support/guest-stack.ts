@@ -95,7 +95,7 @@ export async function seated(page: Page) {
 
 /** Opens a dish, picks options by their labels, and adds it. */
 export async function addDish(page: Page, name: string, options: string[] = []) {
-  await page.getByRole('button', { name: new RegExp(`^${name},`) }).click();
+  await page.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
   const dialog = page.getByRole('dialog', { name });
   for (const option of options) await dialog.getByLabel(option).check();
   await dialog.getByRole('button', { name: /^Add to order/ }).click();

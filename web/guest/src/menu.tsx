@@ -54,14 +54,14 @@ export function Menu({ categories, onChoose }: { categories: Category[]; onChoos
           )}
         </details>
       )}
-      {visible.length === 0 && <p>{t.noMatch}</p>}
+      {items.length > 0 && visible.length === 0 && <p>{t.noMatch}</p>}
       {visible.map((category) => (
         <section key={category.name} aria-label={category.name}>
           <h3>{category.name}</h3>
           <ul class="menu">
             {category.items.map((item) => (
               <li key={item.itemId}>
-                <button type="button" class="dish" disabled={!item.available} onClick={() => onChoose(item)} aria-label={`${item.name}, ${money(item.priceCents)}`}>
+                <button type="button" class="dish" disabled={!item.available} onClick={() => onChoose(item)}>
                   <span class="dish-name">{item.name}</span>
                   <span class="price">{money(item.priceCents)}</span>
                   {item.description && <span class="description">{item.description}</span>}
