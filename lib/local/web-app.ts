@@ -7,7 +7,7 @@ import { build } from 'vite';
 import { listen } from './listen';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
-const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
+export const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,7 +20,15 @@ const TYPES: Record<string, string> = {
 
 /** Builds the guest app exactly as a deployment does (web/vite.config.ts) into web/guest/dist. */
 export async function buildGuestApp(): Promise<void> {
-  await build({ configFile: join(WEB_ROOT, 'vite.config.ts') });
+  // Vite builds dependencies as NODE_ENV says: under a test runner (NODE_ENV=test) that would ship Preact's debug build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 export interface GuestAppServer {

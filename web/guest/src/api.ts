@@ -38,6 +38,7 @@ export const retryAfterOf = (response: Response, fallback = 5): number => {
 };
 
 export async function loadConfig(): Promise<AppConfig> {
-  const response = await fetch('/config.json', { cache: 'no-store' });
+  // Preloaded by index.html; the server says not to cache it, so a new deployment's URLs are read at once.
+  const response = await fetch('/config.json');
   return (await response.json()) as AppConfig;
 }

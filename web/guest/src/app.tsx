@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './api';
-import type { AppConfig, Schemas } from './api';
+import type { AppConfig } from './api';
 import { LocaleContext, localeFor } from './context';
 import { catalogue, pickLanguage } from './i18n';
 import { Join } from './join';
-import { loadSeat, saveSeat } from './store';
-import type { Seat } from './store';
+import { loadPlace, loadSeat, savePlace, saveSeat } from './store';
+import type { Place, Seat } from './store';
 import { Table } from './table';
 import type { Ending } from './table';
 
@@ -15,16 +15,23 @@ export function App({ config, tableCode }: { config: AppConfig; tableCode: strin
   const t = catalogue(language);
   const [seat, setSeat] = useState<Seat | undefined>(() => (tableCode ? loadSeat(tableCode) : undefined));
   const api = useMemo(() => createApi(config, () => seat?.token), [config, seat?.token]);
-  const [place, setPlace] = useState<{ restaurant: Schemas['Restaurant']; tableName: string } | undefined>();
+  // Public reads go without the token: no CORS preflight before the first paint.
+  const publicApi = useMemo(() => createApi(config, () => undefined), [config]);
+  // A returning phone shows the table at once from what it kept, and checks it in the background.
+  const [place, setPlace] = useState<Place | undefined>(() => (tableCode ? loadPlace(tableCode) : undefined));
   const [problem, setProblem] = useState<string | undefined>(tableCode ? undefined : t.scanFirst);
   const [ended, setEnded] = useState<Ending | undefined>();
 
   useEffect(() => {
     document.documentElement.lang = language;
     if (!tableCode) return;
-    api.GET('/v1/tables/{tableCode}', { params: { path: { tableCode } } }).then(
-      ({ data }) => (data ? setPlace({ restaurant: data.restaurant, tableName: data.table.name }) : setProblem(t.unknownCode)),
-      () => setProblem(t.offline),
+    publicApi.GET('/v1/tables/{tableCode}', { params: { path: { tableCode } } }).then(
+      ({ data }) => {
+        const found = data ? { restaurant: data.restaurant, tableName: data.table.name } : undefined;
+        savePlace(tableCode, found);
+        return found ? setPlace(found) : setProblem(t.unknownCode);
+      },
+      () => setPlace((known) => (known ? known : void setProblem(t.offline))),
     );
   }, [tableCode]);
 
@@ -55,7 +62,7 @@ export function App({ config, tableCode }: { config: AppConfig; tableCode: strin
           <p>{ended === 'closed' ? t.closed : t.removed}</p>
         </section>
       ) : seat?.token ? (
-        <Table api={api} config={config} seat={seat} restaurant={place.restaurant} onSeat={seated} onEnded={end} />
+        <Table api={api} publicApi={publicApi} config={config} seat={seat} restaurant={place.restaurant} onSeat={seated} onEnded={end} />
       ) : (
         <Join api={api} tableCode={tableCode} previous={seat} onSeat={seated} />
       )}

@@ -32,7 +32,7 @@ const upsert = (orders: Order[], order: Order) => {
 };
 
 /** The table once the guest is in: menu, cart, orders, the staff, table-mates asking to join; live over the socket and still working over HTTP without it. */
-export function Table(props: { api: Api; config: AppConfig; seat: Seat; restaurant: Schemas['Restaurant']; onSeat: (seat: Seat) => void; onEnded: (ending: Ending) => void }) {
+export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat: Seat; restaurant: Schemas['Restaurant']; onSeat: (seat: Seat) => void; onEnded: (ending: Ending) => void }) {
   const { api, config, restaurant } = props;
   const { t, language } = useLocale();
   const seat = useRef(props.seat);
@@ -47,6 +47,8 @@ export function Table(props: { api: Api; config: AppConfig; seat: Seat; restaura
   const [joinRequests, setJoinRequests] = useState<{ joinRequestId: string; guestName: string | null }[]>([]);
   const [busy, setBusy] = useState(false);
   const [placing, setPlacing] = useState(false);
+  // The page is drawn once menu, cart and orders are in, all at once: nothing jumps under the guest's thumb.
+  const [ready, setReady] = useState(false);
   // Two taps within one render see the same state: the ref is what makes the second one a no-op.
   const inFlight = useRef(false);
 
@@ -70,7 +72,7 @@ export function Table(props: { api: Api; config: AppConfig; seat: Seat; restaura
 
   const loadMenu = async () => {
     const lang = restaurant.languages.includes(language) ? language : undefined;
-    const { data } = await api.GET('/v1/restaurants/{restaurantId}/menu', { params: { path: { restaurantId: restaurant.restaurantId }, query: lang ? { lang } : {} } });
+    const { data } = await props.publicApi.GET('/v1/restaurants/{restaurantId}/menu', { params: { path: { restaurantId: restaurant.restaurantId }, query: lang ? { lang } : {} } });
     if (data) setCategories(data.categories);
   };
 
@@ -124,10 +126,12 @@ export function Table(props: { api: Api; config: AppConfig; seat: Seat; restaura
   };
 
   useEffect(() => {
-    void loadMenu().catch(() => undefined);
-    void refresh()
-      .then(() => seat.current.pendingOrder && placeOrder())
-      .catch(() => undefined);
+    const menu = loadMenu().catch(() => undefined);
+    const state = refresh().catch(() => undefined);
+    void Promise.all([menu, state]).then(() => {
+      setReady(true);
+      if (seat.current.pendingOrder) void placeOrder();
+    });
     return connectLive(config.webSocketUrl, props.seat.token, onMessage, setLive);
   }, [props.seat.token]);
 
@@ -239,13 +243,12 @@ export function Table(props: { api: Api; config: AppConfig; seat: Seat; restaura
   const nameOf = (guestId: string) =>
     guestId === props.seat.guestId ? t.you : (session?.guests.find((guest) => guest.guestId === guestId)?.guestName ?? t.aGuest);
 
+  if (!ready) return <p role="status">{t.loading}</p>;
   return (
     <>
       <div class="banners">
         {!live && (
-          <p role="status" class="reconnecting">
-            {t.reconnecting}
-          </p>
+          <p role="status">{t.reconnecting}</p>
         )}
         {joinRequests.map((request) => (
           <div key={request.joinRequestId} class="join-request" role="group" aria-label={t.wantsToJoin(request.guestName ?? t.someone)}>
