@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
@@ -9,6 +10,7 @@ const usage = `npm start [-- options]
   --port <n>               REST API port (default 3000; 0 picks a free one)
   --web-port <n>           the guest app, what tables' QR codes open (default 5173; 0 picks a free one)
   --no-web                 do not build and serve the guest app (the API only)
+  --no-web-build           serve the guest app as last built (web/guest/dist), without building it again
   --ws-port <n>            WebSocket API port (default 3001; 0 picks a free one)
   --dynamodb-port <n>      DynamoDB Local port (default 8000)
   --in-memory              keep no data across restarts (default: data in .local/dynamodb)
@@ -18,8 +20,9 @@ const usage = `npm start [-- options]
   --trust-forwarded-for    take the client IP from X-Forwarded-For (tests simulating many clients only)
   --ws-idle-seconds <n>    close WebSocket connections idle this long (default API Gateway's 600; tests use less)
   --ttl-sweep-seconds <n>  how often expired items are deleted, as DynamoDB's TTL does (default 30)
-  --host <address>         where the REST and WebSocket APIs listen (default 127.0.0.1; 0.0.0.0 lets a phone
-                           on the same Wi-Fi in)
+  --host <address>         where the guest app, the REST and WebSocket APIs listen (default 127.0.0.1;
+                           0.0.0.0 lets a phone on the same Wi-Fi in: QR codes and the API's CORS origin then
+                           name this machine's network address)
 
 Stream records the local fan-out gave up on (the DLQ when deployed): .local/stream-dead-letters.jsonl
 `;
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3000' },
     'web-port': { type: 'string', default: '5173' },
     web: { type: 'boolean', default: true },
+    'web-build': { type: 'boolean', default: true },
     'ws-port': { type: 'string', default: '3001' },
     'dynamodb-port': { type: 'string', default: '8000' },
     'in-memory': { type: 'boolean', default: false },
@@ -63,6 +67,38 @@ for (const assignment of values.set) {
   overrides[name] = value.join('=');
 }
 
+/** How other devices reach this machine: the address asked for, or for 0.0.0.0 the first external IPv4 address. */
+function publicHost(host: string): string {
+  if (host === '127.0.0.1' || host === 'localhost') return 'localhost';
+  if (host !== '0.0.0.0') return host;
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address?.family === 'IPv4' && !address.internal);
+  return external?.address ?? 'localhost';
+}
+
+/** The API's URL as the browser that asked for /config.json reaches it: by the host name it used for the app. */
+const asSeenFrom = (url: string, requestHost: string | undefined) => {
+  if (!requestHost) return url;
+  const seen = new URL(url);
+  seen.hostname = new URL(`http://${requestHost}`).hostname;
+  return seen.toString().replace(/\/$/, '');
+};
+
+// The guest app first: its origin is what QR codes point at and the one origin the API lets browsers call from.
+let apiUrls = { apiUrl: '', webSocketUrl: '' };
+const guestApp = values.web
+  ? await (values['web-build'] ? buildGuestApp() : Promise.resolve()).then(() =>
+      serveGuestApp({
+        port: Number(values['web-port']),
+        host: values.host,
+        config: (requestHost) => ({ apiUrl: asSeenFrom(apiUrls.apiUrl, requestHost), webSocketUrl: asSeenFrom(apiUrls.webSocketUrl, requestHost) }),
+      }),
+    )
+  : undefined;
+const siteOrigin = guestApp ? `http://${publicHost(values.host)}:${new URL(guestApp.url).port}` : undefined;
+const site: Record<string, string> = siteOrigin ? { CORS_ORIGIN: siteOrigin, GUEST_ORDERING_URL: `${siteOrigin}/t` } : {};
+
 const runtime = await startLocalRuntime({
   restPort: Number(values.port),
   webSocketPort: Number(values['ws-port']),
@@ -70,7 +106,7 @@ const runtime = await startLocalRuntime({
   dynamoDbEndpoint: values['dynamodb-endpoint'],
   inMemory: values['in-memory'],
   tableName: values['table-name'],
-  overrides,
+  overrides: { ...site, ...overrides },
   trustForwardedFor: values['trust-forwarded-for'],
   host: values.host,
   ttlSweepSeconds: Number(values['ttl-sweep-seconds']),
@@ -78,11 +114,8 @@ const runtime = await startLocalRuntime({
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 
-if (values.web) {
-  await buildGuestApp();
-  const guestApp = await serveGuestApp({ port: Number(values['web-port']), host: values.host, config: () => ({ apiUrl: runtime.restUrl, webSocketUrl: runtime.webSocketUrl }) });
-  console.log(`Guest app: ${guestApp.url}/t?t=<tableCode> (what the tables' QR codes open)`);
-}
+apiUrls = { apiUrl: runtime.restUrl, webSocketUrl: runtime.webSocketUrl };
+if (siteOrigin) console.log(`Guest app: ${siteOrigin}/t?t=<tableCode> (what the tables' QR codes open)`);
 console.log(`REST API: ${runtime.restUrl}`);
 console.log(`WebSocket API: ${runtime.webSocketUrl}`);
 console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);
@@ -102,6 +135,7 @@ const shutdown = async (code = 0) => {
   closing = true;
   // Also stops the DynamoDB Local this runtime started: nothing is left running.
   await runtime.close();
+  await guestApp?.close();
   process.exit(code);
 };
 process.on('SIGINT', () => void shutdown());

@@ -40,13 +40,18 @@ export interface GuestAppServer {
  * Serves the built guest app as CloudFront does: the files, `index.html` for any other path (the QR
  * code's `/t?t=…` is the app's), and `/config.json` naming this runtime's API and WebSocket API.
  */
-export async function serveGuestApp(options: { port: number; host?: string; config: () => { apiUrl: string; webSocketUrl: string } }): Promise<GuestAppServer> {
+export async function serveGuestApp(options: {
+  port: number;
+  host?: string;
+  /** `/config.json` for a browser that reached this server by `requestHost` (the Host header). */
+  config: (requestHost: string | undefined) => { apiUrl: string; webSocketUrl: string };
+}): Promise<GuestAppServer> {
   if (!existsSync(join(GUEST_DIST, 'index.html'))) throw new Error('The guest app is not built: run buildGuestApp() first.');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      return res.end(JSON.stringify(options.config()));
+      return res.end(JSON.stringify(options.config(req.headers.host)));
     }
     // A file by its path; any other path (the app's own, like /t) is the app. A path that is not valid percent-encoding is the client's mistake.
     let decoded: string;

@@ -61,7 +61,7 @@ describe('the guest app is accessible on every screen', () => {
       await expect.poll(() => newcomer.getByRole('status').count(), SLOW).toBe(1);
       checked.waiting = await violations(newcomer);
       await expect.poll(() => page.getByRole('group', { name: 'Bob wants to join your table.' }).count(), SLOW).toBe(1);
-      await page.evaluate(() => scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await check('join request');
 
       await stack.api('POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${session.sessionId}/close`, { token: restaurant.ownerToken });
