@@ -52,6 +52,9 @@ function errorTemplate(code: string, message: string, details: Record<string, un
  * realtime stack's, so neither stack nears CloudFormation's 500 resources.
  */
 export class ApiStack extends Stack {
+  /** The REST stage's base URL, which the web apps' config.json names. */
+  readonly url: string;
+
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, table } = props;
@@ -233,6 +236,7 @@ export class ApiStack extends Stack {
       },
     });
 
+    this.url = api.url;
     new CfnOutput(this, 'RestApiUrl', { value: api.url });
   }
 

@@ -5,6 +5,7 @@ import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
 import { policyChecks } from './policy-checks';
 import { RealtimeStack } from './realtime-stack';
+import { WebContentStack } from './web-content-stack';
 import { WebStack } from './web-stack';
 import { siteUrls, stackNames } from './stage-config';
 import type { StageConfig } from './stage-config';
@@ -36,5 +37,14 @@ export function buildStage(app: App, config: StageConfig, env: Environment = cli
   const shared = { config, table: data.table, alarmTopic: data.alarmTopic, site: siteUrls(config, web.url), env, tags };
   const api = new ApiStack(app, names.api, shared);
   const realtime = new RealtimeStack(app, names.realtime, shared);
-  return { data, web, api, realtime };
+  const webContent = new WebContentStack(app, names.webContent, {
+    config,
+    env,
+    tags,
+    bucket: web.bucket,
+    distribution: web.distribution,
+    restApiUrl: api.url,
+    webSocketUrl: realtime.url,
+  });
+  return { data, web, api, realtime, webContent };
 }

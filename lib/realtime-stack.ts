@@ -35,6 +35,9 @@ export interface RealtimeStackProps extends StackProps {
  * and the fan-out that turns the table's stream into messages over `@connections`, with its DLQ and alarms.
  */
 export class RealtimeStack extends Stack {
+  /** The WebSocket stage's URL, which the web apps' config.json names. */
+  readonly url: string;
+
   constructor(scope: Construct, id: string, props: RealtimeStackProps) {
     super(scope, id, props);
     const { config, table } = props;
@@ -133,6 +136,7 @@ export class RealtimeStack extends Stack {
       businessMetrics: { 'Fan-out': ['FanoutMessages', 'FanoutGone', 'FanoutFailures'] },
     });
 
+    this.url = webSocketStage.url;
     new CfnOutput(this, 'WebSocketUrl', { value: webSocketStage.url });
   }
 

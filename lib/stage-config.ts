@@ -236,6 +236,7 @@ export const stackNames = (stage: StageName) => ({
   web: `QrOrdering-${stage}-Web`,
   api: `QrOrdering-${stage}-Api`,
   realtime: `QrOrdering-${stage}-Realtime`,
+  webContent: `QrOrdering-${stage}-WebContent`,
 });
 
 /** Where guests order and which origin may call the API: the stage's web distribution unless configured. */

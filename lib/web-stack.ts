@@ -1,11 +1,25 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { Distribution, HttpVersion, PriceClass, SecurityPolicyProtocol, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import {
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './stage-config';
+import { HSTS_SECONDS, SPA_ROUTING_FUNCTION, contentSecurityPolicy } from './web-security-headers';
 
 export interface WebStackProps extends StackProps {
   config: StageConfig;
@@ -49,6 +63,8 @@ const DEFAULT_CERTIFICATE_RULES = [
 export class WebStack extends Stack {
   /** `https://<distribution or custom domain>`, no trailing slash. */
   readonly url: string;
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
@@ -67,10 +83,33 @@ export class WebStack extends Stack {
     });
     for (const [id, reason] of Object.entries(BUCKET_ACKNOWLEDGEMENTS)) Validations.of(bucket).acknowledge({ id, reason });
 
+    // The apps call the stage's REST and WebSocket APIs, which live in stacks built after this one: any of this region's.
+    const apiOrigins = [`https://*.execute-api.${this.region}.amazonaws.com`, `wss://*.execute-api.${this.region}.amazonaws.com`];
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: `QR ordering web apps (${config.stage}): security headers`,
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(apiOrigins), override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_SECONDS), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+    });
+    const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
+      comment: 'Pages of the apps (paths without a file extension) are answered by the app shell.',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(SPA_ROUTING_FUNCTION),
+    });
+
     const domain = config.webDomain;
     const distribution = new Distribution(this, 'Distribution', {
       comment: `QR ordering web apps (${config.stage})`,
-      defaultBehavior: { origin: S3BucketOrigin.withOriginAccessControl(bucket), viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS },
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: headers,
+        functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -86,6 +125,8 @@ export class WebStack extends Stack {
     for (const [id, reason] of Object.entries(DISTRIBUTION_ACKNOWLEDGEMENTS)) Validations.of(distribution).acknowledge({ id, reason });
     if (!domain) for (const id of DEFAULT_CERTIFICATE_RULES) Validations.of(distribution).acknowledge({ id, reason: CUSTOM_DOMAIN_ONLY });
 
+    this.bucket = bucket;
+    this.distribution = distribution;
     this.url = `https://${domain ? domain.name : distribution.distributionDomainName}`;
     new CfnOutput(this, 'WebUrl', { value: this.url });
     new CfnOutput(this, 'AssetsBucket', { value: bucket.bucketName });

@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 // cdk-nag names a finding by this rendering of the policy's value; it is not re-exported from the package root.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
@@ -13,6 +14,23 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 export function acknowledgeFinding(scope: IConstruct, rule: string, kind: 'Policy' | 'Resource', value: string, reason: string) {
   const rendered = flattenCfnReference(Stack.of(scope).resolve(value));
   Validations.of(scope).acknowledge({ id: `${rule}[${kind}::${rendered}]`, reason });
+}
+
+/**
+ * Acknowledges cdk-nag's IAM5 for every wildcard action and resource of a policy the CDK writes
+ * itself (a construct's own role), reading them from the policy's document as it will render.
+ */
+export function acknowledgeWildcards(policy: CfnPolicy, reason: string) {
+  const document = Stack.of(policy).resolve(policy.policyDocument) as { Statement: { Action: string | string[]; Resource: unknown }[] };
+  const list = <T>(value: T | T[]) => (Array.isArray(value) ? value : [value]);
+  for (const statement of document.Statement) {
+    for (const action of list(statement.Action).filter((name) => name.includes('*'))) {
+      Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`, reason });
+    }
+    for (const resource of list(statement.Resource).map((value) => flattenCfnReference(value)).filter((name) => name.includes('*'))) {
+      Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
+  }
 }
 
 /** Acknowledges cdk-nag's IAM4 for one AWS managed policy (`service-role/…`), however its ARN renders. */

@@ -5,6 +5,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { listen } from './listen';
+import { FIXED_SECURITY_HEADERS, contentSecurityPolicy } from '../web-security-headers';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 export const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
@@ -38,7 +39,8 @@ export interface GuestAppServer {
 
 /**
  * Serves the built guest app as CloudFront does: the files, `index.html` for any other path (the QR
- * code's `/t?t=…` is the app's), and `/config.json` naming this runtime's API and WebSocket API.
+ * code's `/t?t=…` is the app's), `/config.json` naming this runtime's API and WebSocket API, and the
+ * deployed security headers (the Content-Security-Policy naming those APIs).
  */
 export async function serveGuestApp(options: {
   port: number;
@@ -49,9 +51,14 @@ export async function serveGuestApp(options: {
   if (!existsSync(join(GUEST_DIST, 'index.html'))) throw new Error('The guest app is not built: run buildGuestApp() first.');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const config = options.config(req.headers.host);
+    // The headers CloudFront adds when deployed, the page allowed to call only this runtime's APIs.
+    for (const [name, value] of Object.entries(FIXED_SECURITY_HEADERS)) res.setHeader(name, value);
+    const apiOrigins = [config.apiUrl, config.webSocketUrl].filter(Boolean).map((url) => new URL(url).origin);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(apiOrigins));
     if (path === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      return res.end(JSON.stringify(options.config(req.headers.host)));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+      return res.end(JSON.stringify(config));
     }
     // A file by its path; any other path (the app's own, like /t) is the app. A path that is not valid percent-encoding is the client's mistake.
     let decoded: string;
@@ -65,7 +72,7 @@ export async function serveGuestApp(options: {
     const file = asked.startsWith(GUEST_DIST) && extname(asked) !== '' ? asked : join(GUEST_DIST, 'index.html');
     void readFile(file).then(
       (body) => {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
         res.end(body);
       },
       () => {

@@ -18,6 +18,12 @@ describe('the guest app', () => {
     expect((await fetch(`${app.url}/%E0%A4%A`)).status).toBe(400);
     expect(await (await fetch(`${app.url}/..%2F..%2Fpackage.json`)).text()).not.toContain('"dependencies"');
     expect((await fetch(`${app.url}/t`)).status).toBe(200);
+    // The deployed security headers, the policy naming this runtime's APIs: the app must work under them (every test here runs so).
+    const page = await fetch(`${app.url}/t?t=abc`);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ${new URL(runtime.url).origin} ${new URL(runtime.webSocketUrl).origin}`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('lets two phones share one FAMILY cart live (options priced by the server), orders once, and both follow the kitchen', async () => {

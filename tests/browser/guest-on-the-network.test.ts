@@ -34,7 +34,7 @@ describe('npm start --host 0.0.0.0', () => {
     const table = (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables`, { token: restaurant.ownerToken, body: { name: 'Garden' } })).body;
     expect(table.orderUrl).toBe(`${guestApp}/t?t=${table.tableCode}`);
     const { pin } = (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables/${table.tableId}/sessions`, { token: restaurant.ownerToken, body: { mode: 'FAMILY' } })).body;
-    const config = await (await fetch(`${guestApp}/config.json`)).json();
+    const config = (await (await fetch(`${guestApp}/config.json`)).json()) as { apiUrl: string; webSocketUrl: string };
     expect(new URL(config.apiUrl).hostname).toBe(lan);
     expect(new URL(config.webSocketUrl).hostname).toBe(lan);
 

@@ -7,6 +7,7 @@ import { EnvSchema } from '../../shared/config/env';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
 import { authorizer, lambdaFunctions, restFunctions, restRoutes, webSocketRoutes } from '../../shared/http/routes';
 import { streamFilterPatterns } from '../../shared/realtime/stream-filters';
+import { HSTS_SECONDS, SPA_ROUTING_FUNCTION } from '../../lib/web-security-headers';
 
 /**
  * Each stack stays well inside CloudFormation's 500 resources, with room for this many more REST
@@ -21,8 +22,14 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
 /** Real synthesis of one stage with the given CDK context, as bin/app.ts does; asset bundling is skipped (`npm run synth` does it). */
 function synthesize(stage: (typeof STAGE_NAMES)[number], context: Record<string, string> = {}) {
   const app = createOrderingApp({ context: { stage, 'aws:cdk:bundling-stacks': [], ...context } });
-  const { data, web, api, realtime } = buildStage(app, resolveStageConfig((key) => app.node.tryGetContext(key)), {});
-  return { data: Template.fromStack(data), web: Template.fromStack(web), api: Template.fromStack(api), realtime: Template.fromStack(realtime) };
+  const { data, web, api, realtime, webContent } = buildStage(app, resolveStageConfig((key) => app.node.tryGetContext(key)), {});
+  return {
+    data: Template.fromStack(data),
+    web: Template.fromStack(web),
+    api: Template.fromStack(api),
+    realtime: Template.fromStack(realtime),
+    webContent: Template.fromStack(webContent),
+  };
 }
 
 const resourcesOf = (template: Template) => template.toJSON().Resources as Resources;
@@ -52,7 +59,7 @@ function restMethods(resources: Resources) {
 
 describe.each(STAGE_NAMES)('stage %s', (stage) => {
   const config = stages[stage];
-  const { data, web, api, realtime } = synthesize(stage);
+  const { data, web, api, realtime, webContent } = synthesize(stage);
   const apiResources = api.toJSON().Resources as Resources;
   const realtimeResources = realtime.toJSON().Resources as Resources;
   const stacks = [apiResources, realtimeResources];
@@ -346,6 +353,48 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     });
   });
 
+  it('serves the apps with security headers and answers their pages (paths without an extension) with the app shell', () => {
+    const [policy] = Object.values(web.findResources('AWS::CloudFront::ResponseHeadersPolicy')) as Resources[string][];
+    const security = policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(security.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/connect-src 'self' https:\/\/\*\.execute-api\..*wss:\/\/\*\.execute-api\./);
+    expect(security).toMatchObject({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: HSTS_SECONDS, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+    });
+    web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          ResponseHeadersPolicyId: Match.anyValue(),
+          FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: Match.anyValue() }],
+        }),
+      }),
+    });
+    web.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: SPA_ROUTING_FUNCTION, FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }) });
+  });
+
+  it("deploys the guest app with a config.json naming this stage's REST and WebSocket URLs; the shell revalidated and invalidated, hashed assets immutable", () => {
+    const deployments = Object.values(webContent.findResources('Custom::CDKBucketDeployment')) as Resources[string][];
+    const assets = deployments.find((d) => JSON.stringify(d.Properties.Exclude) === '["index.html"]');
+    const shell = deployments.find((d) => d.Properties.DistributionPaths);
+    expect(deployments).toHaveLength(2);
+    expect(assets?.Properties).toMatchObject({ Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+    expect(shell?.Properties).toMatchObject({
+      Prune: false,
+      Include: ['index.html', 'config.json'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: ['/index.html', '/config.json'],
+    });
+    for (const deployment of [assets, shell]) expect(JSON.stringify(deployment?.Properties.DestinationBucketName)).toMatch(/ImportValue.*Web:.*Assets/);
+    const markers = JSON.stringify(shell?.Properties.SourceMarkers);
+    expect(markers).toMatch(/ImportValue.*-Api:.*RestApi/);
+    expect(markers).toMatch(/ImportValue.*-Realtime:.*WebSocketApi/);
+  });
+
   it('writes JSON access logs for both APIs, kept as long as the stage keeps logs', () => {
     const logGroupOf = (arn: { 'Fn::GetAtt': string[] }) => ({ ...apiResources, ...realtimeResources })[arn['Fn::GetAtt'][0] as string];
     const rest = Object.values(apiResources).find((r) => r.Type === 'AWS::ApiGateway::Stage');
@@ -393,7 +442,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
   it(`keeps every stack under ${RESOURCE_BUDGET} resources with room for ${ROUTE_HEADROOM} more routes`, () => {
     // A route on a new path costs its method, its path resource and that resource's CORS preflight.
     const perRoute = 3;
-    for (const [name, template] of Object.entries({ data, web, api, realtime })) {
+    for (const [name, template] of Object.entries({ data, web, api, realtime, webContent })) {
       const count = Object.keys(template.toJSON().Resources).length;
       console.log(`${stage} ${name}: ${count} resources + ${ROUTE_HEADROOM} routes × ${perRoute} = ${count + ROUTE_HEADROOM * perRoute} (budget ${RESOURCE_BUDGET}, CloudFormation's limit 500)`);
       expect(count + ROUTE_HEADROOM * perRoute, name).toBeLessThan(RESOURCE_BUDGET);
