@@ -10,7 +10,8 @@ import { stageOutputs } from '../lib/stage-outputs';
 const usage = `npm run smoke -- (--stage <name> | --api <rest url> --ws <websocket url>)
 
 Runs the whole guest and kitchen flow against a running stack over real HTTP(S) and WebSocket:
-staff login, table, session, join, cart, idempotent order and its replay, every kitchen move, the
+staff login, table, the guest app its QR code opens (its security headers and config.json), session,
+join, cart, idempotent order and its replay, every kitchen move, the
 messages both sides receive, and closing the session. Prints each step with its latency; exits 1 on
 the first failure, after closing the session it opened.
 
@@ -192,6 +193,16 @@ async function main(): Promise<void> {
       expectStatus(await call('POST', `${base}/sessions/${found.openSessionId}/close`, staff), 200, 'close a leftover session');
     }
     return found ?? expectStatus(await call('POST', `${base}/tables`, { ...staff, body: { name: 'Smoke table' } }), 201, 'create table');
+  });
+
+  await step("the table's QR code opens the guest app", async () => {
+    const page = await fetch(table.orderUrl);
+    check(page.status === 200 && page.headers.get('content-type')?.includes('text/html'), `${table.orderUrl} answered ${page.status} ${page.headers.get('content-type')}`);
+    check(/<script type="module"[^>]*src="\/assets\//.test(await page.text()), `${table.orderUrl} is not the guest app`);
+    check(page.headers.get('content-security-policy')?.includes("script-src 'self'"), `${table.orderUrl} has no Content-Security-Policy`);
+    const config = (await (await fetch(new URL('/config.json', table.orderUrl))).json()) as { apiUrl: string; webSocketUrl: string };
+    const bare = (url: string) => url.replace(/\/$/, '');
+    check(bare(config.apiUrl) === bare(restUrl) && bare(config.webSocketUrl) === bare(wsUrl), `the guest app's config.json names ${JSON.stringify(config)}, not this stack`);
   });
 
   const kitchen = await step('kitchen screen connects and syncs', async () => {
