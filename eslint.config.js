@@ -72,6 +72,23 @@ export default tseslint.config(
     },
   },
   {
+    // The web apps know the server only by its contract: types of shared/contract, nothing else of ours outside web/.
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/vite.config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(lib|functions|bin|tests)/', message: 'The web apps run in browsers: they import nothing of the server but its contract.' },
+            { regex: '(^|/)shared/(?!contract/)', message: 'The web apps know the server only by its contract (shared/contract).' },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+    },
+  },
+  {
     files: ['shared/core.ts', 'shared/errors.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.', message: 'The core vocabulary imports nothing of this project.' }] }],
