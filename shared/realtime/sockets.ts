@@ -14,6 +14,7 @@ import { Station } from '../contract/fields';
 import { channels, channelsOf } from './channels';
 import { fitFrame } from './messages';
 import type { ServerMessage } from './messages';
+import type { CommonMessageData, GuestMessageData, StaffMessageData } from '../contract/messages';
 
 /** Sockets one token may hold open at once (API.md, WebSocket limits). */
 export const SOCKETS_PER_TOKEN = 5;
@@ -50,7 +51,14 @@ export async function connect(principal: Principal, connectionId: string, now: D
 
 export const disconnect = (connectionId: string): Promise<void> => deleteConnection(connectionId);
 
-const reply = (type: string, data: unknown, now: Date): ServerMessage => ({ type, id: randomUUID(), at: now.toISOString(), data });
+/** An answer on one socket, typed by the contract's message maps: a guest's, a staff screen's, or one any socket gets. */
+const reply = <K extends keyof ReplyData>(type: K, data: ReplyData[K], now: Date): ServerMessage => ({ type, id: randomUUID(), at: now.toISOString(), data });
+type ReplyData = {
+  [K in keyof GuestMessageData | keyof StaffMessageData | keyof CommonMessageData]:
+    | (K extends keyof GuestMessageData ? GuestMessageData[K] : never)
+    | (K extends keyof StaffMessageData ? StaffMessageData[K] : never)
+    | (K extends keyof CommonMessageData ? CommonMessageData[K] : never);
+};
 
 /** The connection, still known and its token still valid. */
 function liveConnection(connection: Connection | undefined, now: Date): Connection {

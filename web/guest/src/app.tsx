@@ -47,10 +47,13 @@ export function App({ config, tableCode }: { config: AppConfig; tableCode: strin
     setEnded(ending);
   };
 
+  const currency = place?.restaurant.currency;
+  const locale = useMemo(() => currency && localeFor(navigator.language, language, t, currency), [currency]);
+
   if (problem) return <p role="alert">{problem}</p>;
-  if (!place) return <p role="status">{t.loading}</p>;
+  if (!place || !locale) return <p role="status">{t.loading}</p>;
   return (
-    <LocaleContext.Provider value={localeFor(navigator.language, language, t, place.restaurant.currency)}>
+    <LocaleContext.Provider value={locale}>
       <header>
         <h1>
           {place.restaurant.name} · {place.tableName}

@@ -4,13 +4,20 @@ import { useLocale } from './context';
 type Cart = Schemas['Cart'];
 type Line = Cart['lines'][number];
 
-/** How a line was chosen: its options and notes, as the kitchen will read them. */
-export function LineDetails({ line }: { line: Pick<Line, 'options' | 'notes'> }) {
-  if (line.options.length === 0 && !line.notes) return null;
+/** A line as the guest chose it: how many of what, its options and notes (as the kitchen will read them), and `extra` below. */
+function LineSummary({ line, extra }: { line: Pick<Line, 'quantity' | 'name' | 'options' | 'notes'>; extra?: string }) {
   return (
-    <span class="details">
-      {line.options.map((option) => option.name).join(', ')}
-      {line.notes && <em> “{line.notes}”</em>}
+    <span class="line">
+      <span>
+        {line.quantity} × {line.name}
+      </span>
+      {(line.options.length > 0 || line.notes) && (
+        <span class="details">
+          {line.options.map((option) => option.name).join(', ')}
+          {line.notes && <em> “{line.notes}”</em>}
+        </span>
+      )}
+      {extra && <span class="who">{extra}</span>}
     </span>
   );
 }
@@ -38,13 +45,7 @@ export function CartView(props: {
       <ul>
         {lines.map((line) => (
           <li key={line.lineId}>
-            <span class="line">
-              <span>
-                {line.quantity} × {line.name}
-              </span>
-              <LineDetails line={line} />
-              {family && <span class="who">{t.addedBy(props.nameOf(line.addedBy))}</span>}
-            </span>
+            <LineSummary line={line} extra={family ? t.addedBy(props.nameOf(line.addedBy)) : undefined} />
             <span class="line-actions">
               <span class="price">{money(line.lineTotalCents)}</span>
               <button type="button" aria-label={t.fewer(line.name)} disabled={props.busy} onClick={() => props.onQuantity(line, line.quantity - 1)}>
@@ -85,12 +86,7 @@ export function OrdersView({ orders }: { orders: Schemas['Order'][] }) {
           <ul>
             {order.lines.map((line) => (
               <li key={line.lineId}>
-                <span class="line">
-                  <span>
-                    {line.quantity} × {line.name}
-                  </span>
-                  <LineDetails line={line} />
-                </span>
+                <LineSummary line={line} />
                 <span class={`status ${line.status}`}>{t.status[line.status] ?? line.status}</span>
               </li>
             ))}

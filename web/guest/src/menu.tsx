@@ -32,26 +32,8 @@ export function Menu({ categories, onChoose }: { categories: Category[]; onChoos
       {(dietary.length > 0 || allergens.length > 0) && (
         <details class="filters">
           <summary>{t.filters}</summary>
-          {dietary.length > 0 && (
-            <fieldset>
-              <legend>{t.only}</legend>
-              {dietary.map((tag) => (
-                <label key={tag} class="chip">
-                  <input type="checkbox" checked={only.includes(tag)} onChange={() => toggle(only, setOnly, tag)} /> {label(t.tag, tag)}
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {allergens.length > 0 && (
-            <fieldset>
-              <legend>{t.without}</legend>
-              {allergens.map((allergen) => (
-                <label key={allergen} class="chip">
-                  <input type="checkbox" checked={without.includes(allergen)} onChange={() => toggle(without, setWithout, allergen)} /> {label(t.tag, allergen)}
-                </label>
-              ))}
-            </fieldset>
-          )}
+          <TagFilter legend={t.only} codes={dietary} chosen={only} onToggle={(code) => toggle(only, setOnly, code)} />
+          <TagFilter legend={t.without} codes={allergens} chosen={without} onToggle={(code) => toggle(without, setWithout, code)} />
         </details>
       )}
       {items.length > 0 && visible.length === 0 && <p>{t.noMatch}</p>}
@@ -79,6 +61,22 @@ export function Menu({ categories, onChoose }: { categories: Category[]; onChoos
         </section>
       ))}
     </section>
+  );
+}
+
+/** One group of filter check boxes (dietary tags to keep, or allergens to leave out); nothing when the menu has none. */
+function TagFilter({ legend, codes, chosen, onToggle }: { legend: string; codes: string[]; chosen: string[]; onToggle: (code: string) => void }) {
+  const { t } = useLocale();
+  if (codes.length === 0) return null;
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {codes.map((code) => (
+        <label key={code} class="chip">
+          <input type="checkbox" checked={chosen.includes(code)} onChange={() => onToggle(code)} /> {label(t.tag, code)}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

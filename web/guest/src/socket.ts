@@ -2,6 +2,8 @@ import type { GuestMessage } from '../../../shared/contract/messages';
 
 /** How often an idle phone pings: API Gateway closes a connection after 10 idle minutes. */
 const PING_MS = 4 * 60_000;
+/** Message ids remembered for dropping duplicates (redeliveries come within moments, not hours). */
+const REMEMBERED_IDS = 500;
 /** Reconnect delays grow to this, with jitter, so a restaurant's phones do not all come back at once. */
 const MAX_BACKOFF_MS = 30_000;
 
@@ -32,6 +34,7 @@ export function connectLive(url: string, token: string, onMessage: (message: Gue
       const message = JSON.parse(String(event.data)) as GuestMessage;
       if (seen.has(message.id)) return;
       seen.add(message.id);
+      if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
       onMessage(message);
     };
     current.onclose = () => {

@@ -11,24 +11,27 @@ export interface Seat {
   pendingOrder?: { key: string; cartVersion: number };
 }
 
-const keyOf = (tableCode: string) => `seat:${tableCode}`;
+/** One kind of thing kept per table code in `localStorage`; `undefined` forgets it. */
+function keptPerTable<T>(prefix: string) {
+  const keyOf = (tableCode: string) => `${prefix}:${tableCode}`;
+  return {
+    load: (tableCode: string): T | undefined => {
+      const raw = localStorage.getItem(keyOf(tableCode));
+      return raw ? (JSON.parse(raw) as T) : undefined;
+    },
+    save: (tableCode: string, value: T | undefined) => (value ? localStorage.setItem(keyOf(tableCode), JSON.stringify(value)) : localStorage.removeItem(keyOf(tableCode))),
+  };
+}
 
-export const loadSeat = (tableCode: string): Seat | undefined => {
-  const raw = localStorage.getItem(keyOf(tableCode));
-  return raw ? (JSON.parse(raw) as Seat) : undefined;
-};
-export const saveSeat = (tableCode: string, seat: Seat | undefined) =>
-  seat ? localStorage.setItem(keyOf(tableCode), JSON.stringify(seat)) : localStorage.removeItem(keyOf(tableCode));
+const seats = keptPerTable<Seat>('seat');
+export const loadSeat = seats.load;
+export const saveSeat = seats.save;
 
 /** The restaurant and table a code names, kept so a returning phone can draw the page before asking again. */
 export interface Place {
   restaurant: Schemas['Restaurant'];
   tableName: string;
 }
-const placeKeyOf = (tableCode: string) => `place:${tableCode}`;
-export const loadPlace = (tableCode: string): Place | undefined => {
-  const raw = localStorage.getItem(placeKeyOf(tableCode));
-  return raw ? (JSON.parse(raw) as Place) : undefined;
-};
-export const savePlace = (tableCode: string, place: Place | undefined) =>
-  place ? localStorage.setItem(placeKeyOf(tableCode), JSON.stringify(place)) : localStorage.removeItem(placeKeyOf(tableCode));
+const places = keptPerTable<Place>('place');
+export const loadPlace = places.load;
+export const savePlace = places.save;
