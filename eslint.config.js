@@ -74,7 +74,7 @@ export default tseslint.config(
   {
     // The web apps know the server only by its contract: types of shared/contract, nothing else of ours outside web/.
     files: ['web/**/*.{ts,tsx}'],
-    ignores: ['web/vite.config.ts'],
+    ignores: ['web/app-config.ts', 'web/*/vite.config.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -39,7 +39,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
-          globalSetup: [...dynamoDbLocal, 'tests/support/guest-app-global-setup.ts'],
+          globalSetup: [...dynamoDbLocal, 'tests/support/web-apps-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

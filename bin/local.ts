@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
-import { buildGuestApp, serveGuestApp } from '../lib/local/web-app';
+import { buildWebApps, serveWebApps } from '../lib/local/web-app';
 
 const usage = `npm start [-- options]
 
@@ -88,8 +88,8 @@ const asSeenFrom = (url: string, requestHost: string | undefined) => {
 // The guest app first: its origin is what QR codes point at and the one origin the API lets browsers call from.
 let apiUrls = { apiUrl: '', webSocketUrl: '' };
 const guestApp = values.web
-  ? await (values['web-build'] ? buildGuestApp() : Promise.resolve()).then(() =>
-      serveGuestApp({
+  ? await (values['web-build'] ? buildWebApps() : Promise.resolve()).then(() =>
+      serveWebApps({
         port: Number(values['web-port']),
         host: values.host,
         config: (requestHost) => ({ apiUrl: asSeenFrom(apiUrls.apiUrl, requestHost), webSocketUrl: asSeenFrom(apiUrls.webSocketUrl, requestHost) }),
@@ -115,7 +115,10 @@ const runtime = await startLocalRuntime({
 });
 
 apiUrls = { apiUrl: runtime.restUrl, webSocketUrl: runtime.webSocketUrl };
-if (siteOrigin) console.log(`Guest app: ${siteOrigin}/t?t=<tableCode> (what the tables' QR codes open)`);
+if (siteOrigin) {
+  console.log(`Guest app: ${siteOrigin}/t?t=<tableCode> (what the tables' QR codes open)`);
+  console.log(`Staff app: ${siteOrigin}/staff/ (kitchen display and floor)`);
+}
 console.log(`REST API: ${runtime.restUrl}`);
 console.log(`WebSocket API: ${runtime.webSocketUrl}`);
 console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-name']})`);

@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { freePort } from '../lib/local/dynamodb-local';
 import { startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
-import { GUEST_DIST, buildGuestApp, serveGuestApp } from '../lib/local/web-app';
+import { buildWebApps, distOf, serveWebApps } from '../lib/local/web-app';
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -34,19 +34,19 @@ interface Row {
 }
 const rows: Row[] = [];
 
-if (values.build) await buildGuestApp();
+if (values.build) await buildWebApps();
 
 // What the page loads before it can do anything: index.html's module script and what it preloads.
-const html = readFileSync(join(GUEST_DIST, 'index.html'), 'utf8');
+const html = readFileSync(join(distOf('guest'), 'index.html'), 'utf8');
 const initial = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\brel="(?:modulepreload|stylesheet)"[^>]*\bhref)="\/([^"]+)"/g)].map((match) => match[1] as string);
 const gzipped = (extension: string) =>
-  initial.filter((file) => file.endsWith(extension)).reduce((sum, file) => sum + gzipSync(readFileSync(join(GUEST_DIST, file)), { level: 9 }).length, 0) / 1024;
+  initial.filter((file) => file.endsWith(extension)).reduce((sum, file) => sum + gzipSync(readFileSync(join(distOf('guest'), file)), { level: 9 }).length, 0) / 1024;
 rows.push({ budget: 'initial JS, gzipped', measured: gzipped('.js'), target: 60, unit: 'KB', kind: 'max' });
 rows.push({ budget: 'initial CSS, gzipped', measured: gzipped('.css'), target: 20, unit: 'KB', kind: 'max' });
 
 if (!values['bundle-only']) {
   let urls = { apiUrl: '', webSocketUrl: '' };
-  const app = await serveGuestApp({ port: 0, config: () => urls });
+  const app = await serveWebApps({ port: 0, config: () => urls });
   const runtime = await startLocalRuntime({
     restPort: 0,
     webSocketPort: 0,

@@ -9,6 +9,8 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import type { Construct } from 'constructs';
 import { acknowledgeManagedPolicy, acknowledgeWildcards } from './constructs/nag';
 import type { StageConfig } from './stage-config';
+import { WEB_APPS } from './web-apps';
+import type { WebApp } from './web-apps';
 
 export interface WebContentStackProps extends StackProps {
   config: StageConfig;
@@ -37,18 +39,18 @@ const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 const VITE = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
 
 /**
- * The guest app, built by Vite while the CDK synthesizes (the same web/vite.config.ts as `npm start`),
- * as a CDK asset. Hashed by what was built, so a deployment uploads only when the app changed.
+ * One web app, built by Vite while the CDK synthesizes (the same web/<app>/vite.config.ts as `npm
+ * start`), as a CDK asset. Hashed by what was built, so a deployment uploads only when the app changed.
  */
-const guestAppBuild = () =>
-  Source.asset(`${WEB}guest`, {
+const appBuild = (app: WebApp['name']) =>
+  Source.asset(`${WEB}${app}`, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // Never used: the build runs here, with the project's own Node and Vite (no Docker on the build machines).
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
       local: {
         tryBundle(outputDir: string) {
-          execFileSync(process.execPath, [VITE, 'build', '--config', `${WEB}vite.config.ts`, '--outDir', outputDir, '--emptyOutDir'], {
+          execFileSync(process.execPath, [VITE, 'build', '--config', `${WEB}${app}/vite.config.ts`, '--outDir', outputDir, '--emptyOutDir'], {
             stdio: ['ignore', 'ignore', 'inherit'],
             env: { ...process.env, NODE_ENV: 'production' },
           });
@@ -59,38 +61,46 @@ const guestAppBuild = () =>
   });
 
 /**
- * What the stage's web distribution serves: the built guest app and its runtime `config.json`,
- * which names this stage's REST and WebSocket URLs (known only once their stacks exist, hence a
- * stack of its own after them). Hashed assets are cached for a year; the shell (`index.html`) and
- * `config.json` are revalidated on every load and invalidated at each deployment, so phones pick a
- * new release up at their next visit. Old assets stay (no pruning): a phone still running the last
- * release can load the chunks it asks for.
+ * What the stage's web distribution serves: every web app under its prefix (`WEB_APPS`) and the
+ * runtime `config.json` they all read, which names this stage's REST and WebSocket URLs (known only
+ * once their stacks exist, hence a stack of its own after them). Hashed assets are cached for a year;
+ * each app's shell (`index.html`) and `config.json` are revalidated on every load and invalidated at
+ * each deployment, so phones and screens pick a new release up at their next load. Old assets stay
+ * (no pruning): a phone still running the last release can load the chunks it asks for.
  */
 export class WebContentStack extends Stack {
   constructor(scope: Construct, id: string, props: WebContentStackProps) {
     super(scope, id, props);
     const { bucket, distribution } = props;
-    const app = guestAppBuild();
-
-    new BucketDeployment(this, 'GuestAssets', {
-      destinationBucket: bucket,
-      sources: [app],
-      exclude: ['index.html'],
-      prune: false,
-      cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
-      memoryLimit: 512,
-    });
-    new BucketDeployment(this, 'GuestShell', {
-      destinationBucket: bucket,
-      sources: [app, Source.jsonData('config.json', { apiUrl: props.restApiUrl, webSocketUrl: props.webSocketUrl })],
-      exclude: ['*'],
-      include: ['index.html', 'config.json'],
-      prune: false,
-      cacheControl: [CacheControl.noCache()],
-      distribution,
-      distributionPaths: ['/index.html', '/config.json'],
-      memoryLimit: 512,
-    });
+    const config = Source.jsonData('config.json', { apiUrl: props.restApiUrl, webSocketUrl: props.webSocketUrl });
+    for (const { name, prefix } of WEB_APPS) {
+      const app = appBuild(name);
+      const id = `${name[0]?.toUpperCase()}${name.slice(1)}`;
+      const keyPrefix = prefix === '/' ? undefined : prefix.slice(1);
+      new BucketDeployment(this, `${id}Assets`, {
+        destinationBucket: bucket,
+        destinationKeyPrefix: keyPrefix,
+        sources: [app],
+        exclude: ['index.html'],
+        prune: false,
+        cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
+        memoryLimit: 512,
+      });
+      // The root app's shell carries the config.json every app reads.
+      const withConfig = prefix === '/';
+      new BucketDeployment(this, `${id}Shell`, {
+        destinationBucket: bucket,
+        destinationKeyPrefix: keyPrefix,
+        sources: withConfig ? [app, config] : [app],
+        exclude: ['*'],
+        include: withConfig ? ['index.html', 'config.json'] : ['index.html'],
+        prune: false,
+        cacheControl: [CacheControl.noCache()],
+        distribution,
+        distributionPaths: withConfig ? ['/index.html', '/config.json'] : [`${prefix}index.html`],
+        memoryLimit: 512,
+      });
+    }
     for (const handler of this.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
       for (const [id, reason] of Object.entries(DEPLOYMENT_HANDLER_ACKNOWLEDGEMENTS)) Validations.of(handler).acknowledge({ id, reason });
       acknowledgeManagedPolicy(handler, 'service-role/AWSLambdaBasicExecutionRole', "The CDK's bucket-deployment function logs with it; it runs only during deployments.");

@@ -1,3 +1,5 @@
+import { WEB_APPS } from './web-apps';
+
 /**
  * The security headers the web apps are served with: by CloudFront's response headers policy when
  * deployed and by the local server with `npm start`, so a page that breaks its own policy (an inline
@@ -28,9 +30,19 @@ export const FIXED_SECURITY_HEADERS = {
 /** How long browsers keep to HTTPS for the deployed apps (two years, as the HSTS preload list asks). */
 export const HSTS_SECONDS = 2 * 365 * 24 * 3600;
 
-/** A path without a file extension is one of the app's pages (`/t?t=…`): the app's shell answers it. */
+/**
+ * A path without a file extension is one of an app's pages (`/t?t=…`, `/staff/kitchen`): that app's
+ * shell answers it. Apps are tried in `WEB_APPS` order (the root app last).
+ */
 export const SPA_ROUTING_FUNCTION = `function handler(event) {
   var request = event.request;
-  if (!/\\.[A-Za-z0-9]+$/.test(request.uri)) request.uri = '/index.html';
+  if (/\\.[A-Za-z0-9]+$/.test(request.uri)) return request;
+  var prefixes = ${JSON.stringify(WEB_APPS.map((app) => app.prefix))};
+  for (var i = 0; i < prefixes.length; i++) {
+    if ((request.uri + '/').indexOf(prefixes[i]) === 0) {
+      request.uri = prefixes[i] + 'index.html';
+      return request;
+    }
+  }
   return request;
 }`;

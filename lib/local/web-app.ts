@@ -5,10 +5,12 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { listen } from './listen';
+import { WEB_APPS, appOf } from '../web-apps';
 import { FIXED_SECURITY_HEADERS, contentSecurityPolicy } from '../web-security-headers';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
-export const GUEST_DIST = join(WEB_ROOT, 'guest', 'dist');
+/** Where Vite builds an app (`web/<app>/dist`). */
+export const distOf = (app: string) => join(WEB_ROOT, app, 'dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,36 +21,37 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Builds the guest app exactly as a deployment does (web/vite.config.ts) into web/guest/dist. */
-export async function buildGuestApp(): Promise<void> {
+/** Builds every web app exactly as a deployment does (web/<app>/vite.config.ts) into web/<app>/dist. */
+export async function buildWebApps(): Promise<void> {
   // Vite builds dependencies as NODE_ENV says: under a test runner (NODE_ENV=test) that would ship Preact's debug build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), mode: 'production' });
+    for (const app of WEB_APPS) await build({ configFile: join(WEB_ROOT, app.name, 'vite.config.ts'), mode: 'production' });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
 }
 
-export interface GuestAppServer {
+export interface WebAppServer {
   url: string;
   close(): Promise<void>;
 }
 
 /**
- * Serves the built guest app as CloudFront does: the files, `index.html` for any other path (the QR
- * code's `/t?t=…` is the app's), `/config.json` naming this runtime's API and WebSocket API, and the
- * deployed security headers (the Content-Security-Policy naming those APIs).
+ * Serves the built apps as CloudFront does: each app's files under its prefix, its `index.html` for
+ * any other path of it (the QR code's `/t?t=…` is the guest app's, `/staff/…` the staff app's),
+ * `/config.json` naming this runtime's API and WebSocket API, and the deployed security headers (the
+ * Content-Security-Policy naming those APIs).
  */
-export async function serveGuestApp(options: {
+export async function serveWebApps(options: {
   port: number;
   host?: string;
   /** `/config.json` for a browser that reached this server by `requestHost` (the Host header). */
   config: (requestHost: string | undefined) => { apiUrl: string; webSocketUrl: string };
-}): Promise<GuestAppServer> {
-  if (!existsSync(join(GUEST_DIST, 'index.html'))) throw new Error('The guest app is not built: run buildGuestApp() first.');
+}): Promise<WebAppServer> {
+  for (const app of WEB_APPS) if (!existsSync(join(distOf(app.name), 'index.html'))) throw new Error(`The ${app.name} app is not built: run buildWebApps() first.`);
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const config = options.config(req.headers.host);
@@ -68,8 +71,10 @@ export async function serveGuestApp(options: {
       res.writeHead(400, { 'content-type': 'text/plain' });
       return res.end('Bad path');
     }
-    const asked = normalize(join(GUEST_DIST, decoded));
-    const file = asked.startsWith(GUEST_DIST) && extname(asked) !== '' ? asked : join(GUEST_DIST, 'index.html');
+    const app = appOf(decoded);
+    const dist = distOf(app.name);
+    const asked = normalize(join(dist, decoded.slice(app.prefix.length - 1)));
+    const file = asked.startsWith(dist) && extname(asked) !== '' ? asked : join(dist, 'index.html');
     void readFile(file).then(
       (body) => {
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });

@@ -916,6 +916,15 @@ export interface components {
             at: string;
             billTotalCents: number | null;
         };
+        AllDay: {
+            items: {
+                itemId: string;
+                name: string;
+                queued: number;
+                inProgress: number;
+                held: number;
+            }[];
+        };
         AuditEntry: {
             entryId: string;
             restaurantId: string;
@@ -6420,15 +6429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            itemId: string;
-                            name: string;
-                            queued: number;
-                            inProgress: number;
-                            held: number;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["AllDay"];
                 };
             };
             /** @description Bad request: VALIDATION_FAILED */

@@ -249,9 +249,12 @@ export const ServiceRequestList = z.object({ requests: z.array(ServiceRequest) }
 export const CreatedServiceRequest = z.object({ requestId: Id, type: ServiceRequestType, status: z.literal('OPEN'), at: Timestamp });
 
 /** What a station still has to make, per dish (options folded into the name), across all active tickets. */
-export const AllDay = z.object({
-  items: z.array(z.object({ itemId: Id, name: z.string(), queued: z.number().int(), inProgress: z.number().int(), held: z.number().int() })),
-});
+export const AllDay = named(
+  'AllDay',
+  z.object({
+    items: z.array(z.object({ itemId: Id, name: z.string(), queued: z.number().int(), inProgress: z.number().int(), held: z.number().int() })),
+  }),
+);
 export const FiredCourse = z.object({ sessionId: Id, firedCourse: Course, firedLines: z.number().int() });
 
 export const AuditEntry = named(

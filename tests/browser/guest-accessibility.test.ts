@@ -2,13 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLOW, addDish, join, ordersText, seated, startGuestStack } from './support/guest-stack';
-import type { GuestStack } from './support/guest-stack';
+import { SLOW, addDish, join, ordersText, seated, startWebStack } from './support/web-stack';
+import type { WebStack } from './support/web-stack';
 
 /** axe-core on every screen of the guest app, light and dark, English and German; the README's screenshots come from here. */
-let stack: GuestStack;
+let stack: WebStack;
 beforeAll(async () => {
-  stack = await startGuestStack({ PIN_GUARD_FAILURES: '3' });
+  stack = await startWebStack({ PIN_GUARD_FAILURES: '3' });
 });
 afterAll(async () => stack?.close());
 

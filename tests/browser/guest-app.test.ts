@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../e2e/support/http';
-import { SLOW, addDish, cartText, join, ordersText, seated, startGuestStack } from './support/guest-stack';
-import type { GuestStack } from './support/guest-stack';
+import { SLOW, addDish, cartText, join, ordersText, seated, startWebStack } from './support/web-stack';
+import type { WebStack } from './support/web-stack';
 
 /** The guest app in a real Chromium (Debian's), against the local stack, as phones at a table use it. */
-let stack: GuestStack;
+let stack: WebStack;
 beforeAll(async () => {
-  stack = await startGuestStack();
+  stack = await startWebStack();
 });
 afterAll(async () => stack?.close());
 

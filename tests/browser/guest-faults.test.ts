@@ -1,13 +1,13 @@
 import type { Request, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLOW, addDish, cartText, join, ordersText, seated, startGuestStack } from './support/guest-stack';
-import type { GuestStack } from './support/guest-stack';
+import { SLOW, addDish, cartText, join, ordersText, seated, startWebStack } from './support/web-stack';
+import type { WebStack } from './support/web-stack';
 
 /** What phones live with: answers lost on the way back, reloads mid-order, sockets the server closes. */
-let stack: GuestStack;
+let stack: WebStack;
 beforeAll(async () => {
   // The server closes sockets idle for 3 s, as API Gateway does after 10 minutes.
-  stack = await startGuestStack({}, ['--ws-idle-seconds', '3']);
+  stack = await startWebStack({}, ['--ws-idle-seconds', '3']);
 });
 afterAll(async () => stack?.close());
 

@@ -1,18 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLOW, join, seated, startGuestStack } from './support/guest-stack';
-import type { GuestStack } from './support/guest-stack';
+import { SLOW, join, seated, startWebStack } from './support/web-stack';
+import type { WebStack } from './support/web-stack';
 
 /** Getting in and out, as the guest sees it: wrong PINs, a blocked phone, a guarded table, a closed one. */
-let stack: GuestStack;
+let stack: WebStack;
 beforeAll(async () => {
   // A short block and a low guard threshold, so the test sees both end to end.
-  stack = await startGuestStack({ PIN_LOCKOUT_SECONDS: '4', PIN_GUARD_FAILURES: '6' });
+  stack = await startWebStack({ PIN_LOCKOUT_SECONDS: '4', PIN_GUARD_FAILURES: '6' });
 });
 afterAll(async () => stack?.close());
 
 const wrongPin = (pin: string, by: number) => String((Number(pin) + by) % 10 ** pin.length).padStart(pin.length, '0');
-const alerts = (page: Awaited<ReturnType<GuestStack['phone']>>) => page.getByRole('alert').allInnerTexts();
+const alerts = (page: Awaited<ReturnType<WebStack['phone']>>) => page.getByRole('alert').allInnerTexts();
 
 describe('joining a table in the guest app', () => {
   it('says when the QR code is missing or no longer in use', async () => {

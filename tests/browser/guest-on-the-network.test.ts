@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnRuntime } from '../../lib/local/runtime-process';
 import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { staffFixtures } from '../e2e/support/staff';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, SLOW, addDish, cartText, join, seated } from './support/guest-stack';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SLOW, addDish, cartText, join, seated } from './support/web-stack';
 
 /** `npm start -- --host 0.0.0.0`: a phone on the same network opens the QR code's URL and orders. */
 const lan = Object.values(networkInterfaces())

@@ -377,19 +377,21 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     web.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: SPA_ROUTING_FUNCTION, FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }) });
   });
 
-  it("deploys the guest app with a config.json naming this stage's REST and WebSocket URLs; the shell revalidated and invalidated, hashed assets immutable", () => {
+  it("deploys the guest app at the root and the staff app under /staff/, with one config.json naming this stage's REST and WebSocket URLs; shells revalidated and invalidated, hashed assets immutable", () => {
     const deployments = Object.values(webContent.findResources('Custom::CDKBucketDeployment')) as Resources[string][];
-    const assets = deployments.find((d) => JSON.stringify(d.Properties.Exclude) === '["index.html"]');
-    const shell = deployments.find((d) => d.Properties.DistributionPaths);
-    expect(deployments).toHaveLength(2);
-    expect(assets?.Properties).toMatchObject({ Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
-    expect(shell?.Properties).toMatchObject({
-      Prune: false,
-      Include: ['index.html', 'config.json'],
-      SystemMetadata: { 'cache-control': 'no-cache' },
-      DistributionPaths: ['/index.html', '/config.json'],
-    });
-    for (const deployment of [assets, shell]) expect(JSON.stringify(deployment?.Properties.DestinationBucketName)).toMatch(/ImportValue.*Web:.*Assets/);
+    const at = (prefix: string | undefined) => deployments.filter((d) => d.Properties.DestinationKeyPrefix === prefix);
+    expect(deployments).toHaveLength(4);
+    for (const [prefix, shellPaths] of [
+      [undefined, ['/index.html', '/config.json']],
+      ['staff/', ['/staff/index.html']],
+    ] as const) {
+      const [assets, shell] = [at(prefix).find((d) => !d.Properties.DistributionPaths), at(prefix).find((d) => d.Properties.DistributionPaths)];
+      expect(assets?.Properties).toMatchObject({ Prune: false, Exclude: ['index.html'], SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+      expect(shell?.Properties).toMatchObject({ Prune: false, SystemMetadata: { 'cache-control': 'no-cache' }, DistributionPaths: shellPaths });
+      for (const deployment of [assets, shell]) expect(JSON.stringify(deployment?.Properties.DestinationBucketName)).toMatch(/ImportValue.*Web:.*Assets/);
+    }
+    const shell = at(undefined).find((d) => d.Properties.DistributionPaths);
+    expect(shell?.Properties.Include).toEqual(['index.html', 'config.json']);
     const markers = JSON.stringify(shell?.Properties.SourceMarkers);
     expect(markers).toMatch(/ImportValue.*-Api:.*RestApi/);
     expect(markers).toMatch(/ImportValue.*-Realtime:.*WebSocketApi/);

@@ -5,12 +5,16 @@ import { SPA_ROUTING_FUNCTION, contentSecurityPolicy } from '../../lib/web-secur
 const route = new Function(`${SPA_ROUTING_FUNCTION}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
 
 describe('the web apps at the edge', () => {
-  it('answers the apps\' pages with the shell and leaves files alone', () => {
+  it('answers each app\'s pages with its own shell and leaves files alone', () => {
     expect(route({ request: { uri: '/t' } }).uri).toBe('/index.html');
     expect(route({ request: { uri: '/' } }).uri).toBe('/index.html');
     expect(route({ request: { uri: '/some/page/' } }).uri).toBe('/index.html');
     expect(route({ request: { uri: '/assets/index-Bx1.js' } }).uri).toBe('/assets/index-Bx1.js');
     expect(route({ request: { uri: '/config.json' } }).uri).toBe('/config.json');
+    expect(route({ request: { uri: '/staff' } }).uri).toBe('/staff/index.html');
+    expect(route({ request: { uri: '/staff/kitchen' } }).uri).toBe('/staff/index.html');
+    expect(route({ request: { uri: '/staff/assets/index-C2.js' } }).uri).toBe('/staff/assets/index-C2.js');
+    expect(route({ request: { uri: '/staffroom' } }).uri).toBe('/index.html');
   });
 
   it('allows no inline script or style and no framing, and connects only where it is told', () => {

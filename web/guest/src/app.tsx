@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { createApi } from './api';
-import type { AppConfig } from './api';
+import { createApi } from '../../common/api';
+import type { AppConfig } from '../../common/api';
 import { LocaleContext, localeFor } from './context';
 import { catalogue, pickLanguage } from './i18n';
 import { Join } from './join';

@@ -1,4 +1,4 @@
-import type { Schemas } from './api';
+import type { Schemas } from '../../common/api';
 import { useLocale } from './context';
 
 type Cart = Schemas['Cart'];

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { problemOf, retryAfterOf } from './api';
-import type { Api, Schemas } from './api';
+import { problemOf, retryAfterOf } from '../../common/api';
+import type { Api, Schemas } from '../../common/api';
 import { useLocale } from './context';
 import type { Seat } from './store';
 

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
-import { loadConfig } from './api';
+import { loadConfig } from '../../common/api';
 import './style.css';
 
 const config = await loadConfig();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Schemas } from './api';
+import type { Schemas } from '../../common/api';
 import { useLocale } from './context';
 
 export type MenuItem = Schemas['PublicMenuItem'];

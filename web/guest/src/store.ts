@@ -1,4 +1,4 @@
-import type { Schemas } from './api';
+import type { Schemas } from '../../common/api';
 
 /** What this phone keeps for a table, so a reload or a lost tab rejoins as the same guest. */
 export interface Seat {

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { GuestMessage } from '../../../shared/contract/messages';
-import { problemOf, retryAfterOf } from './api';
-import type { Api, AppConfig, Schemas } from './api';
+import { problemOf, retryAfterOf } from '../../common/api';
+import type { Api, AppConfig, Schemas } from '../../common/api';
 import { CartView, OrdersView } from './cart';
 import { useLocale } from './context';
 import { ItemDialog, Menu } from './menu';
 import type { Category, Choice, MenuItem } from './menu';
-import { connectLive } from './socket';
+import { connectLive } from '../../common/socket';
 import type { Seat } from './store';
 
 type Cart = Schemas['Cart'];
@@ -132,7 +132,7 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
       setReady(true);
       if (seat.current.pendingOrder) void placeOrder();
     });
-    return connectLive(config.webSocketUrl, props.seat.token, onMessage, setLive);
+    return connectLive<GuestMessage>(config.webSocketUrl, props.seat.token, { onMessage, onState: setLive });
   }, [props.seat.token]);
 
   // Without the socket, HTTP keeps the table current until it is back.

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from '../../../shared/contract/openapi';
+import type { components, paths } from '../../shared/contract/openapi';
 
 /** Where this deployment's API and WebSocket API are: written at deploy time (and by `npm start`) as /config.json. */
 export interface AppConfig {

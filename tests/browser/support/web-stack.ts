@@ -3,8 +3,8 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { spawnRuntime } from '../../../lib/local/runtime-process';
 import type { RuntimeProcess } from '../../../lib/local/runtime-process';
-import { serveGuestApp } from '../../../lib/local/web-app';
-import type { GuestAppServer } from '../../../lib/local/web-app';
+import { serveWebApps } from '../../../lib/local/web-app';
+import type { WebAppServer } from '../../../lib/local/web-app';
 import { staffFixtures } from '../../e2e/support/staff';
 import type { TestRestaurant } from '../../e2e/support/staff';
 
@@ -16,13 +16,13 @@ export const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-comp
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * The local stack as a table's phones meet it: the guest app served as CloudFront serves it (its
- * origin is the API's CORS origin and what QR codes point at), the runtime (`npm start`'s own
- * entry) behind it, and Debian's Chromium. Each test file starts its own.
+ * The local stack as phones and staff screens meet it: the web apps served as CloudFront serves them
+ * (their origin is the API's CORS origin and what QR codes point at), the runtime (`npm start`'s own
+ * entry) behind them, and Debian's Chromium. Each test file starts its own.
  */
-export async function startGuestStack(overrides: Record<string, string> = {}, args: string[] = []) {
+export async function startWebStack(overrides: Record<string, string> = {}, args: string[] = []) {
   let urls = { apiUrl: '', webSocketUrl: '' };
-  const app: GuestAppServer = await serveGuestApp({ port: 0, config: () => urls });
+  const app: WebAppServer = await serveWebApps({ port: 0, config: () => urls });
   const runtime: RuntimeProcess = await spawnRuntime({
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: inject('tableName'),
@@ -64,8 +64,22 @@ export async function startGuestStack(overrides: Record<string, string> = {}, ar
     return page;
   }
 
+  /** A staff screen signed in through the staff app's own form (a 1080p landscape screen unless said). */
+  async function staffScreen(restaurantId: string, login: { username: string; password: string }, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-GB', ...options });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/staff/`);
+    await page.getByLabel('Restaurant').fill(restaurantId);
+    await page.getByLabel('Username').fill(login.username);
+    await page.getByLabel('Password').fill(login.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Log out' }).count(), SLOW).toBe(1);
+    return page;
+  }
+
   return {
     app,
+    staffScreen,
     runtime,
     browser,
     ...fixtures,
@@ -78,7 +92,7 @@ export async function startGuestStack(overrides: Record<string, string> = {}, ar
     },
   };
 }
-export type GuestStack = Awaited<ReturnType<typeof startGuestStack>>;
+export type WebStack = Awaited<ReturnType<typeof startWebStack>>;
 
 /** Joins with the PIN (and a name) as a guest types it. */
 export async function join(page: Page, pin: string, name?: string) {

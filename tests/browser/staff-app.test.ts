@@ -1,0 +1,116 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW, addDish, join, ordersText, seated, startWebStack } from './support/web-stack';
+import type { WebStack } from './support/web-stack';
+
+/** The staff app in a real Chromium against the local stack: the grill's screen, the waiter's floor, and a guest's phone between them. */
+let stack: WebStack;
+beforeAll(async () => {
+  stack = await startWebStack();
+});
+afterAll(async () => stack?.close());
+
+const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
+const ticketsOn = (screen: Page) => screen.getByRole('list', { name: 'Tickets' }).locator(':scope > li');
+const needsYou = (screen: Page) => screen.getByRole('region', { name: 'Needs you' }).innerText();
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A table with a guest at it, a grill cook's screen and a waiter's floor, all signed in through the app. */
+async function service() {
+  const table = await stack.restaurantWithTable();
+  const [cook, waiter] = await Promise.all([stack.hire(table.restaurant, 'KITCHEN', 'GRILL'), stack.hire(table.restaurant, 'WAITER')]);
+  const grill = await stack.staffScreen(table.restaurant.restaurantId, cook);
+  const floor = await stack.staffScreen(table.restaurant.restaurantId, waiter, { viewport: { width: 820, height: 1180 } });
+  const phone = await stack.phone(table.tableCode);
+  await join(phone, table.pin, 'Ada');
+  await seated(phone);
+  for (const screen of [grill, floor]) await expect.poll(() => screen.getByText(/^Offline/).count(), SLOW).toBe(0);
+  return { ...table, grill, floor, phone };
+}
+
+describe('the staff app', () => {
+  it('shows the grill a guest\'s order within a second, with options and no price; a bump tells the guest and the floor; the waiter serves it', async () => {
+    const { grill, floor, phone } = await service();
+    expect(await grill.getByLabel('Station').inputValue()).toBe('GRILL');
+    await addDish(phone, 'Burger', ['Medium', 'Cheese']);
+    await phone.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => phone.getByRole('status').allInnerTexts(), SLOW).toContainEqual(expect.stringMatching(/Order \d+ is with the kitchen/));
+    const confirmed = Date.now();
+    await expect.poll(() => ticketsOn(grill).count(), { timeout: 1000, interval: 50 }).toBe(1);
+    expect(Date.now() - confirmed).toBeLessThan(1000);
+    const ticket = await ticketsOn(grill).first().innerText();
+    expect(ticket).toContain('1 × Burger');
+    expect(ticket).toContain('Medium, Cheese');
+    expect(ticket).toContain('Window');
+    expect(ticket).not.toMatch(/€|\d+[.,]\d{2}\b/);
+    expect(await seriousViolations(grill)).toEqual([]);
+    // A new ticket flashes the board for a moment; the README's picture is of the board after it.
+    await expect.poll(() => grill.locator('.kitchen.flash').count(), SLOW).toBe(0);
+    await grill.screenshot({ path: `${SCREENSHOTS}staff-kitchen.png` });
+
+    const number = /#(\d+)/.exec(ticket)?.[1] as string;
+    await grill.getByRole('button', { name: `Bump #${number}` }).click();
+    await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(0);
+    await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*ready/);
+    await expect.poll(() => needsYou(floor), SLOW).toContain(`Food is up: #${number} for Window`);
+    expect(await seriousViolations(floor)).toEqual([]);
+    await floor.screenshot({ path: `${SCREENSHOTS}staff-floor.png` });
+    await floor.getByRole('button', { name: `Served #${number}` }).click();
+    await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*served/);
+    await expect.poll(() => needsYou(floor), SLOW).not.toContain('Food is up');
+  });
+
+  it('rings the floor when a guest calls the waiter, and the waiter\'s tap reaches the guest', async () => {
+    const { floor, phone } = await service();
+    await phone.getByRole('button', { name: 'Call waiter' }).click();
+    await expect.poll(() => needsYou(floor), SLOW).toContain('Window: calling');
+    await floor.getByRole('button', { name: 'Acknowledge Window' }).click();
+    await expect.poll(() => phone.getByRole('status').allInnerTexts(), SLOW).toContain('Someone is on the way.');
+    await expect.poll(() => needsYou(floor), SLOW).toContain('Nothing waiting.');
+  });
+
+  it('misses nothing and doubles nothing when the kitchen screen loses its socket for 30 s while two orders come in', async () => {
+    const table = await stack.restaurantWithTable();
+    const cook = await stack.hire(table.restaurant, 'KITCHEN');
+    let blocked = false;
+    let server: WebSocketRoute | undefined;
+    const context = await stack.browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    // Every socket of this screen passes through here, so the test can cut it and keep it cut.
+    await context.routeWebSocket(/.*/, (socket) => {
+      if (blocked) return void socket.close({ code: 1001, reason: 'Going away' });
+      server = socket.connectToServer();
+    });
+    const grill = await context.newPage();
+    await grill.goto(`${stack.app.url}/staff/`);
+    await grill.getByLabel('Restaurant').fill(table.restaurant.restaurantId);
+    await grill.getByLabel('Username').fill(cook.username);
+    await grill.getByLabel('Password').fill(cook.password);
+    await grill.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => grill.getByText(/^Offline/).count(), SLOW).toBe(0);
+
+    blocked = true;
+    await server?.close({ code: 1001, reason: 'Going away' });
+    await expect.poll(() => grill.getByRole('alert').allInnerTexts(), SLOW).toContainEqual(expect.stringMatching(/^Offline — last update 00:\d\d ago$/));
+    const { token } = (await stack.api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin } })).body;
+    const numbers: number[] = [];
+    for (const item of [table.items.goulash, table.items.dumplings]) {
+      const cart = (await stack.api('POST', '/v1/cart/lines', { token, body: { itemId: item.itemId, quantity: 1 } })).body;
+      const order = await stack.api('POST', '/v1/orders', { token, body: { cartVersion: cart.version }, headers: { 'idempotency-key': `kds-${item.itemId}` } });
+      numbers.push(order.body.number);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    expect(await ticketsOn(grill).count()).toBe(0);
+    expect((await grill.getByRole('alert').allInnerTexts()).join()).toMatch(/Offline — last update 00:[34]\d ago/);
+
+    blocked = false;
+    await expect.poll(() => ticketsOn(grill).count(), { timeout: 15_000 }).toBe(2);
+    const labels = await ticketsOn(grill).evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+    expect(labels.sort()).toEqual(numbers.map((number) => `Ticket ${number}, Window`).sort());
+    await context.close();
+  }, 120_000);
+});

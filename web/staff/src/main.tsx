@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { loadConfig } from '../../common/api';
+import { App } from './app';
+import './style.css';
+
+const config = await loadConfig();
+render(<App config={config} />, document.getElementById('app') as HTMLElement);
