@@ -809,6 +809,7 @@ export interface components {
                 options: components["schemas"]["ChosenOption"][];
                 /** @enum {string} */
                 status: "HELD" | "QUEUED" | "IN_PROGRESS" | "READY" | "SERVED" | "CANCELLED";
+                course: number;
             }[];
             totalCents: number;
         };

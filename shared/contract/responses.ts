@@ -108,7 +108,8 @@ export const Order = named(
     status: OrderStatus,
     placedAt: Timestamp,
     placedBy: Id,
-    lines: z.array(z.object({ ...PricedLine, status: LineStatus })),
+    /** `course` 0 is served at once; with coursing on, later courses wait `HELD` until the floor fires them. */
+    lines: z.array(z.object({ ...PricedLine, status: LineStatus, course: Course })),
     totalCents: Cents,
   }),
 );

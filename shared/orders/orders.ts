@@ -12,7 +12,7 @@ export function toOrderView(order: Order) {
     status: order.status,
     placedAt: order.placedAt,
     placedBy: order.placedBy,
-    lines: order.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, options, status }) => ({
+    lines: order.lines.map(({ lineId, itemId, name, quantity, unitPriceCents, notes, options, status, course }) => ({
       lineId,
       itemId,
       name,
@@ -21,6 +21,7 @@ export function toOrderView(order: Order) {
       notes,
       options,
       status,
+      course,
     })),
     totalCents: order.totalCents,
   };

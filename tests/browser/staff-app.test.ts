@@ -74,6 +74,32 @@ describe('the staff app', () => {
     await expect.poll(() => needsYou(floor), SLOW).toContain('Nothing waiting.');
   });
 
+  it('holds a coursed order\'s main on the grill until the waiter fires it from the table\'s panel, and shows the bill per guest', async () => {
+    const { restaurant, grill, floor, phone } = await service();
+    const owner = { token: restaurant.ownerToken };
+    await stack.api('PATCH', `/v1/restaurants/${restaurant.restaurantId}`, { ...owner, body: { coursing: true } });
+    for (const [name, course] of [['Soup', 1], ['Steak', 2]] as const) {
+      await stack.api('POST', `/v1/restaurants/${restaurant.restaurantId}/menu/items`, { ...owner, body: { name, category: 'Coursed', priceCents: 900, station: 'GRILL', course } });
+    }
+    await phone.reload();
+    await seated(phone);
+    await addDish(phone, 'Soup');
+    await addDish(phone, 'Steak');
+    await phone.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(1);
+    await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Steak\s+held · course 2/);
+    expect(await ticketsOn(grill).first().innerText()).toMatch(/1 × Soup\s+queued/);
+    expect(await ordersText(phone)).toMatch(/1 × Steak\s+later/);
+
+    await floor.getByRole('button', { name: 'Show Window' }).click();
+    const bill = floor.getByRole('list', { name: 'Bill' });
+    await expect.poll(() => bill.innerText(), SLOW).toMatch(/Ada[\s\S]*1 × Soup · €9\.00[\s\S]*1 × Steak · €9\.00[\s\S]*€18\.00/);
+    await floor.getByRole('button', { name: 'Fire course 2' }).click();
+    await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Steak\s+queued/);
+    await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Steak\s+queued/);
+    await expect.poll(() => floor.getByRole('button', { name: /^Fire course/ }).count(), SLOW).toBe(0);
+  });
+
   it('misses nothing and doubles nothing when the kitchen screen loses its socket for 30 s while two orders come in', async () => {
     const table = await stack.restaurantWithTable();
     const cook = await stack.hire(table.restaurant, 'KITCHEN');

@@ -123,7 +123,7 @@ describe('placing orders', () => {
       status: 'PLACED',
       placedAt: expect.any(String),
       placedBy: guestId,
-      lines: [{ lineId: cart.body.lines[0].lineId, itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'medium', options: [], status: 'QUEUED' }],
+      lines: [{ lineId: cart.body.lines[0].lineId, itemId: burger, name: 'Burger', quantity: 2, unitPriceCents: 1650, notes: 'medium', options: [], status: 'QUEUED', course: 0 }],
       totalCents: 3300,
     });
     expect((await api('GET', '/v1/cart', { token })).body.lines).toEqual([]);

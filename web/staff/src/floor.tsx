@@ -4,6 +4,7 @@ import { problemOf } from '../../common/api';
 import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
 import type { StaffSession } from './auth';
+import { SessionPanel } from './session-panel';
 
 type Table = Schemas['Table'];
 type Request = Schemas['ServiceRequest'];
@@ -48,6 +49,9 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
   const [live, setLive] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
   const [muted, setMuted] = useState(false);
+  const [shown, setShown] = useState<string | undefined>();
+  const [revision, setRevision] = useState(0);
+  const [money, setMoney] = useState<(cents: number) => string>(() => (cents: number) => (cents / 100).toFixed(2));
   const mutedRef = useRef(muted);
   mutedRef.current = muted;
   const ring = () => !mutedRef.current && chime();
@@ -63,9 +67,16 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
 
   useEffect(() => {
     void loadTables();
+    void api.GET('/v1/restaurants/{restaurantId}', { params: { path } }).then(({ data }) => {
+      if (!data) return;
+      const format = new Intl.NumberFormat(navigator.language, { style: 'currency', currency: data.currency });
+      setMoney(() => (cents: number) => format.format(cents / 100));
+    });
     return connectLive<StaffMessage>(config.webSocketUrl, session.token, {
       onState: setLive,
       onMessage: (message) => {
+        // Something moved in the kitchen or at a table: the open table's bill and courses are read again.
+        if (message.type === 'ticket.created' || message.type === 'ticket.updated') setRevision((n) => n + 1);
         if (message.type === 'snapshot') return setRequests((message.data.serviceRequests ?? []).filter((request) => request.status === 'OPEN'));
         if (message.type === 'service.requested') {
           ring();
@@ -111,22 +122,8 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
     const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/tables/{tableId}/sessions', { params: { path: { restaurantId, tableId: table.tableId } }, body: { mode } });
     if (!data) return fail(error, response);
     setPins((known) => ({ ...known, [data.sessionId]: data.pin }));
+    setShown(data.sessionId);
     await loadTables();
-  };
-  const newPin = async (sessionId: string) => {
-    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/sessions/{sessionId}/pin', { params: { path: { restaurantId, sessionId } } });
-    if (!data) return fail(error, response);
-    setPins((known) => ({ ...known, [sessionId]: data.pin }));
-  };
-  const close = async (sessionId: string) => {
-    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/sessions/{sessionId}/close', { params: { path: { restaurantId, sessionId } } });
-    if (!data) return fail(error, response);
-    await loadTables();
-  };
-  const fire = async (sessionId: string, course: number) => {
-    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/sessions/{sessionId}/fire', { params: { path: { restaurantId, sessionId } }, body: { course } });
-    if (!data) return fail(error, response);
-    setMessage(`Course ${course} fired: ${data.firedLines} lines to the kitchen.`);
   };
 
   return (
@@ -191,22 +188,25 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
             <li key={table.tableId} aria-label={table.name}>
               <strong>{table.name}</strong>
               {table.openSessionId ? (
-                <span class="session">
-                  {pins[table.openSessionId] && (
-                    <span class="pin" aria-label={`PIN ${pins[table.openSessionId]}`}>
-                      {pins[table.openSessionId]}
-                    </span>
+                <>
+                  <button type="button" aria-expanded={shown === table.openSessionId} onClick={() => setShown(shown === table.openSessionId ? undefined : (table.openSessionId as string))}>
+                    {shown === table.openSessionId ? 'Hide' : 'Show'} {table.name}
+                  </button>
+                  {shown === table.openSessionId && (
+                    <SessionPanel
+                      api={api}
+                      restaurantId={restaurantId}
+                      sessionId={table.openSessionId}
+                      pin={pins[table.openSessionId]}
+                      freeTables={tables.filter((other) => !other.openSessionId)}
+                      revision={revision}
+                      money={money}
+                      onPin={(pin) => setPins((known) => ({ ...known, [table.openSessionId as string]: pin }))}
+                      onChanged={() => void loadTables()}
+                      onError={fail}
+                    />
                   )}
-                  <button type="button" onClick={() => void newPin(table.openSessionId as string)}>
-                    New PIN
-                  </button>
-                  <button type="button" onClick={() => void fire(table.openSessionId as string, 2)}>
-                    Fire mains
-                  </button>
-                  <button type="button" onClick={() => void close(table.openSessionId as string)}>
-                    Close
-                  </button>
-                </span>
+                </>
               ) : (
                 <span class="session">
                   <button type="button" onClick={() => void open(table, 'FAMILY')}>
