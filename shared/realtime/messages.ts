@@ -179,7 +179,8 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     }
     case ENTITY.menuItem: {
       const available = (item: Record<string, unknown> | undefined) => Boolean(item?.available) && !item?.archivedAt;
-      if (!before || available(before) === available(after)) return none;
+      // Guests hear when a dish comes or goes: sold out, back, or new on the menu (their app reads the menu again for a new one).
+      if (before ? available(before) === available(after) : !available(after)) return none;
       const message = envelope.guest('menu.item.updated', { itemId: String(after.itemId), available: available(after) });
       return { deliveries: [{ channel: channels.guests(String(after.restaurantId)), build: (member) => (isGuest(member) ? message : undefined) }] };
     }

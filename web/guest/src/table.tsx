@@ -39,6 +39,9 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
   seat.current = props.seat;
   const [session, setSession] = useState<Session | undefined>();
   const [categories, setCategories] = useState<Category[]>([]);
+  // The socket's handler outlives renders: it reads the menu as it is now through this.
+  const menu = useRef(categories);
+  menu.current = categories;
   const [cart, setCart] = useState<Cart | undefined>();
   const [orders, setOrders] = useState<Order[]>([]);
   const [live, setLive] = useState(false);
@@ -105,9 +108,9 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
       }
       case 'menu.item.updated': {
         const { itemId, available } = message.data;
-        // A timed 86 that ended, or a new one: the menu says when it comes back, so read it again for the time.
         setCategories((known) => known.map((category) => ({ ...category, items: category.items.map((item) => (item.itemId === itemId ? { ...item, available } : item)) })));
-        if (!available) void loadMenu().catch(() => undefined);
+        // A dish new on the menu, or a new 86 (the menu says until when): read the menu again.
+        if (!available || !menu.current.some((category) => category.items.some((item) => item.itemId === itemId))) void loadMenu().catch(() => undefined);
         return;
       }
       case 'join.requested': {

@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi, problemOf } from '../../common/api';
 import type { Api, AppConfig } from '../../common/api';
-import { canCook, canServe, loadDeviceToken, loadSession, saveDeviceToken, saveSession } from './auth';
+import { canCook, canManage, canServe, loadDeviceToken, loadSession, saveDeviceToken, saveSession } from './auth';
 import type { StaffSession } from './auth';
+import { BackOffice } from './back-office';
 import { Floor } from './floor';
 import { Kitchen } from './kitchen';
 
-type Screen = 'kitchen' | 'floor';
+type Screen = 'kitchen' | 'floor' | 'office';
+const TITLES: Record<Screen, string> = { kitchen: 'Kitchen', floor: 'Floor', office: 'Back office' };
 
 /** The staff app: sign in, then the screens the role works with (kitchen display, floor). */
 export function App({ config }: { config: AppConfig }) {
@@ -22,7 +24,7 @@ export function App({ config }: { config: AppConfig }) {
 
 function Signed({ api, config, session, onSignedOut }: { api: Api; config: AppConfig; session: StaffSession; onSignedOut: () => void }) {
   const { role } = session.staff;
-  const screens = [...(canCook(role) ? (['kitchen'] as const) : []), ...(canServe(role) ? (['floor'] as const) : [])];
+  const screens: Screen[] = [...(canCook(role) ? (['kitchen'] as const) : []), ...(canServe(role) ? (['floor'] as const) : []), ...(canManage(role) ? (['office'] as const) : [])];
   const [screen, setScreen] = useState<Screen>(screens[0] ?? 'kitchen');
   const logout = async () => {
     await api.POST('/v1/logout').catch(() => undefined);
@@ -33,11 +35,11 @@ function Signed({ api, config, session, onSignedOut }: { api: Api; config: AppCo
   return (
     <>
       <header class="bar">
-        <h1>{screen === 'kitchen' ? 'Kitchen' : 'Floor'}</h1>
+        <h1>{TITLES[screen]}</h1>
         <nav aria-label="Screens">
           {screens.map((name) => (
             <button key={name} type="button" aria-pressed={screen === name} onClick={() => setScreen(name)}>
-              {name === 'kitchen' ? 'Kitchen' : 'Floor'}
+              {TITLES[name]}
             </button>
           ))}
         </nav>
@@ -48,7 +50,9 @@ function Signed({ api, config, session, onSignedOut }: { api: Api; config: AppCo
           Log out
         </button>
       </header>
-      {screen === 'kitchen' ? <Kitchen api={api} config={config} session={session} onRefused={refused} /> : <Floor api={api} config={config} session={session} onRefused={refused} />}
+      {screen === 'kitchen' && <Kitchen api={api} config={config} session={session} onRefused={refused} />}
+      {screen === 'floor' && <Floor api={api} config={config} session={session} onRefused={refused} />}
+      {screen === 'office' && <BackOffice api={api} session={session} onRefused={refused} />}
     </>
   );
 }

@@ -25,3 +25,4 @@ export const saveDeviceToken = (restaurantId: string, username: string, token: s
 /** What each role works with (API.md, Roles). */
 export const canCook = (role: StaffSession['staff']['role']) => role === 'KITCHEN' || role === 'OWNER' || role === 'MANAGER';
 export const canServe = (role: StaffSession['staff']['role']) => role !== 'KITCHEN';
+export const canManage = (role: StaffSession['staff']['role']) => role === 'OWNER' || role === 'MANAGER';

@@ -1,0 +1,168 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Schemas } from '../../common/api';
+import type { OfficeProps } from './back-office';
+
+interface GroupDraft {
+  name: string;
+  minSelected: number;
+  maxSelected: number;
+  /** "Cheese 1.50, Bacon 2" — each option's name and its price difference. */
+  options: string;
+}
+const EMPTY = { name: '', category: '', price: '', station: '', description: '', allergens: '', dietary: '', course: '0', prepMinutes: '', kitchenName: '', germanName: '' };
+
+const list = (text: string) => text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
+const cents = (text: string) => Math.round(Number(text.replace(',', '.')) * 100);
+/** "Cheese 1.50" → {name: 'Cheese', priceDeltaCents: 150}; a name alone costs nothing more. */
+const optionOf = (text: string) => {
+  const match = /^(.*?)\s+(-?\d+(?:[.,]\d{1,2})?)$/.exec(text.trim());
+  return match ? { name: (match[1] as string).trim(), priceDeltaCents: cents(match[2] as string) } : { name: text.trim(), priceDeltaCents: 0 };
+};
+
+/**
+ * The menu as managers change it: add a dish (options, dietary tags, allergens, course, prep time,
+ * the kitchen's name, a German name), take one off now or until a time (it comes back by itself),
+ * put it back, delete it. The server checks everything; its message is shown as it says it.
+ */
+export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) {
+  const [categories, setCategories] = useState<{ name: string; items: Schemas['PublicMenuItem'][] }[]>([]);
+  const [draft, setDraft] = useState(EMPTY);
+  const [groups, setGroups] = useState<GroupDraft[]>([]);
+  const [until, setUntil] = useState<Record<string, string>>({});
+  const path = { restaurantId };
+
+  const load = async () => {
+    const { data, error, response } = await api.GET('/v1/restaurants/{restaurantId}/menu', { params: { path } });
+    return data ? setCategories(data.categories) : onError(error, response);
+  };
+  useEffect(() => void load(), []);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    const body = {
+      name: draft.name,
+      category: draft.category,
+      priceCents: cents(draft.price),
+      station: draft.station,
+      ...(draft.description ? { description: draft.description } : {}),
+      allergens: list(draft.allergens),
+      dietary: list(draft.dietary),
+      course: Number(draft.course),
+      ...(draft.prepMinutes ? { prepMinutes: Number(draft.prepMinutes) } : {}),
+      ...(draft.kitchenName ? { kitchenName: draft.kitchenName } : {}),
+      ...(draft.germanName ? { translations: { de: { name: draft.germanName } } } : {}),
+      optionGroups: groups.map((group) => ({ ...group, options: group.options.split(',').filter((o) => o.trim()).map(optionOf) })),
+    };
+    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/menu/items', { params: { path }, body: body as never });
+    if (!data) return onError(error, response);
+    setDraft(EMPTY);
+    setGroups([]);
+    onDone();
+    await load();
+  };
+  const patch = async (itemId: string, body: { available: boolean; availableAgainAt?: string }) => {
+    const { data, error, response } = await api.PATCH('/v1/restaurants/{restaurantId}/menu/items/{itemId}', { params: { path: { restaurantId, itemId } }, body });
+    if (!data) return onError(error, response);
+    onDone();
+    await load();
+  };
+  const remove = async (itemId: string) => {
+    const { error, response } = await api.DELETE('/v1/restaurants/{restaurantId}/menu/items/{itemId}', { params: { path: { restaurantId, itemId } } });
+    if (error) return onError(error, response);
+    await load();
+  };
+  const field = (key: keyof typeof EMPTY, label: string, attributes: Record<string, unknown> = {}) => (
+    <label>
+      {label} <input value={draft[key]} onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })} {...attributes} />
+    </label>
+  );
+  const setGroup = (index: number, change: Partial<GroupDraft>) => setGroups(groups.map((group, i) => (i === index ? { ...group, ...change } : group)));
+
+  return (
+    <section aria-label="Menu editor">
+      <form aria-label="New dish" class="form" onSubmit={(event) => void create(event)}>
+        <h2>New dish</h2>
+        {field('name', 'Name', { required: true })}
+        {field('category', 'Category', { required: true })}
+        {field('price', 'Price', { required: true, inputMode: 'decimal' })}
+        {field('station', 'Station', { required: true })}
+        {field('description', 'Description')}
+        {field('allergens', 'Allergens (comma-separated)')}
+        {field('dietary', 'Dietary tags (comma-separated)')}
+        {field('course', 'Course (0 = at once)', { type: 'number', min: 0, max: 9 })}
+        {field('prepMinutes', 'Prep minutes', { type: 'number', min: 1, max: 240 })}
+        {field('kitchenName', 'Kitchen name')}
+        {field('germanName', 'German name')}
+        {groups.map((group, index) => (
+          <fieldset key={index}>
+            <legend>Option group {index + 1}</legend>
+            <label>
+              Group name <input value={group.name} onInput={(e) => setGroup(index, { name: e.currentTarget.value })} required />
+            </label>
+            <label>
+              At least <input type="number" min={0} value={group.minSelected} onInput={(e) => setGroup(index, { minSelected: Number(e.currentTarget.value) })} />
+            </label>
+            <label>
+              At most <input type="number" min={1} value={group.maxSelected} onInput={(e) => setGroup(index, { maxSelected: Number(e.currentTarget.value) })} />
+            </label>
+            <label>
+              Options (name and extra price, comma-separated) <input value={group.options} onInput={(e) => setGroup(index, { options: e.currentTarget.value })} required />
+            </label>
+          </fieldset>
+        ))}
+        <p class="actions">
+          <button type="button" onClick={() => setGroups([...groups, { name: '', minSelected: 1, maxSelected: 1, options: '' }])}>
+            Add option group
+          </button>
+          <button type="submit" class="primary">
+            Add dish
+          </button>
+        </p>
+      </form>
+      {categories.map((category) => (
+        <section key={category.name} aria-label={category.name}>
+          <h2>{category.name}</h2>
+          <ul class="rows">
+            {category.items.map((item) => (
+              <li key={item.itemId}>
+                <strong>{item.name}</strong>
+                <span>{item.available ? 'on sale' : item.availableAgainAt ? `86 until ${new Date(item.availableAgainAt).toLocaleTimeString()}` : '86'}</span>
+                {item.available ? (
+                  <>
+                    <button type="button" onClick={() => void patch(item.itemId, { available: false })}>
+                      86 {item.name}
+                    </button>
+                    <label>
+                      until{' '}
+                      <input type="time" aria-label={`86 ${item.name} until`} value={until[item.itemId] ?? ''} onInput={(e) => setUntil({ ...until, [item.itemId]: e.currentTarget.value })} />
+                    </label>
+                    <button
+                      type="button"
+                      disabled={!until[item.itemId]}
+                      onClick={() => {
+                        const [hours, minutes] = (until[item.itemId] as string).split(':').map(Number);
+                        const at = new Date();
+                        at.setHours(hours as number, minutes as number, 0, 0);
+                        if (at.getTime() <= Date.now()) at.setDate(at.getDate() + 1);
+                        void patch(item.itemId, { available: false, availableAgainAt: at.toISOString() });
+                      }}
+                    >
+                      86 {item.name} until then
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" onClick={() => void patch(item.itemId, { available: true })}>
+                    Back on {item.name}
+                  </button>
+                )}
+                <button type="button" onClick={() => void remove(item.itemId)}>
+                  Delete {item.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}
