@@ -65,6 +65,17 @@ describe('the staff app', () => {
     await expect.poll(() => needsYou(floor), SLOW).not.toContain('Food is up');
   });
 
+  it('sends a screen whose account was deleted back to the sign-in, and keeps its device token for the next sign-in', async () => {
+    const table = await stack.restaurantWithTable();
+    const cook = await stack.hire(table.restaurant, 'KITCHEN');
+    const grill = await stack.staffScreen(table.restaurant.restaurantId, cook);
+    expect(await seriousViolations(grill)).toEqual([]);
+    await stack.api('DELETE', `/v1/restaurants/${table.restaurant.restaurantId}/staff/${cook.staffId}`, { token: table.restaurant.ownerToken });
+    await expect.poll(() => grill.getByRole('button', { name: 'Sign in' }).count(), SLOW).toBe(1);
+    expect(await seriousViolations(grill)).toEqual([]);
+    expect(await grill.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('device:')))).toBe(true);
+  });
+
   it('rings the floor when a guest calls the waiter, and the waiter\'s tap reaches the guest', async () => {
     const { floor, phone } = await service();
     await phone.getByRole('button', { name: 'Call waiter' }).click();

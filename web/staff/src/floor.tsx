@@ -73,7 +73,11 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
       setMoney(() => (cents: number) => format.format(cents / 100));
     });
     return connectLive<StaffMessage>(config.webSocketUrl, session.token, {
-      onState: setLive,
+      onState: (up) => {
+        setLive(up);
+        // A socket the server closed may mean the token was revoked (the handshake's 401 is not visible to pages): ask over HTTP.
+        if (!up) void api.GET('/v1/restaurants/{restaurantId}/tables', { params: { path } }).then(({ response }) => response.status === 401 && onRefused(), () => undefined);
+      },
       onMessage: (message) => {
         // Something moved in the kitchen or at a table: the open table's bill and courses are read again.
         if (message.type === 'ticket.created' || message.type === 'ticket.updated') setRevision((n) => n + 1);

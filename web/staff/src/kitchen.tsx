@@ -94,7 +94,11 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
       greeting: () => ({ action: 'subscribe', station }),
       resyncMs: RESYNC_MS,
       maxBackoffMs: 5000,
-      onState: setLive,
+      onState: (up) => {
+        setLive(up);
+        // A socket the server closed may mean the token was revoked (the handshake's 401 is not visible to pages): ask over HTTP.
+        if (!up) void api.GET('/v1/restaurants/{restaurantId}/kitchen/all-day', { params: { path, query } }).then(({ response }) => response.status === 401 && onRefused(), () => undefined);
+      },
       onMessage: (message) => {
         setLastUpdate(Date.now());
         if (message.type === 'snapshot') {
