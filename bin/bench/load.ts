@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEMO_MENU_FILE } from '../../lib/local/seed';
-import { MenuFile, importMenu } from '../../shared/menu/menu';
+import { MenuFile } from '../../shared/contract/requests';
+import { importMenu } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { BenchSocket, timedCall } from './clients';
 import type { TimedResponse } from './clients';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { MenuFile, importMenu } from '../../shared/menu/menu';
+import { MenuFile } from '../../shared/contract/requests';
+import { importMenu } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
 import { createStaff } from '../../shared/staff/staff';
 import { createTable } from '../../shared/tables/tables';

@@ -208,6 +208,23 @@ export interface paths {
         patch: operations["updateMenuItem"];
         trace?: never;
     };
+    "/v1/restaurants/{restaurantId}/menu/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports a menu file, as `npm run admin -- import-menu` does: every row is checked first and nothing is written when one is wrong (each named in details.issues, `body.items.<row>.<field>`). Within the 64 KB body limit (about 150 items); larger files through the admin CLI. */
+        post: operations["importMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/restaurants/{restaurantId}/menu": {
         parameters: {
             query?: never;
@@ -2786,6 +2803,185 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MenuItem"];
+                };
+            };
+            /** @description Bad request: BAD_JSON, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "BAD_JSON" | "VALIDATION_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description Not authenticated: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Role or tenant does not allow it: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Not found (also another tenant’s or session’s resource): NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Request too large (bodies over 64 KB): PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "PAYLOAD_TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    importMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                restaurantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    languages?: string[];
+                    items: {
+                        /** @description Leading and trailing white space is removed; 1–120 characters after that. */
+                        name: string;
+                        description?: string | null;
+                        /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                        category: string;
+                        priceCents: number;
+                        /** @description A kitchen station, case-insensitive: stored and shown in upper case. */
+                        station: string;
+                        available?: boolean;
+                        /** @default [] */
+                        allergens?: ("gluten" | "crustaceans" | "eggs" | "fish" | "peanuts" | "soy" | "milk" | "nuts" | "celery" | "mustard" | "sesame" | "sulphites" | "lupin" | "molluscs")[];
+                        /** @default [] */
+                        dietary?: ("vegan" | "vegetarian" | "pescatarian" | "gluten-free" | "dairy-free" | "nut-free" | "halal" | "kosher" | "spicy")[];
+                        /** @default 0 */
+                        course?: number;
+                        /** @default null */
+                        prepMinutes?: number | null;
+                        /** @default null */
+                        kitchenName?: string | null;
+                        /** @default [] */
+                        optionGroups?: {
+                            groupId?: string;
+                            /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                            name: string;
+                            minSelected: number;
+                            maxSelected: number;
+                            options: {
+                                optionId?: string;
+                                /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                                name: string;
+                                priceDeltaCents: number;
+                                /** @default true */
+                                available?: boolean;
+                            }[];
+                        }[];
+                        /** @default {} */
+                        translations?: {
+                            [key: string]: {
+                                /** @description Leading and trailing white space is removed; 1–120 characters after that. */
+                                name?: string;
+                                description?: string | null;
+                                /** @description Leading and trailing white space is removed; 1–60 characters after that. */
+                                category?: string;
+                            };
+                        };
+                        /** @default null */
+                        availableAgainAt?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                    };
                 };
             };
             /** @description Bad request: BAD_JSON, VALIDATION_FAILED */

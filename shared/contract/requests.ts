@@ -195,3 +195,10 @@ export const AuditQuery = z.object({
   limit: PageLimit,
   cursor: Cursor.optional(),
 });
+
+/** A whole menu file: validated entirely before anything is written. */
+export const MenuFile = z.strictObject({
+  /** The file's languages, its own first: the restaurant gains those it lacks, so the items' translations into them are served. */
+  languages: Languages.optional(),
+  items: z.array(CreateMenuItemBody).min(1).max(2000),
+});

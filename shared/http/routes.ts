@@ -15,6 +15,7 @@ import {
   AddLineBody,
   AuditQuery,
   CreateMenuItemBody,
+  MenuFile,
   CreateStaffBody,
   CreateTableBody,
   JoinBody,
@@ -48,6 +49,7 @@ import {
   Ticket,
   LoginResult,
   MenuItem,
+  MenuImported,
   NewPin,
   IssuedRejoinCode,
   NewTableCode,
@@ -310,6 +312,17 @@ export const restRoutes = {
     allow: MANAGERS,
     summary: 'Archives a menu item: gone from the menu, kept for past orders.',
     responses: { 204: null },
+  },
+  importMenu: {
+    method: 'POST',
+    path: '/v1/restaurants/{restaurantId}/menu/import',
+    fn: 'menu',
+    audit: 'menu.import',
+    allow: MANAGERS,
+    summary:
+      'Imports a menu file, as `npm run admin -- import-menu` does: every row is checked first and nothing is written when one is wrong (each named in details.issues, `body.items.<row>.<field>`). Within the 64 KB body limit (about 150 items); larger files through the admin CLI.',
+    request: { body: MenuFile },
+    responses: { 200: MenuImported },
   },
   getMenu: {
     method: 'GET',

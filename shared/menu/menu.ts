@@ -13,7 +13,7 @@ import type { AvailabilityTimerEvent } from './timers';
 import { assertMayChangeMenuItem } from '../auth/permissions';
 import { withIds } from './options';
 import { logger } from '../observability/logger';
-import { CreateMenuItemBody, Languages } from '../contract/requests';
+import { CreateMenuItemBody, MenuFile } from '../contract/requests';
 import type { UpdateMenuItemBody } from '../contract/requests';
 import type { MenuItem as MenuItemSchema, PublicMenu as PublicMenuSchema } from '../contract/responses';
 
@@ -178,12 +178,6 @@ export async function endTimed86(timer: AvailabilityTimerEvent, now: Date): Prom
   logger.info(back ? 'menu item available again' : 'timed 86 no longer current', { restaurantId: timer.restaurantId, itemId: timer.itemId });
 }
 
-/** A whole menu file: validated entirely before anything is written. */
-export const MenuFile = z.strictObject({
-  /** The file's languages, its own first: the restaurant gains those it lacks, so the items' translations into them are served. */
-  languages: Languages.optional(),
-  items: z.array(CreateMenuItemBody).min(1).max(2000),
-});
 export type MenuFileInput = z.infer<typeof MenuFile>;
 
 /**
@@ -216,6 +210,13 @@ export async function importMenu(
     onProgress(Math.min(written + IMPORT_CHUNK, items.length), items.length);
   }
   return items.length;
+}
+
+/** A menu file uploaded from the back office: checked whole, then written (nothing when any row is wrong). */
+export async function importMenuFile(actor: StaffPrincipal, file: MenuFileInput, now: Date): Promise<{ imported: number }> {
+  const imported = await importMenu(actor.restaurantId, file, now);
+  logger.info('menu imported', { restaurantId: actor.restaurantId, items: imported, by: actor.staffId });
+  return { imported };
 }
 
 /** Items written between two progress reports of an import. */

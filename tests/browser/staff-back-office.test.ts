@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import AxeBuilder from '@axe-core/playwright';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
@@ -58,6 +59,27 @@ describe('the back office', () => {
     await expect.poll(() => phone.getByRole('button', { name: /^Schnitzel\b/ }).innerText(), SLOW).toMatch(/Sold out until/);
     await expect.poll(() => phone.getByRole('button', { name: /^Schnitzel\b/ }).isEnabled(), { timeout: 90_000, interval: 1000 }).toBe(true);
   }, 150_000);
+
+  it('imports a menu file, and shows each refused row with its field when one is wrong (nothing written)', async () => {
+    const { restaurant } = await stack.restaurantWithTable();
+    const manager = await stack.hire(restaurant, 'MANAGER');
+    const screen = await stack.staffScreen(restaurant.restaurantId, manager, { viewport: { width: 1280, height: 900 } });
+    await screen.getByRole('button', { name: 'Back office' }).click();
+    const upload = screen.getByLabel('Import a menu file (JSON)');
+    const file = (items: unknown[]) => ({ name: 'menu.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ items })) });
+    const dish = (name: string, priceCents: number) => ({ name, category: 'Imported', priceCents, station: 'GRILL' });
+
+    await upload.setInputFiles(file([dish('Good soup', 500), dish('Free lunch', -1), dish('Pricy', 1.5)]));
+    const refused = screen.getByRole('list', { name: 'Rows refused' });
+    await expect.poll(() => refused.innerText(), SLOW).toMatch(/Row 2 \(Free lunch\): priceCents/);
+    expect(await refused.innerText()).toMatch(/Row 3 \(Pricy\): priceCents/);
+    expect(await screen.getByRole('region', { name: 'Imported' }).count()).toBe(0);
+    expect(await seriousViolations(screen)).toEqual([]);
+
+    await upload.setInputFiles(file([dish('Good soup', 500), dish('Fair lunch', 900)]));
+    await expect.poll(() => screen.getByRole('status').allInnerTexts(), SLOW).toContain('Imported 2 dishes from menu.json.');
+    await expect.poll(() => screen.getByRole('region', { name: 'Imported' }).innerText(), SLOW).toMatch(/Good soup[\s\S]*Fair lunch/);
+  });
 
   it('prints every table\'s QR code with its name, each decoding to that table\'s order URL', async () => {
     const { restaurant } = await stack.restaurantWithTable();

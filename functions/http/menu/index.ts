@@ -3,5 +3,6 @@ import { handler as createMenuItem } from './create-menu-item';
 import { handler as updateMenuItem } from './update-menu-item';
 import { handler as archiveMenuItem } from './archive-menu-item';
 import { handler as getMenu } from './get-menu';
+import { handler as importMenu } from './import-menu';
 
-export const handler = dispatchRoutes('menu', { createMenuItem, updateMenuItem, archiveMenuItem, getMenu });
+export const handler = dispatchRoutes('menu', { createMenuItem, updateMenuItem, archiveMenuItem, importMenu, getMenu });

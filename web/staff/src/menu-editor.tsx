@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { problemOf } from '../../common/api';
 import type { Schemas } from '../../common/api';
 import type { OfficeProps } from './back-office';
 
@@ -29,6 +30,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
   const [draft, setDraft] = useState(EMPTY);
   const [groups, setGroups] = useState<GroupDraft[]>([]);
   const [until, setUntil] = useState<Record<string, string>>({});
+  const [imported, setImported] = useState<{ text: string; issues: string[] } | undefined>();
   const path = { restaurantId };
 
   const load = async () => {
@@ -71,6 +73,30 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
     if (error) return onError(error, response);
     await load();
   };
+  /** A menu file (the admin CLI's format): checked whole by the server; a refusal lists each bad row. */
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    setImported(undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      return setImported({ text: `${file.name} is not JSON.`, issues: [] });
+    }
+    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/menu/import', { params: { path }, body: parsed as never });
+    if (data) {
+      setImported({ text: `Imported ${data.imported} dishes from ${file.name}.`, issues: [] });
+      return load();
+    }
+    if (response.status === 401) return onError(error, response);
+    const problem = problemOf(error);
+    const rows = (parsed as { items?: { name?: string }[] }).items ?? [];
+    const issues = ((problem?.details?.issues as { path: string; message: string }[] | undefined) ?? []).map(({ path: where, message }) => {
+      const [, row, rest] = /^body\.items\.(\d+)\.?(.*)$/.exec(where) ?? [];
+      return row === undefined ? `${where.replace(/^body\.?/, '') || 'file'}: ${message}` : `Row ${Number(row) + 1} (${rows[Number(row)]?.name || 'no name'}): ${rest || 'the row'} — ${message}`;
+    });
+    setImported({ text: problem?.message ?? 'The file was refused.', issues });
+  };
   const field = (key: keyof typeof EMPTY, label: string, attributes: Record<string, unknown> = {}) => (
     <label>
       {label} <input value={draft[key]} onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })} {...attributes} />
@@ -80,6 +106,24 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
 
   return (
     <section aria-label="Menu editor">
+      <section aria-label="Import">
+        <label>
+          Import a menu file (JSON){' '}
+          <input type="file" accept="application/json,.json" onChange={(e) => void importFile(e.currentTarget.files?.[0])} />
+        </label>
+        {imported && (
+          <div role={imported.issues.length > 0 ? 'alert' : 'status'}>
+            <p>{imported.text}</p>
+            {imported.issues.length > 0 && (
+              <ul aria-label="Rows refused">
+                {imported.issues.map((issue) => (
+                  <li key={issue}>{issue}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </section>
       <form aria-label="New dish" class="form" onSubmit={(event) => void create(event)}>
         <h2>New dish</h2>
         {field('name', 'Name', { required: true })}
