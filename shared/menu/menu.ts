@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { StaffPrincipal } from '../auth/principal';
 import { fetchRestaurant, writeRestaurantChanges } from '../db/restaurants';
 import { toRestaurantView } from '../restaurants/restaurants';
@@ -13,7 +13,7 @@ import type { AvailabilityTimerEvent } from './timers';
 import { assertMayChangeMenuItem } from '../auth/permissions';
 import { withIds } from './options';
 import { logger } from '../observability/logger';
-import { CreateMenuItemBody, MenuFile } from '../contract/requests';
+import type { CreateMenuItemBody, MenuFile } from '../contract/requests';
 import type { UpdateMenuItemBody } from '../contract/requests';
 import type { MenuItem as MenuItemSchema, PublicMenu as PublicMenuSchema } from '../contract/responses';
 
