@@ -82,6 +82,7 @@ export const MenuItem = named(
     translations: z.record(Language, z.object({ name: z.string().optional(), description: z.string().nullable().optional(), category: z.string().optional() })),
   }),
 );
+export const MenuItemList = z.object({ items: z.array(MenuItem) });
 /** How many items an imported menu file added. */
 export const MenuImported = z.object({ imported: z.number().int().min(1) });
 export const PublicMenuItem = named('PublicMenuItem', z.object(MenuItemFields));

@@ -50,6 +50,7 @@ import {
   LoginResult,
   MenuItem,
   MenuImported,
+  MenuItemList,
   NewPin,
   IssuedRejoinCode,
   NewTableCode,
@@ -312,6 +313,14 @@ export const restRoutes = {
     allow: MANAGERS,
     summary: 'Archives a menu item: gone from the menu, kept for past orders.',
     responses: { 204: null },
+  },
+  listMenuItems: {
+    method: 'GET',
+    path: '/v1/restaurants/{restaurantId}/menu/items',
+    fn: 'menu',
+    allow: MENU_EDITORS,
+    summary: 'The menu as its editors see it: every live item with its category, prep time, kitchen name and translations.',
+    responses: { 200: MenuItemList },
   },
   importMenu: {
     method: 'POST',

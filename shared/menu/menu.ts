@@ -169,6 +169,12 @@ export async function getPublicMenu(restaurantId: string, language?: string): Pr
   return { restaurant: toRestaurantView(restaurant), categories: [...categories.values()] };
 }
 
+/** The menu as its editors work on it: every live item with what only staff see (category, prep time, the kitchen's name, translations). Same Query as the public menu. */
+export async function listMenuItems(actor: StaffPrincipal): Promise<{ items: MenuItemView[] }> {
+  const { items } = await queryMenu(actor.restaurantId);
+  return { items: items.map(toMenuItemView) };
+}
+
 /**
  * What a timed 86's schedule runs when it fires: the item is available again, unless the 86 was ended
  * or changed meanwhile (then its `availableAgainAt` no longer matches and nothing is written).

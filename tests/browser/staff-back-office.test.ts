@@ -50,6 +50,18 @@ describe('the back office', () => {
     expect(await dialog.getByRole('button', { name: /^Add to order/ }).innerText()).toContain('€19.50');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
+    // Edited: a new price, the side's ids kept (the same options, found again by name).
+    const sideBefore = (await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}/menu`)).body.categories[0].items.find((item: { name: string }) => item.name === 'Schnitzel').optionGroups;
+    await screen.getByRole('button', { name: 'Edit Schnitzel' }).click();
+    const editForm = screen.getByRole('form', { name: 'Edit Schnitzel' });
+    expect(await editForm.getByLabel(/^Options/).inputValue()).toBe('Fries, Salad 1.00');
+    await editForm.getByLabel('Price', { exact: true }).fill('19.00');
+    await editForm.getByRole('button', { name: 'Save dish' }).click();
+    await expect.poll(() => screen.getByRole('region', { name: 'Mains' }).innerText(), SLOW).toMatch(/Schnitzel\s+19\.00/);
+    const edited = (await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}/menu`)).body.categories[0].items.find((item: { name: string }) => item.name === 'Schnitzel');
+    expect(edited.priceCents).toBe(1900);
+    expect(edited.optionGroups).toEqual(sideBefore);
+
     // 86 until a minute from now: greyed out on the phone, back by itself.
     const back = new Date(Date.now() + 65_000);
     const hhmm = `${String(back.getHours()).padStart(2, '0')}:${String(back.getMinutes()).padStart(2, '0')}`;

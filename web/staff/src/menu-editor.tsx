@@ -12,6 +12,30 @@ interface GroupDraft {
 }
 const EMPTY = { name: '', category: '', price: '', station: '', description: '', allergens: '', dietary: '', course: '0', prepMinutes: '', kitchenName: '', germanName: '' };
 
+type Item = Schemas['MenuItem'];
+const money = (cents: number) => (cents / 100).toFixed(2);
+/** The form as it shows an item being edited. */
+const draftOf = (item: Item): typeof EMPTY => ({
+  name: item.name,
+  category: item.category,
+  price: money(item.priceCents),
+  station: item.station,
+  description: item.description ?? '',
+  allergens: item.allergens.join(', '),
+  dietary: item.dietary.join(', '),
+  course: String(item.course),
+  prepMinutes: item.prepMinutes ? String(item.prepMinutes) : '',
+  kitchenName: item.kitchenName ?? '',
+  germanName: item.translations.de?.name ?? '',
+});
+const groupsOf = (item: Item): GroupDraft[] =>
+  item.optionGroups.map((group) => ({
+    name: group.name,
+    minSelected: group.minSelected,
+    maxSelected: group.maxSelected,
+    options: group.options.map((option) => (option.priceDeltaCents ? `${option.name} ${money(option.priceDeltaCents)}` : option.name)).join(', '),
+  }));
+
 const list = (text: string) => text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
 const cents = (text: string) => Math.round(Number(text.replace(',', '.')) * 100);
 /** "Cheese 1.50" → {name: 'Cheese', priceDeltaCents: 150}; a name alone costs nothing more. */
@@ -26,7 +50,8 @@ const optionOf = (text: string) => {
  * put it back, delete it. The server checks everything; its message is shown as it says it.
  */
 export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) {
-  const [categories, setCategories] = useState<{ name: string; items: Schemas['PublicMenuItem'][] }[]>([]);
+  const [items, setItems] = useState<Item[]>([]);
+  const [editing, setEditing] = useState<Item | undefined>();
   const [draft, setDraft] = useState(EMPTY);
   const [groups, setGroups] = useState<GroupDraft[]>([]);
   const [until, setUntil] = useState<Record<string, string>>({});
@@ -34,13 +59,15 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
   const path = { restaurantId };
 
   const load = async () => {
-    const { data, error, response } = await api.GET('/v1/restaurants/{restaurantId}/menu', { params: { path } });
-    return data ? setCategories(data.categories) : onError(error, response);
+    const { data, error, response } = await api.GET('/v1/restaurants/{restaurantId}/menu/items', { params: { path } });
+    return data ? setItems(data.items) : onError(error, response);
   };
   useEffect(() => void load(), []);
 
-  const create = async (event: Event) => {
+  /** Saves the form: a new dish, or the one being edited (its option groups and options keep their ids by name, so carts holding them stay valid). */
+  const save = async (event: Event) => {
     event.preventDefault();
+    const idsOf = (name: string) => editing?.optionGroups.find((group) => group.name === name);
     const body = {
       name: draft.name,
       category: draft.category,
@@ -53,12 +80,26 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
       ...(draft.prepMinutes ? { prepMinutes: Number(draft.prepMinutes) } : {}),
       ...(draft.kitchenName ? { kitchenName: draft.kitchenName } : {}),
       ...(draft.germanName ? { translations: { de: { name: draft.germanName } } } : {}),
-      optionGroups: groups.map((group) => ({ ...group, options: group.options.split(',').filter((o) => o.trim()).map(optionOf) })),
+      optionGroups: groups.map((group) => {
+        const known = idsOf(group.name);
+        const options = group.options
+          .split(',')
+          .filter((o) => o.trim())
+          .map(optionOf)
+          .map((option) => {
+            const optionId = known?.options.find((o) => o.name === option.name)?.optionId;
+            return optionId ? { ...option, optionId } : option;
+          });
+        return { ...group, ...(known ? { groupId: known.groupId } : {}), options };
+      }),
     };
-    const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/menu/items', { params: { path }, body: body as never });
+    const { data, error, response } = editing
+      ? await api.PATCH('/v1/restaurants/{restaurantId}/menu/items/{itemId}', { params: { path: { restaurantId, itemId: editing.itemId } }, body: body as never })
+      : await api.POST('/v1/restaurants/{restaurantId}/menu/items', { params: { path }, body: body as never });
     if (!data) return onError(error, response);
     setDraft(EMPTY);
     setGroups([]);
+    setEditing(undefined);
     onDone();
     await load();
   };
@@ -124,8 +165,8 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
           </div>
         )}
       </section>
-      <form aria-label="New dish" class="form" onSubmit={(event) => void create(event)}>
-        <h2>New dish</h2>
+      <form aria-label={editing ? `Edit ${editing.name}` : 'New dish'} class="form" onSubmit={(event) => void save(event)}>
+        <h2>{editing ? `Edit ${editing.name}` : 'New dish'}</h2>
         {field('name', 'Name', { required: true })}
         {field('category', 'Category', { required: true })}
         {field('price', 'Price', { required: true, inputMode: 'decimal' })}
@@ -159,17 +200,30 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
             Add option group
           </button>
           <button type="submit" class="primary">
-            Add dish
+            {editing ? 'Save dish' : 'Add dish'}
           </button>
+          {editing && (
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(undefined);
+                setDraft(EMPTY);
+                setGroups([]);
+              }}
+            >
+              Cancel
+            </button>
+          )}
         </p>
       </form>
-      {categories.map((category) => (
-        <section key={category.name} aria-label={category.name}>
-          <h2>{category.name}</h2>
+      {[...new Set(items.map((item) => item.category))].map((category) => (
+        <section key={category} aria-label={category}>
+          <h2>{category}</h2>
           <ul class="rows">
-            {category.items.map((item) => (
+            {items.filter((item) => item.category === category).map((item) => (
               <li key={item.itemId}>
                 <strong>{item.name}</strong>
+                <span>{money(item.priceCents)}</span>
                 <span>{item.available ? 'on sale' : item.availableAgainAt ? `86 until ${new Date(item.availableAgainAt).toLocaleTimeString()}` : '86'}</span>
                 {item.available ? (
                   <>
@@ -199,6 +253,17 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
                     Back on {item.name}
                   </button>
                 )}
+                <button
+                  type="button"
+                  onClick={() => {
+                    setEditing(item);
+                    setDraft(draftOf(item));
+                    setGroups(groupsOf(item));
+                    scrollTo(0, 0);
+                  }}
+                >
+                  Edit {item.name}
+                </button>
                 <button type="button" onClick={() => void remove(item.itemId)}>
                   Delete {item.name}
                 </button>

@@ -5,7 +5,7 @@ import type { RunningRuntime } from './support/local-runtime';
 import { staffFixtures } from './support/staff';
 import type { TestRestaurant } from './support/staff';
 
-/** POST …/menu/import: the back office's bulk import, checked whole before anything is written. */
+/** The back office's menu routes: GET …/menu/items (what editors see) and POST …/menu/import (checked whole before anything is written). */
 let runtime: RunningRuntime;
 const { api, createRestaurantWithCli, hire } = staffFixtures(() => runtime);
 let a: TestRestaurant;
@@ -46,5 +46,26 @@ describe('importing a menu file', () => {
     for (const role of ['WAITER', 'KITCHEN'] as const) expectError(await importTo(a.restaurantId, file, (await hire(a, role)).token), 403, 'FORBIDDEN');
     expectError(await importTo(a.restaurantId, file, b.ownerToken), 404, 'NOT_FOUND');
     expect(await menuNames(a.restaurantId)).not.toContain('Intruder');
+  });
+
+  it('lists every live item with what only staff see, to the menu\'s editors only', async () => {
+    const created = await api('POST', `/v1/restaurants/${a.restaurantId}/menu/items`, {
+      token: a.ownerToken,
+      body: row('Tafelspitz', { prepMinutes: 25, kitchenName: 'TAFEL', course: 2 }),
+    });
+    const listed = await api('GET', `/v1/restaurants/${a.restaurantId}/menu/items`, { token: (await hire(a, 'KITCHEN')).token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ itemId: created.body.itemId, category: 'Mains', prepMinutes: 25, kitchenName: 'TAFEL', course: 2, translations: {} }));
+    await api('DELETE', `/v1/restaurants/${a.restaurantId}/menu/items/${created.body.itemId}`, { token: a.ownerToken });
+    expect((await api('GET', `/v1/restaurants/${a.restaurantId}/menu/items`, { token: a.ownerToken })).body.items.map((item: { itemId: string }) => item.itemId)).not.toContain(created.body.itemId);
+
+    const path = `/v1/restaurants/${a.restaurantId}/menu/items`;
+    expectError(await api('GET', path), 401, 'UNAUTHENTICATED');
+    expectError(await api('GET', path, { token: (await hire(a, 'WAITER')).token }), 403, 'FORBIDDEN');
+    expectError(await api('GET', path, { token: b.ownerToken }), 404, 'NOT_FOUND');
+    const table = (await api('POST', `/v1/restaurants/${a.restaurantId}/tables`, { token: a.ownerToken, body: { name: 'T' } })).body;
+    const { pin } = (await api('POST', `/v1/restaurants/${a.restaurantId}/tables/${table.tableId}/sessions`, { token: a.ownerToken, body: { mode: 'FAMILY' } })).body;
+    const guest = (await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin } })).body.token;
+    expectError(await api('GET', path, { token: guest }), 403, 'FORBIDDEN');
   });
 });
