@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The guest app's budgets, measured and printed beside their targets: the initial JavaScript a phone
- * downloads (gzipped), and Lighthouse's mobile performance and accessibility scores of the page a QR
- * code opens and of the menu after joining, against the local build and the local stack. Exits 1
+ * The web apps' budgets, measured and printed beside their targets: the initial JavaScript and CSS each
+ * app's page downloads (gzipped), and Lighthouse's mobile performance and accessibility scores of the
+ * page a QR code opens, of the menu after joining and of the staff sign-in, against the local build
+ * and the local stack. Exits 1
  * when a budget is missed. `--bundle-only` skips Lighthouse (no stack, no browser); `--no-build`
  * measures the build that is there (the browser tests build it once for all their files).
  */
@@ -18,6 +19,7 @@ import { freePort } from '../lib/local/dynamodb-local';
 import { startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
 import { buildWebApps, distOf, serveWebApps } from '../lib/local/web-app';
+import { WEB_APPS } from '../lib/web-apps';
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -36,13 +38,15 @@ const rows: Row[] = [];
 
 if (values.build) await buildWebApps();
 
-// What the page loads before it can do anything: index.html's module script and what it preloads.
-const html = readFileSync(join(distOf('guest'), 'index.html'), 'utf8');
-const initial = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\brel="(?:modulepreload|stylesheet)"[^>]*\bhref)="\/([^"]+)"/g)].map((match) => match[1] as string);
-const gzipped = (extension: string) =>
-  initial.filter((file) => file.endsWith(extension)).reduce((sum, file) => sum + gzipSync(readFileSync(join(distOf('guest'), file)), { level: 9 }).length, 0) / 1024;
-rows.push({ budget: 'initial JS, gzipped', measured: gzipped('.js'), target: 60, unit: 'KB', kind: 'max' });
-rows.push({ budget: 'initial CSS, gzipped', measured: gzipped('.css'), target: 20, unit: 'KB', kind: 'max' });
+// What each app's page loads before it can do anything: index.html's module script and what it preloads.
+for (const { name, prefix } of WEB_APPS) {
+  const html = readFileSync(join(distOf(name), 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\brel="(?:modulepreload|stylesheet)"[^>]*\bhref)="([^"]+)"/g)].map((match) => (match[1] as string).slice(prefix.length));
+  const gzipped = (extension: string) =>
+    initial.filter((file) => file.endsWith(extension)).reduce((sum, file) => sum + gzipSync(readFileSync(join(distOf(name), file)), { level: 9 }).length, 0) / 1024;
+  rows.push({ budget: `${name} app: initial JS, gzipped`, measured: gzipped('.js'), target: 60, unit: 'KB', kind: 'max' });
+  rows.push({ budget: `${name} app: initial CSS, gzipped`, measured: gzipped('.css'), target: 20, unit: 'KB', kind: 'max' });
+}
 
 if (!values['bundle-only']) {
   let urls = { apiUrl: '', webSocketUrl: '' };
@@ -86,14 +90,14 @@ if (!values['bundle-only']) {
     const joined = await post('/v1/sessions/join', { tableCode, pin, guestName: 'Budget' });
 
     /** Audits the scanned page with the storage `prepare` leaves, after checking the page shows `expected` with it. */
-    const audit = async (label: string, expected: string, prepare: (page: Page) => Promise<void>) => {
+    const audit = async (label: string, expected: string, prepare: (page: Page) => Promise<void>, url = scanUrl) => {
       const page = await browser.newPage();
       await page.goto(`${app.url}/`);
       await prepare(page);
-      await page.goto(scanUrl);
+      await page.goto(url);
       await page.getByRole('heading', { name: expected }).waitFor({ timeout: 15_000 });
       await page.close();
-      const result = await lighthouse(scanUrl, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], disableStorageReset: true });
+      const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], disableStorageReset: true });
       const score = (category: string) => Math.round((result?.lhr.categories[category]?.score ?? 0) * 100);
       rows.push({ budget: `Lighthouse mobile performance, ${label}`, measured: score('performance'), target: 90, unit: '', kind: 'min' });
       rows.push({ budget: `Lighthouse mobile accessibility, ${label}`, measured: score('accessibility'), target: 95, unit: '', kind: 'min' });
@@ -105,6 +109,7 @@ if (!values['bundle-only']) {
         [`seat:${tableCode}`, JSON.stringify({ token: joined.token, guestId: joined.guestId, resumeSecret: joined.resumeSecret, sessionId: joined.sessionId })],
       ),
     );
+    await audit('the staff sign-in', 'Staff sign-in', (page) => page.evaluate(() => localStorage.clear()), `${app.url}/staff/`);
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });

@@ -105,6 +105,7 @@ describe('the staff app', () => {
     await floor.getByRole('button', { name: 'Show Window' }).click();
     const bill = floor.getByRole('list', { name: 'Bill' });
     await expect.poll(() => bill.innerText(), SLOW).toMatch(/Ada[\s\S]*1 × Soup · €9\.00[\s\S]*1 × Steak · €9\.00[\s\S]*€18\.00/);
+    expect(await seriousViolations(floor)).toEqual([]);
     await floor.getByRole('button', { name: 'Fire course 2' }).click();
     await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Steak\s+queued/);
     await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Steak\s+queued/);

@@ -142,6 +142,7 @@ describe('the back office', () => {
     await staff.getByLabel('Password').fill('a long enough password 1');
     await staff.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => staff.innerText(), SLOW).toContain('new-cook');
+    expect(await seriousViolations(screen)).toEqual([]);
     await staff.getByRole('button', { name: 'Unlock new-cook' }).click();
     await staff.getByRole('button', { name: 'Delete new-cook' }).click();
     await expect.poll(() => staff.innerText(), SLOW).not.toContain('new-cook');
@@ -151,6 +152,7 @@ describe('the back office', () => {
     await settings.getByLabel('Name').fill('Renamed Bistro');
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => settings.getByRole('status').count(), SLOW).toBe(1);
+    expect(await seriousViolations(screen)).toEqual([]);
     expect((await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.ownerToken })).body.name).toBe('Renamed Bistro');
 
     await screen.getByRole('button', { name: 'Audit log' }).click();
