@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { App } from './app';
 import { loadConfig } from '../../common/api';
+import '../../common/theme.css';
 import './style.css';
 
 const config = await loadConfig();
