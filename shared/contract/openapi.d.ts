@@ -739,6 +739,7 @@ export interface components {
             maxGuestsPerSession: number;
             coursing: boolean;
             defaultPrepMinutes: number | null;
+            dueSoonMinutes: number;
         };
         StaffMember: {
             staffId: string;
@@ -1308,6 +1309,7 @@ export interface operations {
                     maxGuestsPerSession?: number;
                     coursing?: boolean;
                     defaultPrepMinutes?: number | null;
+                    dueSoonMinutes?: number;
                     languages?: string[];
                 };
             };

@@ -134,6 +134,8 @@ export const UpdateRestaurantBody = z
     coursing: z.boolean(),
     /** The prep time of items that give none: tickets are due this long after their course is fired. */
     defaultPrepMinutes: z.number().int().min(1).max(240).nullable(),
+    /** How long before a ticket is due the kitchen display marks it "due soon". */
+    dueSoonMinutes: z.number().int().min(1).max(60),
     languages: Languages,
   })
   .partial()

@@ -16,7 +16,7 @@ export const Restaurant = named('Restaurant', z.object({ restaurantId: Id, name:
 /** A restaurant with the settings its managers change. */
 export const RestaurantSettings = named(
   'RestaurantSettings',
-  Restaurant.extend({ maxGuestsPerSession: z.number().int(), coursing: z.boolean(), defaultPrepMinutes: z.number().int().nullable() }),
+  Restaurant.extend({ maxGuestsPerSession: z.number().int(), coursing: z.boolean(), defaultPrepMinutes: z.number().int().nullable(), dueSoonMinutes: z.number().int() }),
 );
 
 export const StaffMember = named(

@@ -9,6 +9,8 @@ import { ENTITY } from './entities';
 
 /** Guests a session admits unless the restaurant sets another number. */
 export const DEFAULT_MAX_GUESTS_PER_SESSION = 20;
+/** Minutes before its `dueAt` a ticket counts as due soon on the kitchen display, unless the restaurant says. */
+export const DEFAULT_DUE_SOON_MINUTES = 2;
 /** The menu's languages unless the restaurant sets others: its own (the first) and those items are translated into. */
 export const DEFAULT_LANGUAGES = ['en'];
 
@@ -21,9 +23,10 @@ const RestaurantItem = z.object({
   languages: z.array(z.string()).min(1).default(DEFAULT_LANGUAGES),
   coursing: z.boolean().default(false),
   defaultPrepMinutes: z.number().int().nullable().default(null),
+  dueSoonMinutes: z.number().int().min(1).default(DEFAULT_DUE_SOON_MINUTES),
 });
 export type Restaurant = z.infer<typeof RestaurantItem>;
-export type RestaurantChanges = Partial<Pick<Restaurant, 'name' | 'maxGuestsPerSession' | 'languages' | 'coursing' | 'defaultPrepMinutes'>>;
+export type RestaurantChanges = Partial<Pick<Restaurant, 'name' | 'maxGuestsPerSession' | 'languages' | 'coursing' | 'defaultPrepMinutes' | 'dueSoonMinutes'>>;
 
 /** Put of a new restaurant profile (fails if the id exists). */
 export function putRestaurant(restaurant: Restaurant): TransactItem {

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { DEFAULT_LANGUAGES, DEFAULT_MAX_GUESTS_PER_SESSION, fetchRestaurant, putRestaurant, writeRestaurantChanges } from '../db/restaurants';
+import { DEFAULT_DUE_SOON_MINUTES, DEFAULT_LANGUAGES, DEFAULT_MAX_GUESTS_PER_SESSION, fetchRestaurant, putRestaurant, writeRestaurantChanges } from '../db/restaurants';
 import type { Restaurant as RestaurantItem } from '../db/restaurants';
 import { transactWrite } from '../db/transact';
 import type { Principal, StaffPrincipal } from '../auth/principal';
@@ -34,6 +34,7 @@ const toSettingsView = (restaurant: RestaurantItem): RestaurantSettingsView => (
   maxGuestsPerSession: restaurant.maxGuestsPerSession,
   coursing: restaurant.coursing,
   defaultPrepMinutes: restaurant.defaultPrepMinutes,
+  dueSoonMinutes: restaurant.dueSoonMinutes,
 });
 
 export interface CreatedRestaurant {
@@ -50,7 +51,7 @@ export async function createRestaurant(input: CreateRestaurantInput, now: Date):
     now,
   );
   await transactWrite([
-    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString(), maxGuestsPerSession: DEFAULT_MAX_GUESTS_PER_SESSION, languages: DEFAULT_LANGUAGES, coursing: false, defaultPrepMinutes: null }),
+    putRestaurant({ restaurantId, name: input.name, currency: input.currency, createdAt: now.toISOString(), maxGuestsPerSession: DEFAULT_MAX_GUESTS_PER_SESSION, languages: DEFAULT_LANGUAGES, coursing: false, defaultPrepMinutes: null, dueSoonMinutes: DEFAULT_DUE_SOON_MINUTES }),
     ...items,
   ]);
   return { restaurantId, owner: { staffId: staff.staffId, username: staff.username } };

@@ -21,6 +21,7 @@ async function seriousViolations(page: Page) {
 describe('the back office', () => {
   it('adds a dish with a required option group that guests see live, and an 86 until a time that ends by itself', async () => {
     const { restaurant, tableCode, pin } = await stack.restaurantWithTable();
+    await stack.api('PATCH', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.ownerToken, body: { languages: ['en', 'de'] } });
     const manager = await stack.hire(restaurant, 'MANAGER');
     const screen = await stack.staffScreen(restaurant.restaurantId, manager, { viewport: { width: 1280, height: 900 } });
     await screen.getByRole('button', { name: 'Back office' }).click();
@@ -34,12 +35,16 @@ describe('the back office', () => {
     await form.getByLabel('Price', { exact: true }).fill('18.50');
     await form.getByLabel('Station', { exact: true }).fill('GRILL');
     await form.getByLabel('Allergens (comma-separated)').fill('gluten, eggs');
+    await form.getByLabel('Name in German').fill('Wiener Schnitzel');
     await form.getByRole('button', { name: 'Add option group' }).click();
     await form.getByLabel('Group name').fill('Side');
     await form.getByLabel(/^Options/).fill('Fries, Salad 1.00');
     expect(await seriousViolations(screen)).toEqual([]);
     await form.getByRole('button', { name: 'Add dish' }).click();
     await expect.poll(() => screen.getByRole('region', { name: 'Mains' }).innerText(), SLOW).toContain('Schnitzel');
+
+    const german = (await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}/menu?lang=de`)).body.categories.flatMap((c: { items: { name: string }[] }) => c.items);
+    expect(german.map((item: { name: string }) => item.name)).toContain('Wiener Schnitzel');
 
     // The guest's phone hears of the new dish and shows it; its side must be chosen.
     await expect.poll(() => phone.getByRole('button', { name: /^Schnitzel\b/ }).count(), SLOW).toBe(1);
@@ -150,10 +155,11 @@ describe('the back office', () => {
     await screen.getByRole('button', { name: 'Settings' }).click();
     const settings = screen.getByRole('form', { name: 'Settings' });
     await settings.getByLabel('Name').fill('Renamed Bistro');
+    await settings.getByLabel(/^Due soon/).fill('4');
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => settings.getByRole('status').count(), SLOW).toBe(1);
     expect(await seriousViolations(screen)).toEqual([]);
-    expect((await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.ownerToken })).body.name).toBe('Renamed Bistro');
+    expect((await stack.api('GET', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.ownerToken })).body).toMatchObject({ name: 'Renamed Bistro', dueSoonMinutes: 4 });
 
     await screen.getByRole('button', { name: 'Audit log' }).click();
     const audit = screen.getByRole('region', { name: 'Audit log' });

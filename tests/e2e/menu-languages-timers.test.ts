@@ -33,10 +33,11 @@ const menuItem = async (itemId: string, query = '') =>
 describe('restaurant settings', () => {
   it('are read by staff and changed by managers only, validated', async () => {
     expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken })).body).toMatchObject({ languages: ['en'], maxGuestsPerSession: 20 });
-    const changed = await api('PATCH', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken, body: { languages: ['en', 'de'], maxGuestsPerSession: 12 } });
+    expect((await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken })).body.dueSoonMinutes).toBe(2);
+    const changed = await api('PATCH', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken, body: { languages: ['en', 'de'], maxGuestsPerSession: 12, dueSoonMinutes: 5 } });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ restaurantId: a.restaurantId, languages: ['en', 'de'], maxGuestsPerSession: 12 });
-    for (const body of [{ languages: ['en', 'en'] }, { languages: ['English'] }, { languages: [] }, {}, { maxGuestsPerSession: 0 }, { currency: 'USD' }]) {
+    expect(changed.body).toMatchObject({ restaurantId: a.restaurantId, languages: ['en', 'de'], maxGuestsPerSession: 12, dueSoonMinutes: 5 });
+    for (const body of [{ languages: ['en', 'en'] }, { languages: ['English'] }, { languages: [] }, {}, { maxGuestsPerSession: 0 }, { currency: 'USD' }, { dueSoonMinutes: 0 }, { dueSoonMinutes: 61 }]) {
       expectError(await api('PATCH', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken, body }), 400, 'VALIDATION_FAILED');
     }
     const waiter = await hire(a, 'WAITER');

@@ -28,7 +28,7 @@ describe('staff login and logout', () => {
   it('logs in with the credentials the CLI created', async () => {
     const me = await api('GET', `/v1/restaurants/${a.restaurantId}`, { token: a.ownerToken });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ restaurantId: a.restaurantId, name: 'E2E Bistro', currency: 'EUR', languages: ['en'], maxGuestsPerSession: 20, coursing: false, defaultPrepMinutes: null });
+    expect(me.body).toEqual({ restaurantId: a.restaurantId, name: 'E2E Bistro', currency: 'EUR', languages: ['en'], maxGuestsPerSession: 20, coursing: false, defaultPrepMinutes: null, dueSoonMinutes: 2 });
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {

@@ -25,7 +25,7 @@ describe('restaurants and staff (DynamoDB Local)', () => {
   it('creates a restaurant with its owner, readable by its staff', async () => {
     const { owner, restaurantId } = await restaurantWithOwner();
     expect(owner).toMatchObject({ kind: 'staff', restaurantId, role: 'OWNER', station: null });
-    expect(await getRestaurant(owner)).toEqual({ restaurantId, name: 'Test Bistro', currency: 'EUR', languages: ['en'], maxGuestsPerSession: 20, coursing: false, defaultPrepMinutes: null });
+    expect(await getRestaurant(owner)).toEqual({ restaurantId, name: 'Test Bistro', currency: 'EUR', languages: ['en'], maxGuestsPerSession: 20, coursing: false, defaultPrepMinutes: null, dueSoonMinutes: 2 });
   });
 
   it('keeps usernames unique per restaurant', async () => {

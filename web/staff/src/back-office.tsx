@@ -209,10 +209,10 @@ function Settings({ api, restaurantId, onError, onDone }: OfficeProps) {
   if (!settings) return <p role="status">Loading…</p>;
   const save = async (event: Event) => {
     event.preventDefault();
-    const { name, maxGuestsPerSession, coursing, defaultPrepMinutes, languages } = settings;
+    const { name, maxGuestsPerSession, coursing, defaultPrepMinutes, dueSoonMinutes, languages } = settings;
     const { data, error, response } = await api.PATCH('/v1/restaurants/{restaurantId}', {
       params: { path: { restaurantId } },
-      body: { name, maxGuestsPerSession, coursing, languages, ...(defaultPrepMinutes ? { defaultPrepMinutes } : {}) },
+      body: { name, maxGuestsPerSession, coursing, dueSoonMinutes, languages, ...(defaultPrepMinutes ? { defaultPrepMinutes } : {}) },
     });
     if (!data) return onError(error, response);
     setSaved(true);
@@ -232,6 +232,10 @@ function Settings({ api, restaurantId, onError, onDone }: OfficeProps) {
       <label>
         Default prep minutes{' '}
         <input type="number" min={1} max={240} value={settings.defaultPrepMinutes ?? ''} onInput={(e) => setSettings({ ...settings, defaultPrepMinutes: Number(e.currentTarget.value) || null })} />
+      </label>
+      <label>
+        Due soon (minutes before a ticket is due){' '}
+        <input type="number" min={1} max={60} value={settings.dueSoonMinutes} onInput={(e) => setSettings({ ...settings, dueSoonMinutes: Number(e.currentTarget.value) })} />
       </label>
       <label>
         Languages (the menu's own first){' '}

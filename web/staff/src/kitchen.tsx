@@ -10,8 +10,6 @@ type Line = Ticket['lines'][number];
 
 /** A kitchen screen checks with `sync` this often even while live: it must never miss a ticket. */
 const RESYNC_MS = 60_000;
-/** A ticket is "due soon" this long before its `dueAt`. */
-const DUE_SOON_MS = 2 * 60_000;
 /** Where a tap moves a line. */
 const NEXT: Partial<Record<Line['status'], Line['status']>> = { QUEUED: 'IN_PROGRESS', IN_PROGRESS: 'READY' };
 const LIVE_LINE = (line: Line) => line.status !== 'SERVED' && line.status !== 'CANCELLED';
@@ -54,6 +52,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
   const [flash, setFlash] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
   const [lastBumped, setLastBumped] = useState<string | undefined>();
+  // A ticket is "due soon" this long before its `dueAt`: the restaurant's setting.
+  const [dueSoonMs, setDueSoonMs] = useState(2 * 60_000);
   const mutedRef = useRef(muted);
   mutedRef.current = muted;
   const path = { restaurantId };
@@ -82,6 +82,7 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
   };
 
   useEffect(() => {
+    void api.GET('/v1/restaurants/{restaurantId}', { params: { path } }).then(({ data }) => data && 'dueSoonMinutes' in data && setDueSoonMs(data.dueSoonMinutes * 60_000));
     void api.GET('/v1/restaurants/{restaurantId}/menu', { params: { path } }).then(({ data }) => {
       setStations([...new Set((data?.categories ?? []).flatMap((category) => category.items.map((item) => item.station)))].sort());
     });
@@ -183,7 +184,7 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
         <ol class="tickets" aria-label="Tickets">
           {tickets.map((ticket) => {
             const due = ticket.dueAt ? Date.parse(ticket.dueAt) - now : undefined;
-            const timing = due === undefined ? 'held' : due < 0 ? 'late' : due < DUE_SOON_MS ? 'soon' : 'on-time';
+            const timing = due === undefined ? 'held' : due < 0 ? 'late' : due < dueSoonMs ? 'soon' : 'on-time';
             return (
               <li key={ticket.orderId} class={`ticket ${timing}`} aria-label={`Ticket ${ticket.number}, ${ticket.tableName}`}>
                 <header>

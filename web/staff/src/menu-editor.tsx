@@ -10,7 +10,9 @@ interface GroupDraft {
   /** "Cheese 1.50, Bacon 2" — each option's name and its price difference. */
   options: string;
 }
-const EMPTY = { name: '', category: '', price: '', station: '', description: '', allergens: '', dietary: '', course: '0', prepMinutes: '', kitchenName: '', germanName: '' };
+const EMPTY = { name: '', category: '', price: '', station: '', description: '', allergens: '', dietary: '', course: '0', prepMinutes: '', kitchenName: '' };
+/** A language's name for the form (the restaurant's translations: de, fr, …). */
+const languageName = (code: string) => new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
 
 type Item = Schemas['MenuItem'];
 const money = (cents: number) => (cents / 100).toFixed(2);
@@ -26,8 +28,8 @@ const draftOf = (item: Item): typeof EMPTY => ({
   course: String(item.course),
   prepMinutes: item.prepMinutes ? String(item.prepMinutes) : '',
   kitchenName: item.kitchenName ?? '',
-  germanName: item.translations.de?.name ?? '',
 });
+const namesOf = (item: Item): Record<string, string> => Object.fromEntries(Object.entries(item.translations).map(([language, text]) => [language, text.name ?? '']));
 const groupsOf = (item: Item): GroupDraft[] =>
   item.optionGroups.map((group) => ({
     name: group.name,
@@ -46,11 +48,14 @@ const optionOf = (text: string) => {
 
 /**
  * The menu as managers change it: add a dish (options, dietary tags, allergens, course, prep time,
- * the kitchen's name, a German name), take one off now or until a time (it comes back by itself),
+ * the kitchen's name, its name in each of the restaurant's other languages), take one off now or until a time (it comes back by itself),
  * put it back, delete it. The server checks everything; its message is shown as it says it.
  */
 export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) {
   const [items, setItems] = useState<Item[]>([]);
+  // The restaurant's languages after its own: each gets a name field.
+  const [languages, setLanguages] = useState<string[]>([]);
+  const [names, setNames] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<Item | undefined>();
   const [draft, setDraft] = useState(EMPTY);
   const [groups, setGroups] = useState<GroupDraft[]>([]);
@@ -62,7 +67,10 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
     const { data, error, response } = await api.GET('/v1/restaurants/{restaurantId}/menu/items', { params: { path } });
     return data ? setItems(data.items) : onError(error, response);
   };
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    void api.GET('/v1/restaurants/{restaurantId}', { params: { path } }).then(({ data }) => data && setLanguages(data.languages.slice(1)));
+  }, []);
 
   /** Saves the form: a new dish, or the one being edited (its option groups and options keep their ids by name, so carts holding them stay valid). */
   const save = async (event: Event) => {
@@ -79,7 +87,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
       course: Number(draft.course),
       ...(draft.prepMinutes ? { prepMinutes: Number(draft.prepMinutes) } : {}),
       ...(draft.kitchenName ? { kitchenName: draft.kitchenName } : {}),
-      ...(draft.germanName ? { translations: { de: { name: draft.germanName } } } : {}),
+      ...(Object.values(names).some(Boolean) ? { translations: Object.fromEntries(Object.entries(names).filter(([, name]) => name).map(([language, name]) => [language, { name }])) } : {}),
       optionGroups: groups.map((group) => {
         const known = idsOf(group.name);
         const options = group.options
@@ -99,6 +107,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
     if (!data) return onError(error, response);
     setDraft(EMPTY);
     setGroups([]);
+    setNames({});
     setEditing(undefined);
     onDone();
     await load();
@@ -177,7 +186,11 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
         {field('course', 'Course (0 = at once)', { type: 'number', min: 0, max: 9 })}
         {field('prepMinutes', 'Prep minutes', { type: 'number', min: 1, max: 240 })}
         {field('kitchenName', 'Kitchen name')}
-        {field('germanName', 'German name')}
+        {languages.map((language) => (
+          <label key={language}>
+            Name in {languageName(language)} <input value={names[language] ?? ''} onInput={(e) => setNames({ ...names, [language]: e.currentTarget.value })} />
+          </label>
+        ))}
         {groups.map((group, index) => (
           <fieldset key={index}>
             <legend>Option group {index + 1}</legend>
@@ -209,6 +222,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
                 setEditing(undefined);
                 setDraft(EMPTY);
                 setGroups([]);
+                setNames({});
               }}
             >
               Cancel
@@ -259,6 +273,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
                     setEditing(item);
                     setDraft(draftOf(item));
                     setGroups(groupsOf(item));
+                    setNames(namesOf(item));
                     scrollTo(0, 0);
                   }}
                 >
