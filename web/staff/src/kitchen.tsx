@@ -184,7 +184,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
         <ol class="tickets" aria-label="Tickets">
           {tickets.map((ticket) => {
             const due = ticket.dueAt ? Date.parse(ticket.dueAt) - now : undefined;
-            const timing = due === undefined ? 'held' : due < 0 ? 'late' : due < dueSoonMs ? 'soon' : 'on-time';
+            // Without a prep time (item or restaurant default) a ticket has no due time: it only counts up.
+            const timing = due === undefined ? 'untimed' : due < 0 ? 'late' : due < dueSoonMs ? 'soon' : 'on-time';
             return (
               <li key={ticket.orderId} class={`ticket ${timing}`} aria-label={`Ticket ${ticket.number}, ${ticket.tableName}`}>
                 <header>
