@@ -54,6 +54,15 @@ describe('the staff app', () => {
     await grill.screenshot({ path: `${SCREENSHOTS}staff-kitchen.png` });
 
     const number = /#(\d+)/.exec(ticket)?.[1] as string;
+    // A tap moves the line on; the guest's phone follows.
+    await ticketsOn(grill).first().getByRole('button', { name: /1 × Burger/ }).click();
+    await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Burger[\s\S]*in progress/);
+    await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*preparing/);
+    // Bumped by mistake and recalled: back on the board, then bumped for good.
+    await grill.getByRole('button', { name: `Bump #${number}` }).click();
+    await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(0);
+    await grill.getByRole('button', { name: 'Recall last bumped' }).click();
+    await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(1);
     await grill.getByRole('button', { name: `Bump #${number}` }).click();
     await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(0);
     await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*ready/);
