@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { createApi, problemOf } from '../../common/api';
 import type { Api, AppConfig } from '../../common/api';
 import { canCook, canManage, canServe, loadDeviceToken, loadSession, saveDeviceToken, saveSession } from './auth';
@@ -62,9 +62,6 @@ function Login({ api, onSignedIn }: { api: Api; onSignedIn: (session: StaffSessi
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | undefined>();
-  useEffect(() => {
-    document.title = 'Staff · QR ordering';
-  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();

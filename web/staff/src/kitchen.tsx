@@ -139,8 +139,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
     upsert(data, false);
   };
   const recall = async () => {
-    const answer = await api.GET('/v1/restaurants/{restaurantId}/kitchen/tickets', { params: { path, query } });
     if (!lastBumped) return;
+    const answer = await api.GET('/v1/restaurants/{restaurantId}/kitchen/tickets', { params: { path, query } });
     // A bumped ticket has left the screen: its ready lines go back to the pan (READY → IN_PROGRESS).
     const ready = answer.data?.tickets.find((ticket) => ticket.orderId === lastBumped)?.lines.filter((line) => line.status === 'READY') ?? [];
     for (const line of ready) {
