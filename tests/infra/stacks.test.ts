@@ -379,7 +379,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
 
   it("deploys the guest app at the root and the staff app under /staff/, with one config.json naming this stage's REST and WebSocket URLs; shells revalidated and invalidated, hashed assets immutable", () => {
     const deployments = Object.values(webContent.findResources('Custom::CDKBucketDeployment')) as Resources[string][];
-    const at = (prefix: string | undefined) => deployments.filter((d) => d.Properties.DestinationKeyPrefix === prefix);
+    const at = (prefix: string | undefined) => deployments.filter((d) => d.Properties.DestinationBucketKeyPrefix === prefix);
     expect(deployments).toHaveLength(4);
     for (const [prefix, shellPaths] of [
       [undefined, ['/index.html', '/config.json']],
