@@ -5,6 +5,7 @@ import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
 import type { StaffSession } from './auth';
 import { SessionPanel } from './session-panel';
+import { chime } from './sound';
 
 type Table = Schemas['Table'];
 type Request = Schemas['ServiceRequest'];
@@ -17,20 +18,6 @@ interface JoinRequest {
   joinRequestId: string;
   tableName: string | null;
   guestName: string | null;
-}
-
-function chime() {
-  const audio = new AudioContext();
-  for (const [at, frequency] of [
-    [0, 660],
-    [0.18, 990],
-  ] as const) {
-    const tone = audio.createOscillator();
-    tone.frequency.value = frequency;
-    tone.connect(audio.destination);
-    tone.start(audio.currentTime + at);
-    tone.stop(audio.currentTime + at + 0.15);
-  }
 }
 
 /**

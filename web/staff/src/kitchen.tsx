@@ -4,6 +4,7 @@ import { problemOf } from '../../common/api';
 import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
 import type { StaffSession } from './auth';
+import { beep } from './sound';
 
 type Ticket = Schemas['Ticket'];
 type Line = Ticket['lines'][number];
@@ -21,16 +22,6 @@ const clock = (ms: number) => {
 const byAge = (a: Ticket, b: Ticket) => a.placedAt.localeCompare(b.placedAt);
 /** A ticket stays on the screen while any of its lines is still to cook or carry. */
 const stillOpen = (ticket: Ticket) => ticket.lines.some((line) => LIVE_LINE(line) && line.status !== 'READY') || ticket.status === 'PLACED';
-
-/** A short beep for a new ticket (no file to load; muted screens stay silent). */
-function beep() {
-  const audio = new AudioContext();
-  const tone = audio.createOscillator();
-  tone.frequency.value = 880;
-  tone.connect(audio.destination);
-  tone.start();
-  tone.stop(audio.currentTime + 0.2);
-}
 
 /**
  * The kitchen display: the station's tickets, oldest first, each line with its options, notes and
@@ -51,7 +42,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
   const [muted, setMuted] = useState(false);
   const [flash, setFlash] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
-  const [lastBumped, setLastBumped] = useState<string | undefined>();
+  // The last ticket bumped, as the bump left it: Recall puts its ready lines back without asking for the board again.
+  const [lastBumped, setLastBumped] = useState<Ticket | undefined>();
   // A ticket is "due soon" this long before its `dueAt`: the restaurant's setting.
   const [dueSoonMs, setDueSoonMs] = useState(2 * 60_000);
   const mutedRef = useRef(muted);
@@ -135,17 +127,15 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
       body: { to: 'READY', ...(station ? { station } : {}) },
     });
     if (!data) return fail(error, response);
-    setLastBumped(ticket.orderId);
+    setLastBumped(data);
     upsert(data, false);
   };
   const recall = async () => {
     if (!lastBumped) return;
-    const answer = await api.GET('/v1/restaurants/{restaurantId}/kitchen/tickets', { params: { path, query } });
     // A bumped ticket has left the screen: its ready lines go back to the pan (READY → IN_PROGRESS).
-    const ready = answer.data?.tickets.find((ticket) => ticket.orderId === lastBumped)?.lines.filter((line) => line.status === 'READY') ?? [];
-    for (const line of ready) {
+    for (const line of lastBumped.lines.filter((l) => l.status === 'READY')) {
       const { error, response } = await api.PATCH('/v1/restaurants/{restaurantId}/kitchen/orders/{orderId}/lines/{lineId}', {
-        params: { path: { restaurantId, orderId: lastBumped, lineId: line.lineId } },
+        params: { path: { restaurantId, orderId: lastBumped.orderId, lineId: line.lineId } },
         body: { status: 'IN_PROGRESS' },
       });
       if (error) return fail(error, response);
