@@ -1,4 +1,4 @@
-import type { Schemas } from '../../common/api';
+import type { Api, Schemas } from '../../common/api';
 
 /** A signed-in screen: whose it is and its token. */
 export interface StaffSession {
@@ -26,3 +26,10 @@ export const saveDeviceToken = (restaurantId: string, username: string, token: s
 export const canCook = (role: StaffSession['staff']['role']) => role === 'KITCHEN' || role === 'OWNER' || role === 'MANAGER';
 export const canServe = (role: StaffSession['staff']['role']) => role !== 'KITCHEN';
 export const canManage = (role: StaffSession['staff']['role']) => role === 'OWNER' || role === 'MANAGER';
+
+/**
+ * After the server closed a screen's socket: was it because the token was revoked? Pages cannot see
+ * a failed handshake's 401, so ask over HTTP (any staff may read the restaurant) and sign out on 401.
+ */
+export const checkStillSignedIn = (api: Api, restaurantId: string, onRefused: () => void) =>
+  void api.GET('/v1/restaurants/{restaurantId}', { params: { path: { restaurantId } } }).then(({ response }) => response.status === 401 && onRefused(), () => undefined);

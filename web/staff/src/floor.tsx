@@ -3,6 +3,7 @@ import type { StaffMessage } from '../../../shared/contract/messages';
 import { problemOf } from '../../common/api';
 import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
+import { checkStillSignedIn } from './auth';
 import type { StaffSession } from './auth';
 import { SessionPanel } from './session-panel';
 import { chime } from './sound';
@@ -62,8 +63,7 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
     return connectLive<StaffMessage>(config.webSocketUrl, session.token, {
       onState: (up) => {
         setLive(up);
-        // A socket the server closed may mean the token was revoked (the handshake's 401 is not visible to pages): ask over HTTP.
-        if (!up) void api.GET('/v1/restaurants/{restaurantId}/tables', { params: { path } }).then(({ response }) => response.status === 401 && onRefused(), () => undefined);
+        if (!up) checkStillSignedIn(api, restaurantId, onRefused);
       },
       onMessage: (message) => {
         // Something moved in the kitchen or at a table: the open table's bill and courses are read again.

@@ -3,6 +3,7 @@ import type { StaffMessage } from '../../../shared/contract/messages';
 import { problemOf } from '../../common/api';
 import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
+import { checkStillSignedIn } from './auth';
 import type { StaffSession } from './auth';
 import { beep } from './sound';
 
@@ -89,8 +90,7 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
       maxBackoffMs: 5000,
       onState: (up) => {
         setLive(up);
-        // A socket the server closed may mean the token was revoked (the handshake's 401 is not visible to pages): ask over HTTP.
-        if (!up) void api.GET('/v1/restaurants/{restaurantId}/kitchen/all-day', { params: { path, query } }).then(({ response }) => response.status === 401 && onRefused(), () => undefined);
+        if (!up) checkStillSignedIn(api, restaurantId, onRefused);
       },
       onMessage: (message) => {
         setLastUpdate(Date.now());
