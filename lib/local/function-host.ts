@@ -20,8 +20,11 @@ export interface LocalFunctionOptions {
   timeoutSeconds: number;
   memoryMb: number;
   maxInstances?: number;
-  /** Start one instance at once, so its init phase (module loading) is done before the first event. */
-  warm?: boolean;
+  /**
+   * Instances to start at once, so their init phase (module loading, seconds under tsx) is done
+   * before the events that would otherwise wait for it: as many as are invoked side by side.
+   */
+  warmInstances?: number;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -127,10 +130,10 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
     if (next) next(spawn());
   }
 
-  if (options.warm) {
-    const first = spawn();
-    first.ready.then(
-      () => release(first),
+  for (let i = 0; i < Math.min(options.warmInstances ?? 0, maxInstances); i++) {
+    const warming = spawn();
+    warming.ready.then(
+      () => release(warming),
       () => undefined,
     );
   }

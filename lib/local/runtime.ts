@@ -12,6 +12,7 @@ import type { TableAccessProxy } from './table-access-proxy';
 import type { LocalFunction } from './function-host';
 import { DEFAULT_TIMEOUT_SECONDS, authorizer, availabilityTimer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../../shared/http/routes';
+import { STREAM_MAPPING } from '../../shared/realtime/stream-filters';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
@@ -120,7 +121,9 @@ function startFunctions(environment: (spec: FunctionSpec) => Record<string, stri
         environment: environment(spec),
         timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         memoryMb: stages.dev.lambdaMemoryMb,
-        warm: true,
+        // The stream poller invokes the fan-out from each of a shard's lanes at once; a lane that waited
+        // for a cold instance would hold its messages back by seconds.
+        warmInstances: spec === streamConsumer ? STREAM_MAPPING.parallelizationFactor : 1,
         log,
       }),
     ]),
