@@ -3,6 +3,8 @@ import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE_NAME, startLocalRuntime } from '../lib/local/runtime';
 import { seedDemo } from '../lib/local/seed';
+import { CONNECTION_FAULTS, DYNAMODB_FAULTS, parseFaultPlan } from '../lib/local/faults';
+import type { FaultPlan } from '../lib/local/faults';
 import { buildWebApps, serveWebApps } from '../lib/local/web-app';
 
 const usage = `npm start [-- options]
@@ -20,6 +22,10 @@ const usage = `npm start [-- options]
   --trust-forwarded-for    take the client IP from X-Forwarded-For (tests simulating many clients only)
   --ws-idle-seconds <n>    close WebSocket connections idle this long (default API Gateway's 600; tests use less)
   --ttl-sweep-seconds <n>  how often expired items are deleted, as DynamoDB's TTL does (default 30)
+  --dynamodb-faults <plan> inject DynamoDB faults between the functions and DynamoDB Local: a rate such as 0.01,
+                           or rate=0.05,kinds=throttle+error500+timeout+reset+lostAnswer,ops=TransactWriteItems,seed=7
+  --connection-faults <plan>
+                           inject faults on the fan-out's @connections calls: kinds limit, error500, slow, gone
   --host <address>         where the guest app, the REST and WebSocket APIs listen (default 127.0.0.1;
                            0.0.0.0 lets a phone on the same Wi-Fi in: QR codes and the API's CORS origin then
                            name this machine's network address)
@@ -45,6 +51,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'ttl-sweep-seconds': { type: 'string', default: '30' },
     'ws-idle-seconds': { type: 'string', default: '600' },
+    'dynamodb-faults': { type: 'string' },
+    'connection-faults': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -66,6 +74,19 @@ for (const assignment of values.set) {
   }
   overrides[name] = value.join('=');
 }
+
+/** A fault plan from its option, or the usage and exit 2. */
+function faultPlan<K extends string>(option: 'dynamodb-faults' | 'connection-faults', kinds: readonly K[]): FaultPlan<K> | undefined {
+  const spec = values[option];
+  if (spec === undefined) return undefined;
+  try {
+    return parseFaultPlan(spec, kinds);
+  } catch (error) {
+    console.error(`--${option}: ${(error as Error).message}.\n\n${usage}`);
+    process.exit(2);
+  }
+}
+const faults = { dynamoDb: faultPlan('dynamodb-faults', DYNAMODB_FAULTS), connections: faultPlan('connection-faults', CONNECTION_FAULTS) };
 
 /** How other devices reach this machine: the address asked for, or for 0.0.0.0 the first external IPv4 address. */
 function publicHost(host: string): string {
@@ -111,6 +132,7 @@ const runtime = await startLocalRuntime({
   host: values.host,
   ttlSweepSeconds: Number(values['ttl-sweep-seconds']),
   webSocketIdleSeconds: Number(values['ws-idle-seconds']),
+  faults,
   log: (line) => console.log(JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), ...line })),
 });
 

@@ -185,11 +185,15 @@ export class ApiStack extends Stack {
       api.addGatewayResponse(`Gateway${type}`, {
         type: ResponseType.of(type),
         statusCode: error.status === undefined ? undefined : String(error.status),
-        responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': 'application/json', ...corsHeaders(corsOrigin), ...error.headers }).map(
-            ([name, value]) => [name, `'${value}'`],
+        responseHeaders: {
+          ...Object.fromEntries(
+            Object.entries({ 'Content-Type': 'application/json', ...corsHeaders(corsOrigin), ...error.headers }).map(
+              ([name, value]) => [name, `'${value}'`],
+            ),
           ),
-        ),
+          // The request id the body carries, in the header the handlers' answers carry it in.
+          'X-Request-Id': 'context.requestId',
+        },
         templates: { 'application/json': template },
       });
     }

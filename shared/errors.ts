@@ -32,8 +32,8 @@ export class ValidationError extends AppError {
 }
 
 export class BadJsonError extends AppError {
-  constructor(cause?: unknown) {
-    super(400, 'BAD_JSON', 'The request body is not valid JSON.', {}, {}, { cause });
+  constructor(message: string, cause?: unknown) {
+    super(400, 'BAD_JSON', message, {}, {}, { cause });
   }
 }
 
@@ -100,6 +100,20 @@ export class TooManyRequestsError extends AppError {
   constructor(code: 'PIN_BLOCKED' | 'LOGIN_BLOCKED' | 'RATE_LIMITED', message: string, retryAfterSeconds: number) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(429, code, message, { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+  }
+}
+
+/** What a client is told when the database is unavailable, by a handler or by the gateway for the authorizer. */
+export const UNAVAILABLE = { code: 'UNAVAILABLE', message: 'The service is busy. Try again in a moment.', retryAfterSeconds: 1 } as const;
+
+/**
+ * 503 UNAVAILABLE: the database throttled or failed after the SDK's retries. Nothing was written
+ * that a retry cannot finish, so the client is told to retry; the message may be shown.
+ */
+export class UnavailableError extends AppError {
+  constructor(cause: unknown) {
+    const seconds = UNAVAILABLE.retryAfterSeconds;
+    super(503, UNAVAILABLE.code, UNAVAILABLE.message, { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) }, { cause, expose: true });
   }
 }
 

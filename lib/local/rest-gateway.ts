@@ -1,7 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../../shared/errors';
 import { gatewayErrors } from '../../shared/http/gateway-errors';
@@ -11,6 +12,7 @@ import type { RestFunctionName, RestRoute } from '../../shared/http/routes';
 import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
 import { listen } from './listen';
+import { decodeSegment, headerMaps, queryMaps } from './request-maps';
 import { corsHeaders } from '../../shared/http/cors';
 
 /**
@@ -27,6 +29,8 @@ const ProxyResult = z.object({
 
 /** API Gateway's own payload limit for REST APIs. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** And on the request line and headers together. */
+const GATEWAY_MAX_HEADER_BYTES = 10 * 1024;
 const ACCOUNT = '000000000000';
 const API_ID = 'local';
 const STAGE = 'local';
@@ -58,31 +62,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', () => resolve(size > GATEWAY_MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function headerMaps(req: IncomingMessage) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i] as string;
-    const value = req.rawHeaders[i + 1] as string;
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  return { headers, multiValueHeaders };
-}
-
-function queryMaps(url: URL) {
-  if ([...url.searchParams.keys()].length === 0) {
-    return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  }
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = value;
-    (multiValueQueryStringParameters[name] ??= []).push(value);
-  }
-  return { queryStringParameters, multiValueQueryStringParameters };
 }
 
 export interface RestGateway {
@@ -126,6 +105,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
           'Content-Type': 'application/json',
           ...corsHeaders(process.env.CORS_ORIGIN ?? ''),
           ...('headers' in error ? error.headers : {}),
+          'X-Request-Id': requestId,
         },
         body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),
       };
@@ -154,7 +134,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     for (const compiled of routes) {
       const found = compiled.route.method === method ? compiled.pattern.exec(url.pathname) : null;
       if (found) {
-        const values = found.slice(1).map((value) => decodeURIComponent(value));
+        const values = found.slice(1).map(decodeSegment);
         match = { compiled, pathParameters: Object.fromEntries(compiled.paramNames.map((name, i) => [name, values[i] as string])) };
         break;
       }
@@ -213,7 +193,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       try {
         result = (await options.authorizer.invoke({ type: 'REQUEST', methodArn, ...common, requestContext: { ...requestContext, authorizer: undefined } })) as APIGatewayAuthorizerResult;
       } catch (error) {
-        return (error as Error).message === 'Unauthorized' ? gatewayError('UNAUTHORIZED') : gatewayError('DEFAULT_5XX');
+        return (error as Error).message === 'Unauthorized' ? gatewayError('UNAUTHORIZED') : gatewayError('AUTHORIZER_FAILURE');
       }
       if (!isAllowed(result, methodArn)) {
         const context = result.context ?? {};
@@ -254,11 +234,17 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   }
 
-  const server = createServer((req, res) => {
+  // API Gateway's limit on a REST request's line and headers together; Node answers a bigger one
+  // (and a request that is no HTTP at all) before any handler, so those answers are written here.
+  // Without a Host header Node would answer 400 itself, with no body; API Gateway's own answers are the contract's.
+  const server = createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES, requireHostHeader: false }, (req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
     handle(req, requestId)
-      .catch(() => ({ statusCode: 500, body: JSON.stringify(errorBody('INTERNAL', 'Local gateway error.', requestId)) }))
+      .catch((error: unknown) => {
+        options.log({ level: 'ERROR', message: 'local gateway error', requestId, error: (error as Error).message });
+        return { statusCode: 500, headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId }, body: JSON.stringify(errorBody('INTERNAL', 'Local gateway error.', requestId)) };
+      })
       .then((result) => {
         send(res, result, requestId);
         // Path only: query strings can carry tokens, and headers and bodies are never logged.
@@ -271,6 +257,26 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
           requestId,
         });
       });
+  });
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const requestId = randomUUID();
+    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? gatewayErrors.REQUEST_TOO_LARGE : { status: 400, ...gatewayErrors.DEFAULT_4XX };
+    const body = JSON.stringify(errorBody(refusal.code, refusal.message, requestId));
+    socket.end(
+      [
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}`,
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `X-Request-Id: ${requestId}`,
+        `x-amzn-RequestId: ${requestId}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    options.log({ message: 'request refused before routing', status: refusal.status, reason: error.code, requestId });
   });
 
   const listening = await listen(server, options.port, options.host);

@@ -13,6 +13,8 @@ import type { LocalFunction } from './function-host';
 import { DEFAULT_TIMEOUT_SECONDS, authorizer, availabilityTimer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../../shared/http/routes';
 import { STREAM_MAPPING } from '../../shared/realtime/stream-filters';
+import { FaultInjector } from './faults';
+import type { ConnectionFault, DynamoDbFault, FaultPlan } from './faults';
 
 export const LOCAL_TABLE_NAME = 'qr-ordering-local';
 export const LOCAL_DATA_DIR = '.local/dynamodb';
@@ -45,6 +47,8 @@ export interface LocalRuntimeOptions {
   ttlSweepSeconds?: number;
   /** Idle seconds after which a WebSocket connection is closed; API Gateway's 10 minutes unless said (tests). */
   webSocketIdleSeconds?: number;
+  /** Faults to inject between the functions and DynamoDB Local, and on @connections (lib/local/faults.ts). */
+  faults?: { dynamoDb?: FaultPlan<DynamoDbFault>; connections?: FaultPlan<ConnectionFault> };
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -147,6 +151,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const shared = localEnvironment(dynamo.endpoint, options.tableName);
     // The seed and the CLI tools run here, in this process, with the same values.
     useLocalEnvironment(dynamo.endpoint, options.tableName, options.overrides);
+    const dynamoDbFaults = options.faults?.dynamoDb && new FaultInjector(options.faults.dynamoDb);
+    const connectionFaults = options.faults?.connections && new FaultInjector(options.faults.connections);
     let functions = new Map<FunctionSpec, LocalFunction>();
     // Gateways and the scheduler are bound before the functions start, since their environments name them; they reach each function when it is called.
     const fn = (spec: FunctionSpec): LocalFunction => ({
@@ -162,10 +168,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: options.webSocketPort,
       host: options.host,
       limits: options.webSocketIdleSeconds ? { idleSeconds: options.webSocketIdleSeconds } : undefined,
+      faults: connectionFaults,
       log: options.log,
     });
     stopWebSocket = () => webSocket.close();
-    const access = await startTableAccessProxy(dynamo.endpoint, options.log);
+    const access = await startTableAccessProxy(dynamo.endpoint, options.log, dynamoDbFaults);
     const scheduler = await startLocalScheduler({
       target: (arn) => [...functions].find(([spec]) => localFunctionArn(spec) === arn)?.[1],
       // Schedules live as long as the data they belong to.
@@ -201,6 +208,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       webSocketUrl: webSocket.url,
       dynamoDbEndpoint: dynamo.endpoint,
       close: async () => {
+        if (dynamoDbFaults) options.log({ message: 'injected DynamoDB faults', faults: dynamoDbFaults.summary() });
+        if (connectionFaults) options.log({ message: 'injected @connections faults', faults: connectionFaults.summary() });
         stopTtl();
         await poller.stop();
         await webSocket.close();

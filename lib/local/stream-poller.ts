@@ -23,7 +23,8 @@ function repairValue(value: WireValue): WireValue {
   return value;
 }
 
-const repairImage = (image: Record<string, WireValue> | undefined) =>
+/** An item image from the Streams client with its empty maps mended (see repairValue). */
+export const repairImage = (image: Record<string, WireValue> | undefined) =>
   image && Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairValue(value)]));
 
 /**

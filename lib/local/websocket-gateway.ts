@@ -10,6 +10,11 @@ import type { WebSocketEvent, WebSocketResult } from '../../shared/http/ws-handl
 import type { LocalFunction } from './function-host';
 import { isAllowed } from './policy';
 import { listen } from './listen';
+import { headerMaps, queryMaps } from './request-maps';
+import type { ConnectionFault, FaultInjector } from './faults';
+
+/** How long a `slow` fault holds a post. */
+const SLOW_POST_MS = 2_000;
 
 const API_ID = 'localws';
 const STAGE = 'local';
@@ -32,16 +37,6 @@ interface OpenSocket {
   sourceIp: string;
 }
 
-function queryMaps(url: URL) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    single[name] = value;
-    (multi[name] ??= []).push(value);
-  }
-  return Object.keys(single).length ? { queryStringParameters: single, multiValueQueryStringParameters: multi } : {};
-}
-
 /**
  * The local API Gateway WebSocket API: runs the REQUEST authorizer and `$connect` on the handshake,
  * routes messages by `action` with genuine WebSocket proxy events (two-way routes answer on the
@@ -56,6 +51,8 @@ export async function startWebSocketGateway(options: {
   host?: string;
   /** Shorter idle and lifetime limits (tests); API Gateway's otherwise. */
   limits?: Partial<typeof WEBSOCKET_LIMITS>;
+  /** Faults to inject on @connections posts and deletes (operations POST, DELETE). */
+  faults?: FaultInjector<ConnectionFault>;
   log: (line: Record<string, unknown>) => void;
 }): Promise<WebSocketGateway> {
   const limits = { ...WEBSOCKET_LIMITS, ...options.limits };
@@ -101,8 +98,9 @@ export async function startWebSocketGateway(options: {
     const connectionId = randomBytes(12).toString('base64');
     const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
-    const multiValueHeaders = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, [String(value)]]));
+    const { headers, multiValueHeaders } = headerMaps(req);
+    const query = queryMaps(url);
+    const queryParameters = query.queryStringParameters ? query : {};
     const connectedAt = Date.now();
     const context = requestContext('$connect', 'CONNECT', connectionId, sourceIp, connectedAt);
     const methodArn = `arn:aws:execute-api:local:000000000000:${API_ID}/${STAGE}/$connect`;
@@ -111,7 +109,7 @@ export async function startWebSocketGateway(options: {
 
     let result: APIGatewayAuthorizerResult;
     try {
-      result = (await options.authorizer.invoke({ type: 'REQUEST', methodArn, headers, multiValueHeaders, ...queryMaps(url), stageVariables: {}, requestContext: context })) as APIGatewayAuthorizerResult;
+      result = (await options.authorizer.invoke({ type: 'REQUEST', methodArn, headers, multiValueHeaders, ...queryParameters, stageVariables: {}, requestContext: context })) as APIGatewayAuthorizerResult;
     } catch (error) {
       finish(401);
       return refuse(socket, (error as Error).message === 'Unauthorized' ? 401 : 500, 'Unauthorized');
@@ -124,7 +122,7 @@ export async function startWebSocketGateway(options: {
     const connected = await invoke({
       headers,
       multiValueHeaders,
-      ...queryMaps(url),
+      ...queryParameters,
       isBase64Encoded: false,
       requestContext: { ...context, authorizer: authorizerContext },
     });
@@ -183,6 +181,12 @@ export async function startWebSocketGateway(options: {
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     if (!match) return reply(404, { message: 'Not found' });
+    const fault = req.method === 'GET' ? undefined : options.faults?.pick(req.method ?? '');
+    if (fault) options.log({ level: 'WARN', message: 'injected @connections fault', method: req.method, fault });
+    if (fault === 'limit') return reply(429, { message: 'Rate exceeded' }, 'LimitExceededException');
+    if (fault === 'error500') return reply(500, { message: 'Internal server error' }, 'InternalServerErrorException');
+    if (fault === 'gone') return reply(410, { message: 'Gone' }, 'GoneException');
+    if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, SLOW_POST_MS));
     if (!open || open.socket.readyState !== open.socket.OPEN) return reply(410, { message: 'Gone' }, 'GoneException');
     if (req.method === 'POST') {
       const payload = Buffer.concat(chunks);

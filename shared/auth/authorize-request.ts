@@ -2,9 +2,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { AppError } from '../errors';
 import { authenticate } from './authenticate';
 import { toAuthorizerContext } from './principal';
-import { bearerToken } from './tokens';
+import { bearerToken, sentAuthorizationTwice } from './tokens';
 
-type AuthorizerEvent = Pick<APIGatewayRequestAuthorizerEvent, 'methodArn' | 'headers' | 'queryStringParameters'> & {
+type AuthorizerEvent = Pick<APIGatewayRequestAuthorizerEvent, 'methodArn' | 'headers' | 'multiValueHeaders' | 'queryStringParameters'> & {
   requestContext?: { eventType?: string } | null;
 };
 
@@ -27,7 +27,9 @@ function policy(effect: 'Allow' | 'Deny', principalId: string, methodArn: string
  */
 export async function authorizeRequest(event: AuthorizerEvent, now: Date): Promise<APIGatewayAuthorizerResult> {
   const isWebSocketConnect = event.requestContext?.eventType === 'CONNECT';
-  const token = bearerToken(event.headers) ?? (isWebSocketConnect ? event.queryStringParameters?.token : undefined);
+  const token = sentAuthorizationTwice(event.multiValueHeaders)
+    ? undefined
+    : (bearerToken(event.headers) ?? (isWebSocketConnect ? event.queryStringParameters?.token : undefined));
   try {
     const principal = await authenticate(token, now);
     const principalId = principal.kind === 'staff' ? principal.staffId : principal.guestId;

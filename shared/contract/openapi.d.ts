@@ -1092,6 +1092,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     logout: {
@@ -1182,6 +1198,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     getRestaurant: {
@@ -1204,7 +1236,7 @@ export interface operations {
                     "application/json": components["schemas"]["RestaurantSettings"];
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1213,7 +1245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1286,6 +1318,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -1338,7 +1386,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1347,7 +1395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1420,6 +1468,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -1448,7 +1512,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1530,6 +1594,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -1582,7 +1662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1591,7 +1671,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1682,6 +1762,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     deleteStaff: {
@@ -1703,7 +1799,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1712,7 +1808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1785,6 +1881,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -1810,7 +1922,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1819,7 +1931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -1892,6 +2004,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -1920,7 +2048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1929,7 +2057,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2002,6 +2130,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2054,7 +2198,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2063,7 +2207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2136,6 +2280,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2163,7 +2323,7 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2172,7 +2332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2245,6 +2405,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2275,7 +2451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2284,7 +2460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2375,6 +2551,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     resolveTableCode: {
@@ -2460,6 +2652,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listMenuItems: {
@@ -2484,7 +2692,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2566,6 +2774,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2658,7 +2882,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2667,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2740,6 +2964,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2765,7 +3005,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2774,7 +3014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -2847,6 +3087,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -2932,7 +3188,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,7 +3197,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3014,6 +3270,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -3111,7 +3383,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3120,7 +3392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3193,6 +3465,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -3299,6 +3587,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     openSession: {
@@ -3355,7 +3659,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3364,7 +3668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3455,6 +3759,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listSessions: {
@@ -3495,7 +3815,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3577,6 +3897,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -3630,7 +3966,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3639,7 +3975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3716,6 +4052,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     renewPin: {
@@ -3741,7 +4093,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,7 +4102,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3841,6 +4193,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     moveSession: {
@@ -3884,7 +4252,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,7 +4261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -3984,6 +4352,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     closeSession: {
@@ -4011,7 +4395,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4020,7 +4404,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4111,6 +4495,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listServiceRequests: {
@@ -4151,7 +4551,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4160,7 +4560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4233,6 +4633,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -4260,7 +4676,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceRequest"];
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4269,7 +4685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4342,6 +4758,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -4393,7 +4825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4402,7 +4834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4493,6 +4925,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     removeGuest: {
@@ -4515,7 +4963,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4524,7 +4972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4601,6 +5049,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     issueRejoinCode: {
@@ -4629,7 +5093,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4638,7 +5102,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -4725,6 +5189,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -4877,6 +5357,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     getJoinRequest: {
@@ -4985,6 +5481,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -5109,6 +5621,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     denyJoinRequest: {
@@ -5229,6 +5757,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     getGuestSession: {
@@ -5317,6 +5861,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -5458,6 +6018,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     getCart: {
@@ -5546,6 +6122,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -5696,6 +6288,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     removeCartLine: {
@@ -5800,6 +6408,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -5951,6 +6575,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listOrders: {
@@ -6041,6 +6681,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -6190,6 +6846,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     getOrder: {
@@ -6298,6 +6970,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listTickets: {
@@ -6341,7 +7029,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6350,7 +7038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -6427,6 +7115,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     changeLineStatus: {
@@ -6472,7 +7176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6481,7 +7185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -6572,6 +7276,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     bumpTicket: {
@@ -6618,7 +7338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6627,7 +7347,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -6718,6 +7438,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     allDay: {
@@ -6756,7 +7492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6765,7 +7501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -6838,6 +7574,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };
@@ -6916,6 +7668,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
+                        };
+                    };
+                };
+            };
         };
     };
     listAudit: {
@@ -6960,7 +7728,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated: UNAUTHENTICATED */
+            /** @description Not authenticated: SESSION_CLOSED, UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6969,7 +7737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "UNAUTHENTICATED";
+                            code?: "SESSION_CLOSED" | "UNAUTHENTICATED";
                         };
                     };
                 };
@@ -7042,6 +7810,22 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             code?: "INTERNAL";
+                        };
+                    };
+                };
+            };
+            /** @description The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After: UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAVAILABLE";
                         };
                     };
                 };

@@ -1,3 +1,5 @@
+import { UNAVAILABLE } from '../errors';
+
 /**
  * Errors that API Gateway answers itself, before or instead of a handler, in the contract's error
  * shape. The CDK stack turns these into gateway responses; the local gateway answers with the same.
@@ -26,6 +28,17 @@ export const gatewayErrors = {
     message: 'Too many requests. Slow down.',
     headers: { 'Retry-After': '1' },
     details: { retryAfterSeconds: 1 },
+  },
+  /**
+   * The authorizer failed rather than decided: it only fails when DynamoDB is unavailable after the
+   * SDK's retries, so this is the contract's 503 to retry, not a 500.
+   */
+  AUTHORIZER_FAILURE: {
+    status: 503,
+    code: UNAVAILABLE.code,
+    message: UNAVAILABLE.message,
+    headers: { 'Retry-After': String(UNAVAILABLE.retryAfterSeconds) },
+    details: { retryAfterSeconds: UNAVAILABLE.retryAfterSeconds },
   },
   DEFAULT_4XX: { code: 'BAD_REQUEST', message: 'The request was refused.' },
   DEFAULT_5XX: { status: 500, code: 'INTERNAL', message: 'Something went wrong. Quote the request id if you report it.' },

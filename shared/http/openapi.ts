@@ -42,6 +42,7 @@ const REASONS: Record<SuccessStatus | ErrorStatus, string> = {
   422: 'Idempotency key reused for a different request',
   429: 'Too many requests',
   500: 'Internal error',
+  503: 'The database is throttling or failing: nothing was changed that a retry cannot finish; retry after Retry-After',
 };
 
 /** Operations are tagged with the function that serves them: one tag per domain. */
@@ -70,12 +71,13 @@ export function errorCodesOf(route: RestRoute): Partial<Record<ErrorStatus, stri
   add(413, 'PAYLOAD_TOO_LARGE');
   add(429, 'RATE_LIMITED');
   add(500, 'INTERNAL');
+  add(503, 'UNAVAILABLE');
   if (body || query) add(400, 'VALIDATION_FAILED');
   if (body) add(400, 'BAD_JSON');
   for (const header of Object.values(headers)) add(header.status ?? 400, header.code);
-  if (!isPublic(route)) add(401, 'UNAUTHENTICATED');
+  // The authorizer answers before any route's roles are checked: a guest token of a closed session is SESSION_CLOSED anywhere.
+  if (!isPublic(route)) add(401, 'UNAUTHENTICATED', 'SESSION_CLOSED');
   if (!isPublic(route)) add(403, 'FORBIDDEN');
-  if (route.allow.includes('GUEST')) add(401, 'SESSION_CLOSED');
   if (route.path.includes('{')) add(404, 'NOT_FOUND');
   for (const [status, list] of Object.entries(route.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
   return Object.fromEntries(Object.entries(codes).map(([status, set]) => [status, [...set].sort()]));
@@ -86,7 +88,7 @@ const RETRY_AFTER = { description: 'Seconds to wait before trying again.', schem
 function errorResponse(status: ErrorStatus, codes: string[]) {
   return {
     description: `${REASONS[status]}: ${codes.join(', ')}`,
-    ...(status === 429 ? { headers: { 'Retry-After': { ...RETRY_AFTER, required: true } } } : {}),
+    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { ...RETRY_AFTER, required: true } } } : {}),
     content: {
       'application/json': {
         schema: {

@@ -12,10 +12,12 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnauthenticatedError,
+  UnavailableError,
   ValidationError,
   errorBody,
 } from '../errors';
 import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { env } from '../config/env';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
@@ -92,10 +94,13 @@ const jsonBody = (): RestMiddleware => ({
     if (event.body === null || event.body === undefined || event.body === '') return;
     const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    // API Gateway hands a body that is not valid UTF-8 on with each bad byte replaced by U+FFFD;
+    // storing that would keep a name no one typed, so the body is refused instead.
+    if (raw.includes('\uFFFD')) throw new BadJsonError('The request body is not valid UTF-8.');
     try {
       event.jsonBody = JSON.parse(raw);
     } catch (error) {
-      throw new BadJsonError(error);
+      throw new BadJsonError('The request body is not valid JSON.', error);
     }
   },
 });
@@ -123,23 +128,31 @@ const paramsSchema = (route: RestRoute) =>
   z.object(Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => [name, route.request?.params?.[name] ?? Id])));
 
 /**
- * Validation of the route's declared input: a malformed path id is 404 like any unknown id, a
- * missing or malformed required header 400 with the header's code, query and body 400 listing every issue.
+ * Validation of the route's declared input: a missing, repeated or malformed required header first
+ * (with the header's code), then a malformed path id (404 like any unknown id), then query and body
+ * (400 listing every issue).
  */
 const validation = (route: RestRoute): RestMiddleware => {
   const { query: querySchema, body: bodySchema, headers: headerSpecs = {} } = route.request ?? {};
   const params = paramsSchema(route);
   return {
     before: ({ event }) => {
-      const path = params.safeParse(event.pathParameters ?? {});
-      if (!path.success) throw new NotFoundError();
       const sent = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+      const timesSent = (name: string) =>
+        Object.entries(event.multiValueHeaders ?? {})
+          .filter(([sentName]) => sentName.toLowerCase() === name.toLowerCase())
+          .reduce((sum, [, values]) => sum + (values?.length ?? 0), 0);
       const headers: Record<string, string> = {};
       for (const [name, spec] of Object.entries(headerSpecs)) {
+        // Sent twice, a header has no one value: API Gateway would hand on the last, whatever came first.
+        if (timesSent(name) > 1) throw new AppError(spec.status ?? 400, spec.code, `Send the ${name} header once.`);
         const header = spec.schema.safeParse(sent[name.toLowerCase()]);
         if (!header.success) throw new AppError(spec.status ?? 400, spec.code, `Send a valid ${name} header: ${spec.description}`);
         headers[name] = header.data;
       }
+      // After the headers, as API Gateway's authorizer answers before anything looks at the path.
+      const path = params.safeParse(event.pathParameters ?? {});
+      if (!path.success) throw new NotFoundError();
       const issues = [];
       const query = querySchema?.safeParse(event.queryStringParameters ?? {});
       if (query && !query.success) issues.push(...issuesOf(query.error, 'query'));
@@ -157,10 +170,12 @@ const validation = (route: RestRoute): RestMiddleware => {
  */
 const errorMapping = (): RestMiddleware => ({
   onError: (request) => {
-    const { error } = request;
+    // DynamoDB unavailable after the SDK's retries is the client's to retry (503), not our bug (500).
+    const error = !(request.error instanceof AppError) && isDatabaseUnavailable(request.error) ? new UnavailableError(request.error) : request.error;
     const requestId = request.event.requestContext.requestId;
     if (error instanceof AppError) {
-      if (error.status >= 500) logger.error('request failed', { error });
+      if (error instanceof UnavailableError) logger.warn('database unavailable after retries', { error });
+      else if (error.status >= 500) logger.error('request failed', { error });
       const message = error.expose ? error.message : GENERIC_MESSAGE;
       request.response = { status: error.status, code: error.code, headers: error.headers, body: errorBody(error.code, message, requestId, error.details) };
       return;

@@ -135,7 +135,7 @@ export interface RouteRequest {
 export type ResponseSpec = z.ZodType | { contentType: string; schema: z.ZodType<string> } | null;
 
 export type SuccessStatus = 200 | 201 | 202 | 204;
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 export interface RestRoute {
   method: HttpMethod;

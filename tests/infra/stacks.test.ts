@@ -141,6 +141,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         ...('status' in error ? { StatusCode: String(error.status) } : {}),
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.X-Request-Id': 'context.requestId' }),
         ResponseTemplates: {
           'application/json': Match.stringLikeRegexp(
             type === 'ACCESS_DENIED' ? '"code":"\\$context.authorizer.errorCode"' : `"code":"${error.code}".*"requestId":"\\$context.requestId"`,

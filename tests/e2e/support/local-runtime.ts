@@ -4,7 +4,7 @@ import type { RuntimeProcess } from '../../../lib/local/runtime-process';
 
 export type RunningRuntime = RuntimeProcess;
 
-/** Starts the local runtime (what `npm start` runs) against the test harness's DynamoDB Local. */
-export function startRuntime(overrides: Record<string, string> = {}): Promise<RunningRuntime> {
-  return spawnRuntime({ dynamoDbEndpoint: inject('dynamoDbEndpoint'), tableName: inject('tableName'), overrides });
+/** Starts the local runtime (what `npm start` runs) against the test harness's DynamoDB Local; `args` are more `npm start` options. */
+export function startRuntime(overrides: Record<string, string> = {}, args: string[] = []): Promise<RunningRuntime> {
+  return spawnRuntime({ dynamoDbEndpoint: inject('dynamoDbEndpoint'), tableName: inject('tableName'), overrides, args });
 }
