@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type { WebSocketRouteKey } from './routes';
-import { AppError } from '../errors';
+import { AppError, UNAVAILABLE } from '../errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { logger } from '../observability/logger';
 import { errorMessage } from '../realtime/sockets';
 import type { ServerMessage } from '../realtime/messages';
@@ -60,6 +61,11 @@ export function wsHandler(handle: (request: WebSocketRequest) => Promise<ServerM
           throw error;
         }
         if (error instanceof AppError) return send(errorMessage(error.code, error.message, now));
+        // DynamoDB unavailable after the SDK's retries: the client may send the message again.
+        if (isDatabaseUnavailable(error)) {
+          logger.warn('database unavailable after retries', { error: error as Error, route: event.requestContext.routeKey });
+          return send(errorMessage(UNAVAILABLE.code, UNAVAILABLE.message, now));
+        }
         logger.error('websocket route failed', { error: error as Error, route: event.requestContext.routeKey });
         return send(errorMessage('INTERNAL', 'Something went wrong.', now));
       }

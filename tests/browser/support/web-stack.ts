@@ -23,12 +23,14 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function startWebStack(overrides: Record<string, string> = {}, args: string[] = []) {
   let urls = { apiUrl: '', webSocketUrl: '' };
   const app: WebAppServer = await serveWebApps({ port: 0, config: () => urls });
-  const runtime: RuntimeProcess = await spawnRuntime({
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tableName: inject('tableName'),
-    overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
-    args,
-  });
+  const start = (more: string[] = []) =>
+    spawnRuntime({
+      dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+      tableName: inject('tableName'),
+      overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
+      args: [...args, ...more],
+    });
+  let runtime: RuntimeProcess = await start();
   urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const fixtures = staffFixtures(() => runtime);
@@ -77,10 +79,25 @@ export async function startWebStack(overrides: Record<string, string> = {}, args
     return page;
   }
 
+  /**
+   * Stops the runtime in the middle of whatever is going on and starts it again on the same ports (the
+   * data stays in DynamoDB): what a restart of `npm start` or a deployment looks like to the open apps.
+   * `whileDown` runs while nothing answers.
+   */
+  async function restartRuntime(whileDown: () => Promise<void> = async () => undefined) {
+    const ports = ['--port', new URL(runtime.url).port, '--ws-port', new URL(runtime.webSocketUrl).port];
+    await runtime.stop();
+    await whileDown();
+    runtime = await start(ports);
+  }
+
   return {
     app,
     staffScreen,
-    runtime,
+    get runtime() {
+      return runtime;
+    },
+    restartRuntime,
     browser,
     ...fixtures,
     restaurantWithTable,
