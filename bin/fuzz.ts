@@ -18,7 +18,7 @@ Prints counts by status and every finding; exits 1 when there is one.
   --requests <n>       how many (default 10000)
   --seed <n>           the same seed sends the same requests (default 1)
   --max-seconds <n>    stop sending after this long (default 1800)
-  --refresh-every <n>  new logins, table, session and order every n requests (default 250)
+  --refresh-every <n>  new logins, table, session and order every n requests (default 500)
 `;
 
 const { values } = parseArgs({
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '10000' },
     seed: { type: 'string', default: '1' },
     'max-seconds': { type: 'string', default: '1800' },
-    'refresh-every': { type: 'string', default: '250' },
+    'refresh-every': { type: 'string', default: '500' },
     help: { type: 'boolean', default: false },
   },
 });

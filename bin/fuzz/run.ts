@@ -40,6 +40,8 @@ export interface FuzzReport {
   /** Requests refused (4xx) and what they changed (nothing, or only what refusals record by design). */
   refused: number;
   findings: Finding[];
+  /** Seconds spent waiting for answers, reading the stream, and setting fixtures up. */
+  spent: { answers: number; stream: number; setUp: number };
 }
 
 /** Bytes that are no UTF-8: 0xFF, 0xFE and 0xC3 before a byte that cannot follow it. */
@@ -93,7 +95,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const watcher = new ChangeWatcher(options.dynamoDbEndpoint, options.tableName);
   await watcher.start();
 
-  const report: FuzzReport = { seed: options.seed, sent: 0, seconds: 0, byStatus: new Map(), refused: 0, findings: [] };
+  const report: FuzzReport = { seed: options.seed, sent: 0, seconds: 0, byStatus: new Map(), refused: 0, findings: [], spent: { answers: 0, stream: 0, setUp: 0 } };
+  const timed = async <T>(part: keyof FuzzReport['spent'], work: () => Promise<T>): Promise<T> => {
+    const began = performance.now();
+    try {
+      return await work();
+    } finally {
+      report.spent[part] += (performance.now() - began) / 1000;
+    }
+  };
   const requests = fuzzRequests(operations, doc);
   const CHUNK = 200;
   try {
@@ -106,16 +116,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           break generation;
         }
         if (index > 0 && index % options.refreshEvery === 0) {
-          await world.refresh();
+          await timed('setUp', () => world.refresh());
           options.progress(`${index} requests sent, ${report.findings.length} findings`);
         }
-        await watcher.changesSinceLastRead();
+        await timed('stream', () => watcher.changesSinceLastRead());
         const wire: WireRequest = toWire(request, world);
         const finding = (status: number, problem: string, answer = '') =>
           report.findings.push({ index, label: request.label, method: wire.method, path: wire.path.slice(0, 160), status, problem, answer: answer.slice(0, 300) });
         let response: WireResponse;
         try {
-          response = await send(options.apiUrl, wire);
+          response = await timed('answers', () => send(options.apiUrl, wire));
         } catch (error) {
           finding(0, `no answer: ${(error as Error).message}`);
           continue;
@@ -124,7 +134,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         }
         report.byStatus.set(response.status, (report.byStatus.get(response.status) ?? 0) + 1);
         if (response.status >= 400) report.refused++;
-        const changes = await watcher.changesSinceLastRead();
+        const changes = await timed('stream', () => watcher.changesSinceLastRead());
         for (const problem of problemsOf(request, byLabel.get(request.label), response, changes)) finding(response.status, problem, response.text);
       }
     }
@@ -139,7 +149,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 /** The report as printed: counts by status, then the findings grouped by problem with a few examples each. */
 export function formatReport(report: FuzzReport, requested: number): string {
   const lines = [
-    `Fuzz run: seed ${report.seed}, ${report.sent} of ${requested} requests in ${report.seconds.toFixed(0)} s (${(report.sent / report.seconds).toFixed(0)} per second)`,
+    `Fuzz run: seed ${report.seed}, ${report.sent} of ${requested} requests in ${report.seconds.toFixed(0)} s (${(report.sent / report.seconds).toFixed(0)} per second; ` +
+      `${report.spent.answers.toFixed(0)} s waiting for answers, ${report.spent.stream.toFixed(0)} s reading the stream, ${report.spent.setUp.toFixed(0)} s refreshing fixtures)`,
     '',
     '| status | responses |',
     '|---|---|',
