@@ -45,6 +45,16 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+/** Runs a scenario on a runtime of its own with these `npm start` options, stopped however the scenario ends. */
+async function onRuntime(args: string[], scenario: () => Promise<void>) {
+  runtime = await startRuntime({}, args);
+  try {
+    await scenario();
+  } finally {
+    await runtime.stop();
+  }
+}
+
 /** Every answer a request under faults may get: what the client asked for, or 503 to retry; never a 500 or a 502. */
 async function untilDone(send: () => Promise<ApiResponse>, done: (response: ApiResponse) => boolean, seen: number[]): Promise<ApiResponse> {
   for (let attempt = 0; attempt < 40; attempt++) {
@@ -64,122 +74,119 @@ async function untilDone(send: () => Promise<ApiResponse>, done: (response: ApiR
 }
 
 describe('DynamoDB throttling, failing, resetting and losing answers on 15 % of all calls', () => {
-  it('joins, orders exactly once per Idempotency-Key, and moves lines, every answer the wanted one or a 503', async () => {
-    runtime = await startRuntime({}, ['--dynamodb-faults', 'rate=0.15,kinds=throttle+error500+reset+lostAnswer,seed=21']);
-    const seen: number[] = [];
-    // Six guests at three tables, all at once: join, add soup, place with one key, retried until it is placed.
-    const placed = await Promise.all(
-      [0, 1, 2, 0, 1, 2].map(async (t) => {
-        const table = tables[t] as (typeof tables)[number];
-        const ip = newIp();
-        const guest = await untilDone(() => api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip }), (r) => r.status === 201, seen);
-        expect(guest.status).toBe(201);
-        const token = guest.body.token as string;
-        // A lost answer means a retry finds the line already there: the cart has one line or more, never none.
-        await untilDone(() => api('POST', '/v1/cart/lines', { token, body: { itemId: soupId, quantity: 1 } }), (r) => r.status === 201, seen);
-        const key = randomUUID();
-        for (;;) {
-          const cart = await untilDone(() => api('GET', '/v1/cart', { token }), (r) => r.status === 200, seen);
-          const order = await untilDone(
-            () => api('POST', '/v1/orders', { token, body: { cartVersion: cart.body.version }, headers: { 'Idempotency-Key': key } }),
-            (r) => r.status === 201,
+  it('joins, orders exactly once per Idempotency-Key, and moves lines, every answer the wanted one or a 503', () =>
+    onRuntime(['--dynamodb-faults', 'rate=0.15,kinds=throttle+error500+reset+lostAnswer,seed=21'], async () => {
+      const seen: number[] = [];
+      // Six guests at three tables, all at once: join, add soup, place with one key, retried until it is placed.
+      const placed = await Promise.all(
+        [0, 1, 2, 0, 1, 2].map(async (t) => {
+          const table = tables[t] as (typeof tables)[number];
+          const ip = newIp();
+          const guest = await untilDone(() => api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip }), (r) => r.status === 201, seen);
+          expect(guest.status).toBe(201);
+          const token = guest.body.token as string;
+          // A lost answer means a retry finds the line already there: the cart has one line or more, never none.
+          await untilDone(() => api('POST', '/v1/cart/lines', { token, body: { itemId: soupId, quantity: 1 } }), (r) => r.status === 201, seen);
+          const key = randomUUID();
+          for (;;) {
+            const cart = await untilDone(() => api('GET', '/v1/cart', { token }), (r) => r.status === 200, seen);
+            const order = await untilDone(
+              () => api('POST', '/v1/orders', { token, body: { cartVersion: cart.body.version }, headers: { 'Idempotency-Key': key } }),
+              (r) => r.status === 201,
+              seen,
+            );
+            // At a FAMILY table another phone may have placed the shared cart first: the same key is then refused, try again with a new one.
+            if (order.status === 201) return { token, key, order: order.body, version: cart.body.version };
+            expect([409, 422]).toContain(order.status);
+            if (order.body.error.code === 'CART_EMPTY') return { token, key, order: undefined, version: cart.body.version };
+          }
+        }),
+      );
+      expect(seen.filter((status) => status >= 500 && status !== 503)).toEqual([]);
+
+      // Each key made one order: replaying it answers the same order, and the session holds each order once.
+      for (const { token, key, order, version } of placed.filter((p) => p.order)) {
+        const replay = await untilDone(() => api('POST', '/v1/orders', { token, body: { cartVersion: version }, headers: { 'Idempotency-Key': key } }), (r) => r.status === 201, seen);
+        expect(replay.body.orderId).toBe(order.orderId);
+        expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      }
+      const orderIds = placed.flatMap((p) => (p.order ? [p.order.orderId as string] : []));
+      expect(new Set(orderIds).size).toBe(orderIds.length);
+      const tickets = await untilDone(() => api('GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: kitchen }), (r) => r.status === 200, seen);
+      const ticketOrders = tickets.body.tickets.map((ticket: { orderId: string }) => ticket.orderId);
+      expect(ticketOrders.filter((id: string) => orderIds.includes(id)).sort()).toEqual([...orderIds].sort());
+      expect(new Set(ticketOrders).size).toBe(ticketOrders.length);
+      // Every soup that went into a cart is on exactly one order or still in its cart: nothing lost, nothing doubled.
+      for (const { token } of placed) {
+        const cart = await untilDone(() => api('GET', '/v1/cart', { token }), (r) => r.status === 200, seen);
+        const mine = await untilDone(() => api('GET', '/v1/orders', { token }), (r) => r.status === 200, seen);
+        expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+        const ordered = mine.body.orders.flatMap((o: { lines: unknown[] }) => o.lines).length;
+        expect(ordered + cart.body.lines.length).toBeGreaterThan(0);
+      }
+
+      // The kitchen moves every line to IN_PROGRESS; a retry after a lost answer finds it there already.
+      for (const ticket of tickets.body.tickets.filter((t: { orderId: string }) => orderIds.includes(t.orderId))) {
+        for (const line of ticket.lines) {
+          const moved = await untilDone(
+            () => api('PATCH', `/v1/restaurants/${a.restaurantId}/kitchen/orders/${ticket.orderId}/lines/${line.lineId}`, { token: kitchen, body: { status: 'IN_PROGRESS' } }),
+            (r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'INVALID_TRANSITION'),
             seen,
           );
-          // At a FAMILY table another phone may have placed the shared cart first: the same key is then refused, try again with a new one.
-          if (order.status === 201) return { token, key, order: order.body, version: cart.body.version };
-          expect([409, 422]).toContain(order.status);
-          if (order.body.error.code === 'CART_EMPTY') return { token, key, order: undefined, version: cart.body.version };
+          expect([200, 409]).toContain(moved.status);
         }
-      }),
-    );
-    expect(seen.filter((status) => status >= 500 && status !== 503)).toEqual([]);
-
-    // Each key made one order: replaying it answers the same order, and the session holds each order once.
-    for (const { token, key, order, version } of placed.filter((p) => p.order)) {
-      const replay = await untilDone(() => api('POST', '/v1/orders', { token, body: { cartVersion: version }, headers: { 'Idempotency-Key': key } }), (r) => r.status === 201, seen);
-      expect(replay.body.orderId).toBe(order.orderId);
-      expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    }
-    const orderIds = placed.flatMap((p) => (p.order ? [p.order.orderId as string] : []));
-    expect(new Set(orderIds).size).toBe(orderIds.length);
-    const tickets = await untilDone(() => api('GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: kitchen }), (r) => r.status === 200, seen);
-    const ticketOrders = tickets.body.tickets.map((ticket: { orderId: string }) => ticket.orderId);
-    expect(ticketOrders.filter((id: string) => orderIds.includes(id)).sort()).toEqual([...orderIds].sort());
-    expect(new Set(ticketOrders).size).toBe(ticketOrders.length);
-    // Every soup that went into a cart is on exactly one order or still in its cart: nothing lost, nothing doubled.
-    for (const { token } of placed) {
-      const cart = await untilDone(() => api('GET', '/v1/cart', { token }), (r) => r.status === 200, seen);
-      const mine = await untilDone(() => api('GET', '/v1/orders', { token }), (r) => r.status === 200, seen);
-      expect(mine.status, JSON.stringify(mine.body)).toBe(200);
-      const ordered = mine.body.orders.flatMap((o: { lines: unknown[] }) => o.lines).length;
-      expect(ordered + cart.body.lines.length).toBeGreaterThan(0);
-    }
-
-    // The kitchen moves every line to IN_PROGRESS; a retry after a lost answer finds it there already.
-    for (const ticket of tickets.body.tickets.filter((t: { orderId: string }) => orderIds.includes(t.orderId))) {
-      for (const line of ticket.lines) {
-        const moved = await untilDone(
-          () => api('PATCH', `/v1/restaurants/${a.restaurantId}/kitchen/orders/${ticket.orderId}/lines/${line.lineId}`, { token: kitchen, body: { status: 'IN_PROGRESS' } }),
-          (r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'INVALID_TRANSITION'),
-          seen,
-        );
-        expect([200, 409]).toContain(moved.status);
       }
-    }
-    const after = await untilDone(() => api('GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: kitchen }), (r) => r.status === 200, seen);
-    for (const ticket of after.body.tickets.filter((t: { orderId: string }) => orderIds.includes(t.orderId))) {
-      expect(ticket.lines.map((line: { status: string }) => line.status)).toEqual(ticket.lines.map(() => 'IN_PROGRESS'));
-    }
-    expect(seen.filter((status) => status >= 500 && status !== 503)).toEqual([]);
-    expect(runtime.logs()).toContain('injected DynamoDB fault');
-    await runtime.stop();
-  }, 180_000);
+      const after = await untilDone(() => api('GET', `/v1/restaurants/${a.restaurantId}/kitchen/tickets`, { token: kitchen }), (r) => r.status === 200, seen);
+      for (const ticket of after.body.tickets.filter((t: { orderId: string }) => orderIds.includes(t.orderId))) {
+        expect(ticket.lines.map((line: { status: string }) => line.status)).toEqual(ticket.lines.map(() => 'IN_PROGRESS'));
+      }
+      expect(seen.filter((status) => status >= 500 && status !== 503)).toEqual([]);
+      expect(runtime.logs()).toContain('injected DynamoDB fault');
+  }), 180_000);
 
-  it('answers 503 UNAVAILABLE with Retry-After when every attempt is throttled, and changes nothing', async () => {
-    runtime = await startRuntime({}, ['--dynamodb-faults', 'rate=1,kinds=throttle,ops=TransactWriteItems']);
-    const table = tables[1] as (typeof tables)[number];
-    const refusedJoin = await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() });
-    expectError(refusedJoin, 503, 'UNAVAILABLE');
-    expect(refusedJoin.headers.get('retry-after')).toBe('1');
-    const session = await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter });
-    expect(session.status).toBe(200);
-    const guestsBefore = session.body.guests.length;
-    expectError(await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() }), 503, 'UNAVAILABLE');
-    expect((await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter })).body.guests).toHaveLength(guestsBefore);
-    expect(runtime.logs()).toContain('database unavailable after retries');
-    await runtime.stop();
-  }, 60_000);
+  it('answers 503 UNAVAILABLE with Retry-After when every attempt is throttled, and changes nothing', () =>
+    onRuntime(['--dynamodb-faults', 'rate=1,kinds=throttle,ops=TransactWriteItems'], async () => {
+      const table = tables[1] as (typeof tables)[number];
+      const refusedJoin = await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() });
+      expectError(refusedJoin, 503, 'UNAVAILABLE');
+      expect(refusedJoin.headers.get('retry-after')).toBe('1');
+      const session = await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter });
+      expect(session.status).toBe(200);
+      const guestsBefore = session.body.guests.length;
+      expectError(await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() }), 503, 'UNAVAILABLE');
+      expect((await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter })).body.guests).toHaveLength(guestsBefore);
+      expect(runtime.logs()).toContain('database unavailable after retries');
+  }), 60_000);
 });
 
 describe('@connections refusing (429) and failing (500) 5 % of posts', () => {
-  it('gets the cart to every socket of the table by the fan-out retrying, or accounts for it in the dead-letter list', async () => {
-    runtime = await startRuntime({}, ['--connection-faults', 'rate=0.05,kinds=limit+error500,seed=8']);
-    const table = tables[0] as (typeof tables)[number];
-    const guests = [];
-    for (let g = 0; g < 3; g++) guests.push((await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() })).body.token as string);
-    const sockets = await Promise.all(guests.map((token) => TestSocket.open(runtime.webSocketUrl, token)));
-    const kitchenSocket = await TestSocket.open(runtime.webSocketUrl, kitchen);
-    let version = 0;
-    for (let change = 0; change < 8; change++) {
-      const added = await api('POST', '/v1/cart/lines', { token: guests[change % 3] as string, body: { itemId: soupId, quantity: 1, notes: `change ${change}` } });
-      expect(added.status).toBe(201);
-      version = added.body.version;
-    }
-    const lastVersion = version;
-    const heard = await Promise.allSettled(sockets.map((socket) => socket.waitFor((m) => m.type === 'cart.updated' && m.data.cart?.version === lastVersion, 20_000)));
-    if (heard.some((outcome) => outcome.status === 'rejected')) {
-      // Not delivered after the mapping's retries: the record must be in the dead-letter list.
-      const letters = (await readFile(DEAD_LETTERS, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-      expect(letters.some((line) => line.includes(`SESSION#${table.sessionId}`))).toBe(true);
-    }
-    // A message id is the same on every retry, so a client drops the copies; the other sockets were served meanwhile.
-    for (const socket of sockets) {
-      const ids = socket.messages.filter((m) => m.type === 'cart.updated').map((m) => m.id);
-      expect(new Set(ids).size).toBeGreaterThan(0);
-    }
-    expect(kitchenSocket.messages.filter((m) => m.type === 'cart.updated')).toEqual([]);
-    expect(runtime.logs()).toContain('injected @connections fault');
-    for (const socket of [...sockets, kitchenSocket]) socket.close();
-    await runtime.stop();
-  }, 90_000);
+  it('gets the cart to every socket of the table by the fan-out retrying, or accounts for it in the dead-letter list', () =>
+    onRuntime(['--connection-faults', 'rate=0.05,kinds=limit+error500,seed=8'], async () => {
+      const table = tables[0] as (typeof tables)[number];
+      const guests = [];
+      for (let g = 0; g < 3; g++) guests.push((await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() })).body.token as string);
+      const sockets = await Promise.all(guests.map((token) => TestSocket.open(runtime.webSocketUrl, token)));
+      const kitchenSocket = await TestSocket.open(runtime.webSocketUrl, kitchen);
+      let version = 0;
+      for (let change = 0; change < 8; change++) {
+        const added = await api('POST', '/v1/cart/lines', { token: guests[change % 3] as string, body: { itemId: soupId, quantity: 1, notes: `change ${change}` } });
+        expect(added.status).toBe(201);
+        version = added.body.version;
+      }
+      const lastVersion = version;
+      const heard = await Promise.allSettled(sockets.map((socket) => socket.waitFor((m) => m.type === 'cart.updated' && m.data.cart?.version === lastVersion, 20_000)));
+      if (heard.some((outcome) => outcome.status === 'rejected')) {
+        // Not delivered after the mapping's retries: the record must be in the dead-letter list.
+        const letters = (await readFile(DEAD_LETTERS, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+        expect(letters.some((line) => line.includes(`SESSION#${table.sessionId}`))).toBe(true);
+      }
+      // A message id is the same on every retry, so a client drops the copies; the other sockets were served meanwhile.
+      for (const socket of sockets) {
+        const ids = socket.messages.filter((m) => m.type === 'cart.updated').map((m) => m.id);
+        expect(new Set(ids).size).toBeGreaterThan(0);
+      }
+      expect(kitchenSocket.messages.filter((m) => m.type === 'cart.updated')).toEqual([]);
+      expect(runtime.logs()).toContain('injected @connections fault');
+      for (const socket of [...sockets, kitchenSocket]) socket.close();
+  }), 90_000);
 });
