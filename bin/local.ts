@@ -158,6 +158,8 @@ let closing = false;
 const shutdown = async (code = 0) => {
   if (closing) return;
   closing = true;
+  // A stop that hangs (its DynamoDB went away first, say) must not keep the process running.
+  setTimeout(() => process.exit(code), 10_000).unref();
   // Also stops the DynamoDB Local this runtime started: nothing is left running.
   await runtime.close();
   await guestApp?.close();
@@ -168,6 +170,8 @@ process.on('SIGTERM', () => void shutdown());
 // A stray rejection is logged, never the end of the runtime; a thrown error that nothing caught shuts it down cleanly.
 process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled rejection in the local runtime', error: String(reason) })));
 process.on('uncaughtException', (error) => {
-  console.error(JSON.stringify({ level: 'ERROR', message: 'uncaught exception: the local runtime stops', error: error.message }));
+  // Once stopping, an error (such as EPIPE from a parent that is gone) is not logged: logging it would throw again.
+  if (closing) return;
   void shutdown(1);
+  console.error(JSON.stringify({ level: 'ERROR', message: 'uncaught exception: the local runtime stops', error: error.message }));
 });
