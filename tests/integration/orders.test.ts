@@ -251,6 +251,52 @@ describe('placing an order (DynamoDB Local)', () => {
     expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
   });
 
+  describe('when the placement function dies mid-way and the phone retries with the same key', () => {
+    /** A placement that never returns from its transaction (the instance died there), applied or not; its record stays INPROGRESS until the invocation's time is up. */
+    async function diesInTransaction(applied: boolean) {
+      const { guest, burger } = await diningTable();
+      const phone = await guest();
+      const cart = await addLine(phone, { itemId: burger.itemId, quantity: 1 }, new Date());
+      const request = { idempotencyKey: newKey(), cartVersion: cart.version };
+      let reached: () => void = () => undefined;
+      const inTransaction = new Promise<void>((resolve) => (reached = resolve));
+      const dying = createOrderPlacer({
+        transactWrite: async (items) => {
+          if (applied) await transactWrite(items);
+          reached();
+          return new Promise<never>(() => undefined);
+        },
+      });
+      // One second left in the dying invocation: its in-progress record expires with it.
+      void dying(phone, request, lambdaContext('place-order', 'dies', 1000));
+      await inTransaction;
+      return { phone, cart, request };
+    }
+
+    it('after the idempotency record, before the transaction: "in progress" until that invocation would have timed out, then one order', async () => {
+      const { phone, cart, request } = await diesInTransaction(false);
+      await expect(placeOrder(phone, request, context())).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' });
+      expect(await getCart(phone)).toEqual(cart);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const placed = await placeOrder(phone, request, context());
+      expect(placed.replayed).toBe(false);
+      expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
+      expect((await getCart(phone)).lines).toEqual([]);
+    });
+
+    it('after the transaction, before the answer: the retry answers the order that was made, and makes no second', async () => {
+      const { phone, request } = await diesInTransaction(true);
+      const [made] = await listSessionOrders(phone.sessionId);
+      expect(made).toBeDefined();
+      await expect(placeOrder(phone, request, context())).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const placed = await placeOrder(phone, request, context());
+      expect(placed.order.orderId).toBe(made?.orderId);
+      expect(await listSessionOrders(phone.sessionId)).toHaveLength(1);
+      expect(await placeOrder(phone, request, context())).toEqual({ order: placed.order, replayed: true });
+    });
+  });
+
   it('keeps INDIVIDUAL carts and orders private to their guest', async () => {
     const { guest, burger, fries } = await diningTable('INDIVIDUAL');
     const [ada, bob] = [await guest('Ada'), await guest('Bob')];
