@@ -10,7 +10,7 @@ function collect(entries: Iterable<[string, string]>) {
   const multi = new Map<string, string[]>();
   for (const [name, value] of entries) {
     single.set(name, value);
-    multi.set(name, [...(multi.get(name) ?? []), value]);
+    multi.set(name, multi.get(name)?.concat(value) ?? [value]);
   }
   return { single: Object.fromEntries(single), multi: Object.fromEntries(multi), size: single.size };
 }

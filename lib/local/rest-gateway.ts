@@ -64,6 +64,22 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/** An answer API Gateway gives itself (a gateway response), in the contract's error shape with the request id. */
+function gatewayAnswer(type: GatewayErrorType, requestId: string, override?: { code?: string; message?: string }): APIGatewayProxyResult {
+  const error = gatewayErrors[type];
+  const details = 'details' in error ? error.details : {};
+  return {
+    statusCode: 'status' in error ? error.status : 400,
+    headers: {
+      'Content-Type': 'application/json',
+      ...corsHeaders(process.env.CORS_ORIGIN ?? ''),
+      ...('headers' in error ? error.headers : {}),
+      'X-Request-Id': requestId,
+    },
+    body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),
+  };
+}
+
 export interface RestGateway {
   url: string;
   close(): Promise<void>;
@@ -96,20 +112,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   };
 
   async function handle(req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResult> {
-    const gatewayError = (type: GatewayErrorType, override?: { code?: string; message?: string }): APIGatewayProxyResult => {
-      const error = gatewayErrors[type];
-      const details = 'details' in error ? error.details : {};
-      return {
-        statusCode: 'status' in error ? error.status : 400,
-        headers: {
-          'Content-Type': 'application/json',
-          ...corsHeaders(process.env.CORS_ORIGIN ?? ''),
-          ...('headers' in error ? error.headers : {}),
-          'X-Request-Id': requestId,
-        },
-        body: JSON.stringify(errorBody(override?.code ?? error.code, override?.message ?? error.message, requestId, details)),
-      };
-    };
+    const gatewayError = (type: GatewayErrorType, override?: { code?: string; message?: string }) => gatewayAnswer(type, requestId, override);
 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
@@ -243,7 +246,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     handle(req, requestId)
       .catch((error: unknown) => {
         options.log({ level: 'ERROR', message: 'local gateway error', requestId, error: (error as Error).message });
-        return { statusCode: 500, headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId }, body: JSON.stringify(errorBody('INTERNAL', 'Local gateway error.', requestId)) };
+        return gatewayAnswer('DEFAULT_5XX', requestId);
       })
       .then((result) => {
         send(res, result, requestId);
@@ -262,21 +265,10 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return void socket.destroy();
     const requestId = randomUUID();
-    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? gatewayErrors.REQUEST_TOO_LARGE : { status: 400, ...gatewayErrors.DEFAULT_4XX };
-    const body = JSON.stringify(errorBody(refusal.code, refusal.message, requestId));
-    socket.end(
-      [
-        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}`,
-        'Content-Type: application/json',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        `X-Request-Id: ${requestId}`,
-        `x-amzn-RequestId: ${requestId}`,
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
-    options.log({ message: 'request refused before routing', status: refusal.status, reason: error.code, requestId });
+    const refusal = gatewayAnswer(error.code === 'HPE_HEADER_OVERFLOW' ? 'REQUEST_TOO_LARGE' : 'DEFAULT_4XX', requestId);
+    const headers = Object.entries({ ...refusal.headers, 'Content-Length': Buffer.byteLength(refusal.body), 'x-amzn-RequestId': requestId, Connection: 'close' });
+    socket.end([`HTTP/1.1 ${refusal.statusCode} ${STATUS_CODES[refusal.statusCode]}`, ...headers.map(([name, value]) => `${name}: ${value}`), '', refusal.body].join('\r\n'));
+    options.log({ message: 'request refused before routing', status: refusal.statusCode, reason: error.code, requestId });
   });
 
   const listening = await listen(server, options.port, options.host);

@@ -2,7 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { AppError } from '../errors';
 import { authenticate } from './authenticate';
 import { toAuthorizerContext } from './principal';
-import { bearerToken, sentAuthorizationTwice } from './tokens';
+import { bearerToken, timesSent } from './tokens';
 
 type AuthorizerEvent = Pick<APIGatewayRequestAuthorizerEvent, 'methodArn' | 'headers' | 'multiValueHeaders' | 'queryStringParameters'> & {
   requestContext?: { eventType?: string } | null;
@@ -27,7 +27,8 @@ function policy(effect: 'Allow' | 'Deny', principalId: string, methodArn: string
  */
 export async function authorizeRequest(event: AuthorizerEvent, now: Date): Promise<APIGatewayAuthorizerResult> {
   const isWebSocketConnect = event.requestContext?.eventType === 'CONNECT';
-  const token = sentAuthorizationTwice(event.multiValueHeaders)
+  const token =
+    timesSent(event.multiValueHeaders, 'Authorization') > 1
     ? undefined
     : (bearerToken(event.headers) ?? (isWebSocketConnect ? event.queryStringParameters?.token : undefined));
   try {

@@ -12,21 +12,19 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-const isAuthorization = ([name]: [string, unknown]) => name.toLowerCase() === 'authorization';
-
 /** The token from `Authorization: Bearer <token>` (header name in any case). */
 export function bearerToken(headers: Record<string, string | undefined> | null | undefined): string | undefined {
-  const entry = Object.entries(headers ?? {}).find(isAuthorization);
+  const entry = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(entry?.[1] ?? '');
   return match?.[1];
 }
 
 /**
- * Whether a request sent `Authorization` more than once (in any case). Such a request has no
- * token at all: API Gateway would hand on one of them, so a second header could swap the identity
- * a proxy or a log saw for another.
+ * How many times a request sent a header, whatever the case of its name (API Gateway's
+ * multiValueHeaders). A header sent more than once has no one value: API Gateway hands on the last,
+ * so a second `Authorization` could swap the identity a proxy or a log saw for another.
  */
-export const sentAuthorizationTwice = (multiValueHeaders: Record<string, string[] | undefined> | null | undefined): boolean =>
+export const timesSent = (multiValueHeaders: Record<string, string[] | undefined> | null | undefined, name: string): number =>
   Object.entries(multiValueHeaders ?? {})
-    .filter(isAuthorization)
-    .flatMap(([, values]) => values ?? []).length > 1;
+    .filter(([sent]) => sent.toLowerCase() === name.toLowerCase())
+    .reduce((sum, [, values]) => sum + (values?.length ?? 0), 0);

@@ -1,3 +1,4 @@
+import { AppError, UnavailableError } from '../errors';
 import { TransactionCancelledError } from './transact';
 
 /** DynamoDB's answers that mean "not now" rather than "not so": throttles and its own failures. */
@@ -33,3 +34,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     (failure.$metadata?.httpStatusCode ?? 0) >= 500
   );
 }
+
+/** The error as the client is to hear it: 503 UNAVAILABLE when DynamoDB is unavailable, else itself. */
+export const asUnavailable = (error: unknown): unknown => (!(error instanceof AppError) && isDatabaseUnavailable(error) ? new UnavailableError(error) : error);

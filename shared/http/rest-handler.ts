@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { fromAuthorizerContext } from '../auth/principal';
+import { timesSent } from '../auth/tokens';
 import type { GuestPrincipal, Principal, StaffPrincipal } from '../auth/principal';
 import {
   AppError,
@@ -17,7 +18,7 @@ import {
   errorBody,
 } from '../errors';
 import { idsOf, recordAudit, withAuditSubject } from '../audit/audit';
-import { isDatabaseUnavailable } from '../db/unavailable';
+import { asUnavailable } from '../db/unavailable';
 import { env } from '../config/env';
 import type { AuditSubject } from '../audit/audit';
 import { logger } from '../observability/logger';
@@ -138,14 +139,9 @@ const validation = (route: RestRoute): RestMiddleware => {
   return {
     before: ({ event }) => {
       const sent = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-      const timesSent = (name: string) =>
-        Object.entries(event.multiValueHeaders ?? {})
-          .filter(([sentName]) => sentName.toLowerCase() === name.toLowerCase())
-          .reduce((sum, [, values]) => sum + (values?.length ?? 0), 0);
       const headers: Record<string, string> = {};
       for (const [name, spec] of Object.entries(headerSpecs)) {
-        // Sent twice, a header has no one value: API Gateway would hand on the last, whatever came first.
-        if (timesSent(name) > 1) throw new AppError(spec.status ?? 400, spec.code, `Send the ${name} header once.`);
+        if (timesSent(event.multiValueHeaders, name) > 1) throw new AppError(spec.status ?? 400, spec.code, `Send the ${name} header once.`);
         const header = spec.schema.safeParse(sent[name.toLowerCase()]);
         if (!header.success) throw new AppError(spec.status ?? 400, spec.code, `Send a valid ${name} header: ${spec.description}`);
         headers[name] = header.data;
@@ -171,7 +167,7 @@ const validation = (route: RestRoute): RestMiddleware => {
 const errorMapping = (): RestMiddleware => ({
   onError: (request) => {
     // DynamoDB unavailable after the SDK's retries is the client's to retry (503), not our bug (500).
-    const error = !(request.error instanceof AppError) && isDatabaseUnavailable(request.error) ? new UnavailableError(request.error) : request.error;
+    const error = asUnavailable(request.error);
     const requestId = request.event.requestContext.requestId;
     if (error instanceof AppError) {
       if (error instanceof UnavailableError) logger.warn('database unavailable after retries', { error });

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type { WebSocketRouteKey } from './routes';
-import { AppError, UNAVAILABLE } from '../errors';
-import { isDatabaseUnavailable } from '../db/unavailable';
+import { AppError, UnavailableError } from '../errors';
+import { asUnavailable } from '../db/unavailable';
 import { logger } from '../observability/logger';
 import { errorMessage } from '../realtime/sockets';
 import type { ServerMessage } from '../realtime/messages';
@@ -60,12 +60,10 @@ export function wsHandler(handle: (request: WebSocketRequest) => Promise<ServerM
           if (error instanceof AppError && error.status < 500) return { statusCode: error.status };
           throw error;
         }
-        if (error instanceof AppError) return send(errorMessage(error.code, error.message, now));
-        // DynamoDB unavailable after the SDK's retries: the client may send the message again.
-        if (isDatabaseUnavailable(error)) {
-          logger.warn('database unavailable after retries', { error: error as Error, route: event.requestContext.routeKey });
-          return send(errorMessage(UNAVAILABLE.code, UNAVAILABLE.message, now));
-        }
+        // DynamoDB unavailable after the SDK's retries is UNAVAILABLE: the client may send the message again.
+        const known = asUnavailable(error);
+        if (known instanceof UnavailableError) logger.warn('database unavailable after retries', { error: known, route: event.requestContext.routeKey });
+        if (known instanceof AppError) return send(errorMessage(known.code, known.message, now));
         logger.error('websocket route failed', { error: error as Error, route: event.requestContext.routeKey });
         return send(errorMessage('INTERNAL', 'Something went wrong.', now));
       }
