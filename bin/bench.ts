@@ -6,7 +6,7 @@ import { useLocalEnvironment } from '../lib/local/runtime';
 import { stages } from '../lib/stage-config';
 import { spawnRuntime } from '../lib/local/runtime-process';
 import { compareWithRaw } from './bench/compare';
-import { measureColdStarts, synthesizeDev } from './bench/cold-start';
+import { bundles, measureColdStarts, synthesizeDev } from './bench/cold-start';
 import { costPer1000Orders } from './bench/cost';
 import { measureFanoutScale } from './bench/fanout-scale';
 import { InvocationLog } from './bench/invocations';
@@ -30,6 +30,14 @@ a 200-socket fan-out and the cost of 1,000 orders on AWS. Progress goes to stder
   --cold-start-runs <n> fresh processes per function for import times (default 5)
   --bundles <dir>       a synthesized dev stage (cdk.out/dev) to take the bundles from; default: synthesize one
   --smoke               seconds-long run of every part (CI): tiny sizes, 1 cold start run
+
+The service under faults and over time (only the load and its end-state checks run; see RELIABILITY.md):
+  --dynamodb-faults <plan>    faults between the functions and DynamoDB Local, as npm start takes them,
+                              e.g. 0.01 (1 % of calls, every kind)
+  --connection-faults <plan>  faults on the fan-out's @connections posts, e.g. rate=0.05,kinds=limit+error500+slow
+  --restart-at <s>            stop the runtime this many seconds into the load and start it again (data kept)
+  --soak <duration>           serve every table again and again for this long (e.g. 30m, 90s), then compare
+                              the first and the last five minutes (or fifths, in a shorter run)
 `;
 
 const { values } = parseArgs({
@@ -45,6 +53,10 @@ const { values } = parseArgs({
     'cold-start-runs': { type: 'string', default: '5' },
     bundles: { type: 'string' },
     smoke: { type: 'boolean', default: false },
+    'dynamodb-faults': { type: 'string' },
+    'connection-faults': { type: 'string' },
+    'restart-at': { type: 'string' },
+    soak: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -68,6 +80,17 @@ function thinkMs() {
   }
   return value;
 }
+/** `30m`, `90s`, `1h` or plain seconds. */
+function seconds(name: 'soak' | 'restart-at'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
+  if (!match || Number(match[1]) <= 0) {
+    console.error(`--${name} needs a duration such as 90s, 30m or 1h.\n\n${usage}`);
+    process.exit(2);
+  }
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+}
 const smoke = values.smoke;
 const options = {
   restaurants: smoke ? 1 : positive('restaurants'),
@@ -79,8 +102,21 @@ const options = {
   samples: smoke ? 5 : positive('samples'),
   fanoutSockets: smoke ? 10 : positive('fanout-sockets'),
   coldStartRuns: smoke ? 1 : positive('cold-start-runs'),
+  soakSeconds: seconds('soak'),
 };
+const restartAtSeconds = seconds('restart-at');
+const faultArgs = (['dynamodb-faults', 'connection-faults'] as const).flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, values[name] as string]));
+/** Faults, a restart or a soak: the run is about the service holding up, so only the load and its checks run. */
+const serviceOnly = faultArgs.length > 0 || restartAtSeconds !== undefined || options.soakSeconds !== undefined;
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+if (values.bundles !== undefined) {
+  try {
+    bundles(values.bundles);
+  } catch (error) {
+    console.error(`--bundles ${values.bundles}: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
 
 const tableName = 'qr-ordering-bench';
 const started = new Date();
@@ -88,67 +124,113 @@ progress('starting DynamoDB Local (in memory) and the local runtime');
 const dynamo = await startDynamoDbLocal();
 await ensureTable(dynamo.endpoint, tableName);
 const invocations = new InvocationLog();
-const runtime = await spawnRuntime({ dynamoDbEndpoint: dynamo.endpoint, tableName, onLine: (line) => invocations.add(line) });
+const startRuntime = (args: string[] = []) =>
+  spawnRuntime({
+    dynamoDbEndpoint: dynamo.endpoint,
+    tableName,
+    args: [...faultArgs, ...args],
+    onLine: (line) => {
+      invocations.add(line);
+      // What went wrong in the runtime, as it happens (injected faults are expected and not repeated here).
+      if (line.includes('"level":"ERROR"') && !line.includes('injected')) progress(`runtime: ${line.slice(0, 1500)}`);
+    },
+  });
+let runtime = await startRuntime();
 // The load generator creates restaurants with the domain functions, which read this environment on first use.
 useLocalEnvironment(dynamo.endpoint, tableName);
+const memory: { seconds: number; mb: number }[] = [];
+const sampleMemory = () => memory.push({ seconds: (Date.now() - started.getTime()) / 1000, mb: runtime.residentMb() });
 
 try {
   const memoryMb = stages.dev.lambdaMemoryMb;
-
-  progress(`load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each, ${options.thinkMs} ms think time`);
-  const firstLoadInvocation = invocations.all.length;
-  const load = await runLoad(runtime, options, progress);
-  const loadInvocations = invocations.all.slice(firstLoadInvocation);
-
-  progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
-  const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);
-
-  progress(`fan-out to ${options.fanoutSockets} sockets`);
-  const scale = await measureFanoutScale(runtime, options.fanoutSockets);
-
-  let bundles = values.bundles;
-  if (!bundles) {
-    bundles = '.local/bench/cdk.out';
-    progress(`synthesizing the dev stage with bundling into ${bundles}`);
-    synthesizeDev(bundles);
-  }
-  const coldStarts = await measureColdStarts(bundles, options.coldStartRuns, progress);
-
-  const cost = costPer1000Orders({
-    invocations: loadInvocations,
-    orders: load.orders,
-    memoryMb,
-    webSocketMessages: load.sockets.messagesReceived,
-    guestSockets: load.sockets.guests,
-    kitchenScreensPerRestaurant: options.kitchens,
-  });
-  const cpu = cpus();
-  console.log(
-    [
-      `## Benchmark run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      '',
-      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'),
+  const machine = () => {
+    const cpu = cpus();
+    return (
       `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; DynamoDB Local 3.3.0 (in memory); ` +
-        'runtime, DynamoDB Local and this load generator share the machine.',
-      '',
-      report.loadSection(load, options.thinkMs),
-      '',
-      report.comparisonSection(
-        comparisons,
-        invocations,
-        [...load.requestIds].filter(([operation]) => !comparisons.some((c) => c.operation === operation)),
-      ),
-      '',
-      report.fanoutScaleSection(scale),
-      '',
-      report.coldStartSection(coldStarts, options.coldStartRuns),
-      '',
-      report.costSection(cost, memoryMb),
-    ].join('\n'),
+      'runtime, DynamoDB Local and this load generator share the machine.'
+    );
+  };
+  const heading = [
+    `## Benchmark run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'),
+    machine(),
+    '',
+  ];
+
+  progress(
+    `load: ${options.restaurants} restaurants × ${options.tables} tables × ${options.guests} guests, ${options.kitchens} kitchen screens each, ${options.thinkMs} ms think time` +
+      (options.soakSeconds ? `, for ${options.soakSeconds} s` : ''),
   );
-  const failures = load.recorder.errors() + load.fanout.reduce((sum, f) => sum + f.lost, 0) + scale.missing;
-  if (failures > 0) {
-    progress(`${failures} failed requests or lost messages`);
+  const firstLoadInvocation = invocations.all.length;
+  let lastLoadInvocation = Number.POSITIVE_INFINITY;
+  sampleMemory();
+  const load = await runLoad(runtime, options, progress, {
+    restartAtSeconds,
+    restartRuntime: async () => {
+      const ports = ['--port', new URL(runtime.url).port, '--ws-port', new URL(runtime.webSocketUrl).port];
+      await runtime.stop();
+      runtime = await startRuntime(ports);
+    },
+    tick: sampleMemory,
+    loadDone: () => {
+      lastLoadInvocation = invocations.all.length;
+    },
+  });
+  sampleMemory();
+  const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
+  const failures = () => load.recorder.errors() + load.endState.findings.length;
+
+  if (serviceOnly) {
+    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory), ''] : [])].join('\n'));
+  } else {
+    progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
+    const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);
+
+    progress(`fan-out to ${options.fanoutSockets} sockets`);
+    const scale = await measureFanoutScale(runtime, options.fanoutSockets);
+
+    let bundleDir = values.bundles;
+    if (!bundleDir) {
+      bundleDir = '.local/bench/cdk.out';
+      progress(`synthesizing the dev stage with bundling into ${bundleDir}`);
+      synthesizeDev(bundleDir);
+    }
+    const coldStarts = await measureColdStarts(bundleDir, options.coldStartRuns, progress);
+
+    const cost = costPer1000Orders({
+      invocations: loadInvocations,
+      orders: load.orders,
+      memoryMb,
+      webSocketMessages: load.sockets.messagesReceived,
+      guestSockets: load.sockets.guests,
+      kitchenScreensPerRestaurant: options.kitchens,
+    });
+    console.log(
+      [
+        ...heading,
+        report.loadSection(load, options.thinkMs),
+        '',
+        report.endStateSection(load, faultArgs),
+        '',
+        report.comparisonSection(
+          comparisons,
+          invocations,
+          [...load.requestIds].filter(([operation]) => !comparisons.some((c) => c.operation === operation)),
+        ),
+        '',
+        report.fanoutScaleSection(scale),
+        '',
+        report.coldStartSection(coldStarts, options.coldStartRuns),
+        '',
+        report.costSection(cost, memoryMb),
+      ].join('\n'),
+    );
+    if (scale.missing > 0) progress(`${scale.missing} sockets missed the fan-out scale test's order`);
+    if (scale.missing > 0) process.exitCode = 1;
+  }
+  if (failures() > 0) {
+    progress(`${load.recorder.errors()} failed requests and ${load.endState.findings.length} end-state findings`);
     process.exitCode = 1;
   }
 } finally {

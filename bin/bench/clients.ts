@@ -11,6 +11,8 @@ export interface TimedResponse {
   endedAt: number;
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** One HTTP request over the machine's loopback, timed from before the request to the last byte of the answer. */
 export async function timedCall(
   baseUrl: string,
@@ -35,6 +37,54 @@ export async function timedCall(
   };
 }
 
+/** How often requests had to be sent again, by why. */
+export class RetryCounter {
+  readonly reasons = new Map<string, number>();
+
+  add(reason: string): void {
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  total(): number {
+    return [...this.reasons.values()].reduce((sum, n) => sum + n, 0);
+  }
+}
+
+/** What a client does again with the same request (same Idempotency-Key): the answer says "later", or there was no answer. */
+function retryReason(outcome: TimedResponse | Error): string | undefined {
+  if (outcome instanceof Error) return 'no answer (runtime restarting)';
+  if (outcome.status === 503) return '503 UNAVAILABLE';
+  if (outcome.status === 409 && outcome.body?.error?.code === 'IDEMPOTENCY_IN_PROGRESS') return '409 IDEMPOTENCY_IN_PROGRESS';
+  return undefined;
+}
+
+/**
+ * Sends until the answer is final, as a well-behaved client does: after a 503 it waits the
+ * Retry-After, after a 409 IDEMPOTENCY_IN_PROGRESS or no answer at all a quarter second, and sends
+ * the same request again, for up to two minutes. Timed from the first attempt to the final answer;
+ * `attempts` says how many it took.
+ */
+export async function untilAnswered(send: () => Promise<TimedResponse>, retries: RetryCounter): Promise<TimedResponse & { attempts: number }> {
+  const firstStarted = performance.now();
+  const giveUp = firstStarted + 120_000;
+  for (let attempts = 1; ; attempts++) {
+    const outcome = await send().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    const reason = retryReason(outcome);
+    if (reason === undefined || performance.now() > giveUp) {
+      if (outcome instanceof Error) throw outcome;
+      return { ...outcome, startedAt: firstStarted, attempts };
+    }
+    retries.add(reason);
+    const retryAfter = outcome instanceof Error ? 0 : Number(outcome.body?.error?.details?.retryAfterSeconds ?? 0);
+    await pause(retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 250);
+  }
+}
+
+/** What a client knows of orders: order id → line id → status. */
+export type OrdersView = Map<string, Map<string, string>>;
+
+const linesOf = (lines: any[]) => new Map<string, string>(lines.map((line) => [line.lineId as string, line.status as string]));
+
 /**
  * What a message tells a client, as keys the load generator expects: a cart version, an order
  * (placed, for guests and kitchens alike), a line reaching a status or a service request acknowledged.
@@ -50,28 +100,117 @@ export function messageKeys(message: any): string[] {
   return [];
 }
 
-/** A real WebSocket client that notes when it first saw each key, and how many messages it got. */
+/**
+ * A real WebSocket client that notes when it first saw each key and how many messages it got, keeps
+ * the orders it was told of as a screen would (the last message about an order wins; a staff `sync`
+ * replaces the screen with the active tickets), and, when the server closes it, reconnects with its
+ * token and sends `sync`, as the apps do.
+ */
 export class BenchSocket {
   readonly firstSeen = new Map<string, number>();
+  /** The orders as messages alone told them. */
+  readonly heard: OrdersView = new Map();
+  /** The orders after the last `sync`, then messages since. */
+  readonly view: OrdersView = new Map();
+  /** When the server dropped this socket and when it was back (performance.now()). */
+  readonly outages: { from: number; to: number }[] = [];
+  /** Messages of the service (events), not the answers to `sync`. */
   messages = 0;
+  private closedByUs = false;
   private waiters: (() => void)[] = [];
+  private snapshotWaiters: ((data: any) => void)[] = [];
 
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const now = performance.now();
-      this.messages++;
-      for (const key of messageKeys(JSON.parse(data.toString()))) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
-      for (const wake of this.waiters.splice(0)) wake();
+  private constructor(
+    private ws: WebSocket,
+    private readonly url: string,
+    private readonly token: string,
+  ) {
+    this.listen();
+  }
+
+  /** Opens a socket; a handshake the server could not take now (5xx, or no server: a restart) is tried again for up to two minutes. */
+  static async open(url: string, token: string): Promise<BenchSocket> {
+    const giveUp = performance.now() + 120_000;
+    for (;;) {
+      try {
+        return new BenchSocket(await connect(url, token), url, token);
+      } catch (error) {
+        const refused = /handshake refused: (\d+)/.exec((error as Error).message);
+        if ((refused && Number(refused[1]) < 500) || performance.now() > giveUp) throw error;
+        await pause(250);
+      }
+    }
+  }
+
+  private listen(): void {
+    // A socket the server dropped reports it as an error before it closes; the close is what matters.
+    this.ws.on('error', () => undefined);
+    this.ws.on('message', (data: Buffer) => this.receive(JSON.parse(data.toString())));
+    this.ws.once('close', () => {
+      if (!this.closedByUs) void this.reconnect();
     });
   }
 
-  static open(url: string, token: string): Promise<BenchSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url}/?token=${encodeURIComponent(token)}`);
-      ws.once('open', () => resolve(new BenchSocket(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
+  private receive(message: any): void {
+    const now = performance.now();
+    if (message.type !== 'snapshot' && message.type !== 'error') this.messages++;
+    for (const key of messageKeys(message)) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
+    const { type, data } = message;
+    const note = (orderId: string, lines: any[]) => {
+      for (const view of [this.heard, this.view]) view.set(orderId, linesOf(lines));
+    };
+    if (type === 'order.placed') note(data.order.orderId, data.order.lines);
+    else if (type === 'order.updated') note(data.orderId, data.lines);
+    else if (type === 'ticket.created' || type === 'ticket.updated') note(data.ticket.orderId, data.ticket.lines);
+    else if (type === 'snapshot') {
+      if (data.tickets) this.view.clear();
+      for (const order of data.orders ?? data.tickets ?? []) this.view.set(order.orderId, linesOf(order.lines));
+      for (const resolve of this.snapshotWaiters.splice(0)) resolve(data);
+    }
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Back after the server went away: a new handshake every quarter second for up to two minutes, then `sync`. */
+  private async reconnect(): Promise<void> {
+    const from = performance.now();
+    while (!this.closedByUs && performance.now() - from < 120_000) {
+      await pause(250);
+      try {
+        this.ws = await connect(this.url, this.token);
+      } catch {
+        continue;
+      }
+      this.listen();
+      this.outages.push({ from, to: performance.now() });
+      await this.sync().catch(() => undefined);
+      return;
+    }
+  }
+
+  /** Sends `sync` and resolves with the snapshot (one a second at most: a refused one is sent again). */
+  async sync(): Promise<any> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const snapshot = new Promise<any>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no snapshot within 10 s')), 10_000);
+        this.snapshotWaiters.push((data) => {
+          clearTimeout(timer);
+          resolve(data);
+        });
+      });
+      const refused = new Promise<'refused'>((resolve) => {
+        const onMessage = (raw: Buffer) => {
+          const message = JSON.parse(raw.toString());
+          if (message.type === 'error' && message.data?.code === 'RATE_LIMITED') resolve('refused');
+        };
+        this.ws.on('message', onMessage);
+        void snapshot.finally(() => this.ws.off('message', onMessage)).catch(() => undefined);
+      });
+      this.ws.send(JSON.stringify({ action: 'sync' }));
+      const outcome = await Promise.race([snapshot, refused]);
+      if (outcome !== 'refused') return outcome;
+      await pause(1100);
+    }
+    throw new Error('sync refused five times');
   }
 
   /** Resolves when every key has been seen, or when the deadline passes. */
@@ -88,6 +227,16 @@ export class BenchSocket {
   }
 
   close(): void {
+    this.closedByUs = true;
     this.ws.terminate();
   }
+}
+
+function connect(url: string, token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url}/?token=${encodeURIComponent(token)}`);
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
 }

@@ -24,13 +24,16 @@ export function synthesizeDev(outdir: string): void {
   app.synth();
 }
 
-/** Every function's bundle in a synthesized dev stage, by handler entry. */
-function bundles(cdkOut: string): Map<string, string> {
+/** Every function's bundle in a synthesized dev stage, by handler entry; throws, saying what is missing, when `cdkOut` is not one. */
+export function bundles(cdkOut: string): Map<string, string> {
   const { api, realtime } = stackNames('dev');
-  const resources = [api, realtime].flatMap((stack) =>
+  const templates = [api, realtime].map((stack) => join(cdkOut, `${stack}.template.json`));
+  const missing = templates.find((template) => !existsSync(template));
+  if (missing) throw new Error(`${cdkOut} is no synthesized dev stage: ${missing} does not exist (npm run cdk -- synth -c stage=dev -o <dir>).`);
+  const resources = templates.flatMap((template) =>
     Object.entries(
       (
-        JSON.parse(readFileSync(join(cdkOut, `${stack}.template.json`), 'utf8')) as {
+        JSON.parse(readFileSync(template, 'utf8')) as {
           Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
         }
       ).Resources,
@@ -45,6 +48,9 @@ function bundles(cdkOut: string): Map<string, string> {
     const entry = entries.find((candidate) => logicalId.startsWith(`${constructIdFor(candidate)}Function`));
     if (entry) found.set(entry, join(cdkOut, `asset.${hash}`, 'index.mjs'));
   }
+  if (found.size === 0) throw new Error(`No function bundles in ${cdkOut}: synthesize the dev stage first.`);
+  const absent = [...found].find(([, file]) => !existsSync(file));
+  if (absent) throw new Error(`${absent[0]}: no bundle at ${absent[1]} (was ${cdkOut} synthesized with bundling?)`);
   return found;
 }
 
@@ -57,7 +63,6 @@ const run = promisify(execFile);
  */
 export async function measureColdStarts(cdkOut: string, runs: number, onProgress: (line: string) => void): Promise<ColdStart[]> {
   const found = bundles(resolve(cdkOut));
-  if (found.size === 0) throw new Error(`No function bundles in ${cdkOut}: synthesize the dev stage first.`);
   const env = {
     ...process.env,
     ...functionEnvironment(stages.dev, 'qr-ordering-bench', LOCAL_SITE),
@@ -70,7 +75,6 @@ export async function measureColdStarts(cdkOut: string, runs: number, onProgress
   const times = new Map<string, number[]>([...found.keys()].map((entry) => [entry, []]));
   for (let i = 0; i < runs; i++) {
     for (const [entry, file] of found) {
-      if (!existsSync(file)) throw new Error(`${entry}: no bundle at ${file}`);
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...env, BUNDLE: file } });
       times.get(entry)?.push(Number(stdout));
     }

@@ -4,8 +4,10 @@ import { DEMO_MENU_FILE } from '../../lib/local/seed';
 import { MenuFile } from '../../shared/contract/requests';
 import { importMenu } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
-import { BenchSocket, timedCall } from './clients';
-import type { TimedResponse } from './clients';
+import { BenchSocket, RetryCounter, timedCall, untilAnswered } from './clients';
+import type { OrdersView, TimedResponse } from './clients';
+import { EndState, cartSubject, orderSubject, serviceRequestSubject, viewOf } from './end-state';
+import { listSessionOrders } from '../../shared/db/orders';
 import { append } from './invocations';
 import { Recorder, percentile } from './stats';
 
@@ -20,6 +22,8 @@ export interface LoadOptions {
   lines: number;
   /** Mean pause before each tap of a guest or a kitchen screen (people are not machines), ms; uniformly 0 to twice this. */
   thinkMs: number;
+  /** A soak: every table is served again (a new session) until this many seconds have passed; one round when absent. */
+  soakSeconds?: number;
 }
 
 export interface Endpoints {
@@ -31,6 +35,8 @@ export interface Endpoints {
 interface Expectation {
   key: string;
   kind: 'cart.updated' | 'order.placed / ticket.created' | 'order.updated / ticket.updated' | 'service.acknowledged';
+  /** What a dead letter of the write names: an order id, `CART#` of a session, a service request id. */
+  subjects: string[];
   writtenAt: number;
   sockets: BenchSocket[];
 }
@@ -39,10 +45,28 @@ export interface LoadResult {
   recorder: Recorder;
   /** API Gateway request ids per operation, to attribute the runtime's invocation lines. */
   requestIds: Map<string, string[]>;
-  fanout: { kind: string; deliveries: number; lost: number; p50: number; p99: number }[];
+  /** Per message kind: delivered, missed but accounted for (dead-lettered, or the socket was down and synced), and lost. */
+  fanout: { kind: string; deliveries: number; deadLettered: number; afterOutage: number; lost: number; p50: number; p99: number }[];
   orders: number;
+  /** Tables served (more than one round per table in a soak). */
+  rounds: number;
   sockets: { guests: number; kitchens: number; messagesReceived: number };
+  retries: RetryCounter;
+  endState: EndState;
+  /** When the runtime was restarted, seconds into the load, and how long it was away. */
+  restart?: { atSeconds: number; awaySeconds: number };
   wallSeconds: number;
+}
+
+/** What happens to the service while the load runs. */
+export interface LoadEvents {
+  /** Stops the runtime and starts it again, on the same ports and table. */
+  restartRuntime?: () => Promise<void>;
+  restartAtSeconds?: number;
+  /** Called every ten seconds during the load, e.g. to sample the runtime's memory. */
+  tick?: () => void;
+  /** Called when the load is done, before the end-state checks (which send requests of their own). */
+  loadDone?: () => void;
 }
 
 export interface StaffLogin {
@@ -90,7 +114,7 @@ export async function openTable(endpoints: Endpoints, owner: StaffLogin, name: s
       201,
     )
   ).body;
-  return { tableCode: table.tableCode as string, pin: session.pin as string, sessionId: session.sessionId as string, mode };
+  return { tableId: table.tableId as string, tableCode: table.tableCode as string, pin: session.pin as string, sessionId: session.sessionId as string, mode };
 }
 
 /** The dishes a guest can order, from the public menu's body. */
@@ -106,39 +130,76 @@ export async function expectStatus(pending: Promise<TimedResponse>, status: numb
   return response;
 }
 
+
+/** Answers a retry may get when its first attempt did the work and only the answer was lost. */
+const alreadyDone = (code: string) => (response: TimedResponse & { attempts: number }) => response.attempts > 1 && response.body?.error?.code === code;
+
 /**
  * The load: R restaurants × T tables × G guests, K kitchen screens per restaurant. Every guest and
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
  * add their lines (each tap after a random think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
  * each retried once with the same key (a replay); the restaurants course, so a waiter fires the held
  * courses; then the kitchen moves every line QUEUED → IN_PROGRESS → READY, a waiter bumps each ticket to SERVED, and the table asks for the bill, which
- * the floor acknowledges. Each write's message is awaited on the sockets that must get it.
+ * the floor acknowledges. Each write's message is awaited on the sockets that must get it. Every
+ * request a client would send again (503, in progress, no answer) is sent again, the same request.
+ *
+ * When a table is done, its end state is checked (orders once per key; each phone's orders, heard
+ * and after `sync`, and over REST, equal the table); in a soak the table then closes its session and
+ * seats its next guests. At the end, each kitchen screen is checked the same way.
  */
-export async function runLoad(endpoints: Endpoints, options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
+export async function runLoad(endpoints: Endpoints, options: LoadOptions, progress: (line: string) => void, events: LoadEvents = {}): Promise<LoadResult> {
   const recorder = new Recorder();
+  const retries = new RetryCounter();
+  const endState = new EndState();
   const requestIds = new Map<string, string[]>();
   const expectations: Expectation[] = [];
   const allSockets: BenchSocket[] = [];
   let orders = 0;
+  let rounds = 0;
+  let openSockets = 0;
 
-  /** One measured request: recorded under `operation`, its request id kept. */
-  async function measure(operation: string, expected: number, pending: Promise<TimedResponse>): Promise<TimedResponse> {
-    const response = await pending;
-    const ok = response.status === expected;
+  /** One measured request, sent until its answer is final: recorded under `operation`, its request id kept. */
+  async function measure(operation: string, expected: number, send: () => Promise<TimedResponse>, accept?: (response: TimedResponse & { attempts: number }) => boolean) {
+    const response = await untilAnswered(send, retries);
+    const ok = response.status === expected || accept?.(response) === true;
     recorder.record(operation, response.startedAt, response.endedAt, ok);
     if (response.requestId) append(requestIds, operation, response.requestId);
     if (!ok) progress(`${operation}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
     return response;
   }
-  const awaitMessage = (kind: Expectation['kind'], key: string, writtenAt: number, sockets: BenchSocket[]) =>
-    expectations.push({ key, kind, writtenAt, sockets });
+  const call = (...args: Parameters<typeof timedCall>) => () => timedCall(...args);
+  const awaitMessage = (kind: Expectation['kind'], key: string, subjects: string[], writtenAt: number, sockets: BenchSocket[]) =>
+    expectations.push({ key, kind, subjects, writtenAt, sockets });
+  const openSocket = async (token: string) => {
+    const socket = await BenchSocket.open(endpoints.webSocketUrl, token);
+    allSockets.push(socket);
+    openSockets++;
+    return socket;
+  };
 
   const think = () => pause(Math.random() * 2 * options.thinkMs);
   const started = performance.now();
+  const startedAt = new Date();
+  const soakUntil = started + (options.soakSeconds ?? 0) * 1000;
   const ticker = setInterval(() => {
     const pending = expectations.filter((e) => e.sockets.some((s) => !s.firstSeen.has(e.key))).length;
-    progress(`load: ${recorder.count()} requests, ${recorder.errors()} errors, ${allSockets.length} sockets, ${orders} orders, ${pending} messages in flight`);
+    progress(
+      `load: ${Math.round((performance.now() - started) / 1000)} s, ${recorder.count()} requests, ${recorder.errors()} errors, ${retries.total()} retried, ` +
+        `${openSockets} sockets, ${orders} orders, ${pending} messages in flight`,
+    );
   }, 2000);
+  const sampler = events.tick && setInterval(events.tick, 10_000);
+  let restart: LoadResult['restart'];
+  const restartTimer =
+    events.restartRuntime &&
+    events.restartAtSeconds !== undefined &&
+    setTimeout(async () => {
+      const at = performance.now();
+      progress('restarting the runtime');
+      await (events.restartRuntime as () => Promise<void>)();
+      restart = { atSeconds: (at - started) / 1000, awaySeconds: (performance.now() - at) / 1000 };
+      progress(`the runtime is back after ${restart.awaySeconds.toFixed(1)} s`);
+    }, events.restartAtSeconds * 1000);
 
   try {
     const restaurants = await Promise.all(
@@ -150,161 +211,231 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     }
     const kitchenSockets = new Map<string, BenchSocket[]>();
     for (const restaurant of restaurants) {
-      const sockets = await Promise.all(restaurant.kitchens.map((kitchen) => BenchSocket.open(endpoints.webSocketUrl, kitchen.token)));
-      allSockets.push(...sockets);
-      kitchenSockets.set(restaurant.restaurantId, sockets);
+      kitchenSockets.set(restaurant.restaurantId, await Promise.all(restaurant.kitchens.map((kitchen) => openSocket(kitchen.token))));
+    }
+    /** Every session served, per restaurant, for the kitchen screens' check. */
+    const sessionsServed = new Map<string, string[]>(restaurants.map((restaurant) => [restaurant.restaurantId, []]));
+
+    /** One round at a table: a new session, its guests from the menu to the bill, its end state checked. */
+    async function serveTable(restaurant: (typeof restaurants)[number], r: number, t: number, round: number, seated?: { tableId: string; tableCode: string }) {
+      const owner = restaurant.owner;
+      const mode = t % 2 === 0 ? 'FAMILY' : 'INDIVIDUAL';
+      let table: { tableId: string; tableCode: string; pin: string; sessionId: string };
+      if (seated === undefined) table = await openTable(endpoints, owner, `Table ${t + 1}`, mode);
+      else {
+        const session = await measure('open session', 201, call(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${seated.tableId}/sessions`, { token: owner.token, body: { mode } }));
+        table = { ...seated, pin: session.body.pin, sessionId: session.body.sessionId };
+      }
+      sessionsServed.get(restaurant.restaurantId)?.push(table.sessionId);
+      const kitchens = kitchenSockets.get(restaurant.restaurantId) as BenchSocket[];
+
+      const guests = await Promise.all(
+        Array.from({ length: options.guests }, async (_, g) => {
+          const ip = `10.${r}.${t}.${(round * options.guests + g) % 250 + 1}`;
+          await think();
+          const menu = await measure('get menu', 200, call(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`, { ip }));
+          const joined = await measure(
+            'join',
+            201,
+            call(endpoints.url, 'POST', '/v1/sessions/join', { ip, body: { tableCode: table.tableCode, pin: table.pin, guestName: `Guest ${g + 1}` } }),
+          );
+          const connectStarted = performance.now();
+          const socket = await openSocket(joined.body.token);
+          recorder.record('websocket connect', connectStarted, performance.now(), true);
+          return { token: joined.body.token as string, guestId: joined.body.guestId as string, ip, socket, dishes: availableDishes(menu.body), cartVersion: 0 };
+        }),
+      );
+      const tableSockets = guests.map((guest) => guest.socket);
+
+      await Promise.all(
+        guests.map(async (guest, g) => {
+          for (let l = 0; l < options.lines; l++) {
+            await think();
+            const dish = guest.dishes[(g * options.lines + l) % guest.dishes.length];
+            const added = await measure('cart add', 201, call(endpoints.url, 'POST', '/v1/cart/lines', { token: guest.token, ip: guest.ip, body: { itemId: dish.itemId, quantity: 1 + (l % 2) } }));
+            guest.cartVersion = added.body.version;
+            awaitMessage('cart.updated', `cart:${added.body.version}`, [cartSubject(table.sessionId)], added.endedAt, mode === 'FAMILY' ? tableSockets : [guest.socket]);
+          }
+        }),
+      );
+
+      const placers = mode === 'FAMILY' ? guests.slice(0, 1) : guests;
+      const placements: { key: string; orderId: string }[] = [];
+      const placed = await Promise.all(
+        placers.map(async (guest) => {
+          await think();
+          let cartVersion = guest.cartVersion;
+          if (mode === 'FAMILY') cartVersion = (await measure('get cart', 200, call(endpoints.url, 'GET', '/v1/cart', { token: guest.token, ip: guest.ip }))).body.version;
+          const key = randomUUID();
+          const place = call(endpoints.url, 'POST', '/v1/orders', { token: guest.token, ip: guest.ip, headers: { 'idempotency-key': key }, body: { cartVersion } });
+          const order = await measure('place order', 201, place);
+          orders++;
+          placements.push({ key, orderId: order.body.orderId });
+          const receivers = mode === 'FAMILY' ? tableSockets : [guest.socket];
+          awaitMessage('order.placed / ticket.created', `placed:${order.body.orderId}`, [orderSubject(order.body.orderId)], order.endedAt, [...receivers, ...kitchens]);
+          const replay = await measure('place order (replay)', 201, place);
+          placements.push({ key, orderId: replay.body.orderId });
+          return { order: order.body, receivers };
+        }),
+      );
+
+      // The waiter fires the rest of the meal: every held line of the table goes to the kitchen at once.
+      await think();
+      const fired = await measure('fire course', 200, call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${table.sessionId}/fire`, { token: owner.token, body: { course: 9 } }));
+      for (const { order, receivers } of placed) {
+        for (const line of order.lines.filter((held: { status: string }) => held.status === 'HELD')) {
+          awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:QUEUED`, [orderSubject(order.orderId)], fired.endedAt, [...receivers, ...kitchens]);
+        }
+      }
+
+      await Promise.all(
+        placed.map(async ({ order, receivers }, o) => {
+          const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
+          for (const line of order.lines) {
+            for (const status of ['IN_PROGRESS', 'READY']) {
+              await think();
+              const moved = await measure(
+                'line transition',
+                200,
+                call(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/lines/${line.lineId}`, { token: kitchen.token, body: { status } }),
+                alreadyDone('INVALID_TRANSITION'),
+              );
+              awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:${status}`, [orderSubject(order.orderId)], moved.endedAt, [...receivers, ...kitchens]);
+            }
+          }
+        }),
+      );
+
+      // The waiter runs the food: one bump serves the whole ticket.
+      await Promise.all(
+        placed.map(async ({ order, receivers }) => {
+          await think();
+          const bumped = await measure(
+            'bump ticket',
+            200,
+            call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: owner.token, body: { to: 'SERVED' } }),
+            alreadyDone('INVALID_TRANSITION'),
+          );
+          for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:SERVED`, [orderSubject(order.orderId)], bumped.endedAt, [...receivers, ...kitchens]);
+        }),
+      );
+
+      // The table asks for the bill; the floor acknowledges it and the table hears so.
+      const asking = guests[0] as (typeof guests)[number];
+      await think();
+      const request = await measure(
+        'service request',
+        201,
+        call(endpoints.url, 'POST', '/v1/session/requests', { token: asking.token, ip: asking.ip, body: { type: 'REQUEST_BILL' } }),
+        alreadyDone('REQUEST_ALREADY_OPEN'),
+      );
+      const requestId = request.status === 201 ? (request.body.requestId as string) : await openRequestOf(table.sessionId);
+      const acknowledged = await measure(
+        'acknowledge request',
+        200,
+        call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/service-requests/${requestId}/ack`, { token: owner.token }),
+        alreadyDone('INVALID_TRANSITION'),
+      );
+      awaitMessage('service.acknowledged', `service:${requestId}`, [serviceRequestSubject(requestId)], acknowledged.endedAt, tableSockets);
+      rounds++;
+
+      /** The table's end state, once its messages have arrived (or 10 s have passed); its requests are not part of the load's figures. */
+      const check = async () => {
+        const deadline = performance.now() + 10_000;
+        await Promise.all(tableSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
+        const stored = await endState.checkOrders(table.sessionId, placements);
+        for (const [g, guest] of guests.entries()) {
+          const mine = mode === 'FAMILY' ? stored : stored.filter((order) => order.placedBy === guest.guestId);
+          const rest = await untilAnswered(call(endpoints.url, 'GET', '/v1/orders', { token: guest.token, ip: guest.ip }), retries);
+          await endState.checkGuest(`table ${r + 1}.${t + 1} round ${round + 1} guest ${g + 1}`, guest.socket, mine, viewOf(rest.body.orders ?? []) as OrdersView);
+        }
+      };
+      return { table, sockets: tableSockets, check };
     }
 
-    const tableFlows = restaurants.flatMap((restaurant, r) =>
+    async function openRequestOf(sessionId: string): Promise<string> {
+      const restaurant = restaurants.find((candidate) => sessionsServed.get(candidate.restaurantId)?.includes(sessionId)) as (typeof restaurants)[number];
+      const open = await measure('list service requests', 200, call(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/service-requests?status=OPEN`, { token: restaurant.owner.token }));
+      return (open.body.requests as { requestId: string; sessionId: string }[]).find((request) => request.sessionId === sessionId)?.requestId as string;
+    }
+
+    /** A table slot: one round, or in a soak, rounds until the time is up (closing each session, closing its phones' sockets). */
+    const tableSlots = restaurants.flatMap((restaurant, r) =>
       Array.from({ length: options.tables }, async (_, t) => {
-        const mode = t % 2 === 0 ? 'FAMILY' : 'INDIVIDUAL';
-        const table = await openTable(endpoints, restaurant.owner, `Table ${t + 1}`, mode);
-        const kitchens = kitchenSockets.get(restaurant.restaurantId) as BenchSocket[];
-
-        const guests = await Promise.all(
-          Array.from({ length: options.guests }, async (_, g) => {
-            const ip = `10.${r}.${t}.${g + 1}`;
-            await think();
-            const menu = await measure('get menu', 200, timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`, { ip }));
-            const joined = await measure(
-              'join',
-              201,
-              timedCall(endpoints.url, 'POST', '/v1/sessions/join', { ip, body: { tableCode: table.tableCode, pin: table.pin, guestName: `Guest ${g + 1}` } }),
-            );
-            const connectStarted = performance.now();
-            const socket = await BenchSocket.open(endpoints.webSocketUrl, joined.body.token);
-            recorder.record('websocket connect', connectStarted, performance.now(), true);
-            allSockets.push(socket);
-            const dishes = availableDishes(menu.body);
-            return { token: joined.body.token as string, ip, socket, dishes, cartVersion: 0 };
-          }),
-        );
-        const tableSockets = guests.map((guest) => guest.socket);
-
-        await Promise.all(
-          guests.map(async (guest, g) => {
-            for (let l = 0; l < options.lines; l++) {
-              await think();
-              const dish = guest.dishes[(g * options.lines + l) % guest.dishes.length];
-              const added = await measure(
-                'cart add',
-                201,
-                timedCall(endpoints.url, 'POST', '/v1/cart/lines', { token: guest.token, ip: guest.ip, body: { itemId: dish.itemId, quantity: 1 + (l % 2) } }),
-              );
-              guest.cartVersion = added.body.version;
-              awaitMessage('cart.updated', `cart:${added.body.version}`, added.endedAt, mode === 'FAMILY' ? tableSockets : [guest.socket]);
-            }
-          }),
-        );
-
-        const placers = mode === 'FAMILY' ? guests.slice(0, 1) : guests;
-        const placed = await Promise.all(
-          placers.map(async (guest) => {
-            await think();
-            let cartVersion = guest.cartVersion;
-            if (mode === 'FAMILY') cartVersion = (await measure('get cart', 200, timedCall(endpoints.url, 'GET', '/v1/cart', { token: guest.token, ip: guest.ip }))).body.version;
-            const key = randomUUID();
-            const place = () =>
-              timedCall(endpoints.url, 'POST', '/v1/orders', { token: guest.token, ip: guest.ip, headers: { 'idempotency-key': key }, body: { cartVersion } });
-            const order = await measure('place order', 201, place());
-            orders++;
-            const receivers = mode === 'FAMILY' ? tableSockets : [guest.socket];
-            awaitMessage('order.placed / ticket.created', `placed:${order.body.orderId}`, order.endedAt, [...receivers, ...kitchens]);
-            await measure('place order (replay)', 201, place());
-            return { order: order.body, receivers };
-          }),
-        );
-
-        // The waiter fires the rest of the meal: every held line of the table goes to the kitchen at once.
-        await think();
-        const fired = await measure('fire course', 200, timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${table.sessionId}/fire`, { token: restaurant.owner.token, body: { course: 9 } }));
-        for (const { order, receivers } of placed) {
-          for (const line of order.lines.filter((held: { status: string }) => held.status === 'HELD')) {
-            awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:QUEUED`, fired.endedAt, [...receivers, ...kitchens]);
-          }
+        let seated: { tableId: string; tableCode: string } | undefined;
+        for (let round = 0; round === 0 || performance.now() < soakUntil; round++) {
+          const { table, sockets, check } = await serveTable(restaurant, r, t, round, seated);
+          seated = table;
+          if (options.soakSeconds === undefined) return check;
+          await check();
+          await measure('close session', 200, call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${table.sessionId}/close`, { token: restaurant.owner.token }));
+          for (const socket of sockets) socket.close();
+          openSockets -= sockets.length;
         }
-
-        await Promise.all(
-          placed.map(async ({ order, receivers }, o) => {
-            const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
-            for (const line of order.lines) {
-              for (const status of ['IN_PROGRESS', 'READY']) {
-                await think();
-                const moved = await measure(
-                  'line transition',
-                  200,
-                  timedCall(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/lines/${line.lineId}`, {
-                    token: kitchen.token,
-                    body: { status },
-                  }),
-                );
-                awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:${status}`, moved.endedAt, [...receivers, ...kitchens]);
-              }
-            }
-          }),
-        );
-
-        // The waiter runs the food: one bump serves the whole ticket.
-        await Promise.all(
-          placed.map(async ({ order, receivers }) => {
-            await think();
-            const bumped = await measure(
-              'bump ticket',
-              200,
-              timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: restaurant.owner.token, body: { to: 'SERVED' } }),
-            );
-            for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:SERVED`, bumped.endedAt, [...receivers, ...kitchens]);
-          }),
-        );
-
-        // The table asks for the bill; the floor acknowledges it and the table hears so.
-        const asking = guests[0] as (typeof guests)[number];
-        await think();
-        const request = await measure('service request', 201, timedCall(endpoints.url, 'POST', '/v1/session/requests', { token: asking.token, ip: asking.ip, body: { type: 'REQUEST_BILL' } }));
-        const acknowledged = await measure(
-          'acknowledge request',
-          200,
-          timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/service-requests/${request.body.requestId}/ack`, { token: restaurant.owner.token }),
-        );
-        awaitMessage('service.acknowledged', `service:${request.body.requestId}`, acknowledged.endedAt, tableSockets);
       }),
     );
-    await Promise.all(tableFlows);
+    const checks = await Promise.all(tableSlots);
     const wallSeconds = (performance.now() - started) / 1000;
+    events.loadDone?.();
+    for (const check of checks) await check?.();
 
-    // Every expected message, or 10 s more for stragglers.
+    // Every expected message, or 10 s more for stragglers; then the kitchen screens' end state.
     const deadline = performance.now() + 10_000;
     await Promise.all(allSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
+    for (const restaurant of restaurants) {
+      const served = (await Promise.all((sessionsServed.get(restaurant.restaurantId) ?? []).map((sessionId) => listSessionOrders(sessionId)))).flat();
+      for (const [k, socket] of (kitchenSockets.get(restaurant.restaurantId) ?? []).entries()) {
+        await endState.checkKitchen(`${restaurant.restaurantId} kitchen screen ${k + 1}`, socket, restaurant.restaurantId, served);
+      }
+    }
 
+    for (const expectation of expectations) {
+      for (const socket of expectation.sockets) {
+        if (!socket.firstSeen.has(expectation.key)) endState.missed(expectation.kind, expectation.subjects, `${expectation.kind} ${expectation.key}`, socket, expectation.writtenAt);
+      }
+    }
+    await endState.accountForGaps(startedAt);
     const kinds = [...new Set(expectations.map((e) => e.kind))];
     const fanout = kinds.map((kind) => {
       const latencies: number[] = [];
-      let lost = 0;
       for (const expectation of expectations.filter((e) => e.kind === kind)) {
         for (const socket of expectation.sockets) {
           const seen = socket.firstSeen.get(expectation.key);
-          if (seen === undefined) lost++;
-          else latencies.push(seen - expectation.writtenAt);
+          if (seen !== undefined) latencies.push(seen - expectation.writtenAt);
         }
       }
       latencies.sort((a, b) => a - b);
-      return { kind, deliveries: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      return {
+        kind,
+        deliveries: latencies.length,
+        deadLettered: endState.explained(kind, 'dead letter'),
+        afterOutage: endState.explained(kind, 'outage'),
+        lost: endState.explained(kind, 'nothing'),
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+      };
     });
-    const guestSockets = allSockets.length - restaurants.length * options.kitchens;
+    const kitchenCount = restaurants.length * options.kitchens;
     return {
       recorder,
       requestIds,
       fanout,
       orders,
+      rounds,
       sockets: {
-        guests: guestSockets,
-        kitchens: restaurants.length * options.kitchens,
+        guests: allSockets.length - kitchenCount,
+        kitchens: kitchenCount,
         messagesReceived: allSockets.reduce((sum, s) => sum + s.messages, 0),
       },
+      retries,
+      endState,
+      restart,
       wallSeconds,
     };
   } finally {
     clearInterval(ticker);
+    if (sampler) clearInterval(sampler);
+    if (restartTimer) clearTimeout(restartTimer);
     for (const socket of allSockets) socket.close();
   }
 }

@@ -6,7 +6,7 @@ import type { CostLine } from './cost';
 import type { FanoutScale } from './fanout-scale';
 import type { Invocation, InvocationLog } from './invocations';
 import type { LoadResult } from './load';
-import { median } from './stats';
+import { median, percentile } from './stats';
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const table = (header: string[], rows: (string | number)[][]) =>
@@ -22,17 +22,18 @@ export function loadSection(load: LoadResult, thinkMs: number): string {
     const s = load.recorder.summary(operation);
     return [operation, s.count, s.errors, ms(s.p50), ms(s.p95), ms(s.p99), s.throughput.toFixed(1)];
   });
-  const fanout = load.fanout.map((f) => [f.kind, f.deliveries, f.lost, ms(f.p50), ms(f.p99)]);
+  const fanout = load.fanout.map((f) => [f.kind, f.deliveries, f.deadLettered, f.afterOutage, f.lost, ms(f.p50), ms(f.p99)]);
   return [
-    `### Under load (${load.orders} orders in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open; ${thinkMs} ms mean think time before each tap)`,
+    `### Under load (${load.orders} orders at ${load.rounds} table visits in ${load.wallSeconds.toFixed(1)} s; ${load.sockets.guests} guest and ${load.sockets.kitchens} kitchen sockets open; ${thinkMs} ms mean think time before each tap)`,
     '',
     'Latency in ms from sending the request to the last byte of the answer; throughput in requests per second while that operation ran.',
     '',
     table(['operation', 'count', 'errors', 'p50', 'p95', 'p99', 'per s'], rows),
     '',
-    'Fan-out: from the HTTP response of the write to each socket that must hear of it receiving the message (ms).',
+    'Fan-out: from the HTTP response of the write to each socket that must hear of it receiving the message (ms). ' +
+      'A message a socket never got is dead-lettered (its record is in the dead-letter list), after an outage (the socket was down and synced after the write) or lost.',
     '',
-    table(['message', 'deliveries', 'lost', 'p50', 'p99'], fanout),
+    table(['message', 'deliveries', 'dead-lettered', 'after an outage', 'lost', 'p50', 'p99'], fanout),
   ].join('\n');
 }
 
@@ -139,5 +140,54 @@ export function costSection(cost: { lines: CostLine[]; total: number; dynamoDb: 
       `transactional write units ×${ASSUMPTIONS.transactionMultiplier} (AWS bills them double, DynamoDB Local does not). ` +
       'Not included: CloudWatch Logs and metrics, WAF, alarms and the dashboards (fixed monthly costs, see the README). ' +
       'Durations were measured here against DynamoDB Local, whose calls are slower than DynamoDB’s, so compute is overstated rather than understated.',
+  ].join('\n');
+}
+
+export function endStateSection(load: LoadResult, faultArgs: string[]): string {
+  const { endState, retries } = load;
+  const retryText = retries.total() === 0 ? 'no request had to be sent again' : [...retries.reasons].map(([reason, n]) => `${n} × ${reason}`).join(', ');
+  return [
+    '### End state',
+    '',
+    `Faults: ${faultArgs.length ? `\`${faultArgs.join(' ')}\`` : 'none'}; ${load.restart ? `runtime restarted ${load.restart.atSeconds.toFixed(0)} s into the load, away ${load.restart.awaySeconds.toFixed(1)} s` : 'no restart'}.`,
+    `Requests sent again by the clients (same request, same Idempotency-Key): ${retryText}.`,
+    '',
+    `Checked against the table (read from DynamoDB Local directly): ${endState.ordersChecked} orders, one per Idempotency-Key and none without one; ` +
+      `${endState.guestsChecked} phones (what their sockets heard, their view after \`sync\` and \`GET /v1/orders\`); ` +
+      `${endState.screensChecked} kitchen screens (what they heard of every order, and after \`sync\` the active tickets). ` +
+      `Differences in what sockets heard: ${endState.gaps.filter((gap) => gap.explainedBy === 'dead letter').length} dead-lettered, ` +
+      `${endState.gaps.filter((gap) => gap.explainedBy === 'outage').length} after an outage, ${endState.gaps.filter((gap) => gap.explainedBy === 'nothing').length} unexplained.`,
+    '',
+    endState.findings.length === 0 ? 'Findings: none — nothing lost, nothing doubled.' : ['Findings:', '', ...endState.findings.map((finding) => `- ${finding}`)].join('\n'),
+  ].join('\n');
+}
+
+/** The soak: the first and the last five minutes side by side (fifths of a shorter run), and the runtime's memory. */
+export function soakSection(load: LoadResult, memory: { seconds: number; mb: number }[]): string {
+  const { from, to } = load.recorder.span();
+  const window = Math.min(5 * 60_000, (to - from) / 5);
+  const first = (operation?: string) => load.recorder.latenciesBetween(from, from + window, operation);
+  const last = (operation?: string) => load.recorder.latenciesBetween(to - window, to, operation);
+  const drift = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(0)} %`;
+  const row = (name: string, operation?: string) => {
+    const [a, b] = [first(operation), last(operation)];
+    return [name, a.length, b.length, ms(percentile(a, 50)), ms(percentile(b, 50)), drift(percentile(a, 50), percentile(b, 50)), ms(percentile(a, 99)), ms(percentile(b, 99)), drift(percentile(a, 99), percentile(b, 99))];
+  };
+  const all = [first(), last()];
+  const worst = Math.max(...[50, 99].map((p) => Math.abs(percentile(all[1] as number[], p) / percentile(all[0] as number[], p) - 1)));
+  const minutes = (window / 60_000).toFixed(1);
+  const startMb = memory[0]?.mb ?? Number.NaN;
+  const endMb = memory.at(-1)?.mb ?? Number.NaN;
+  return [
+    `### Soak: the first and the last ${minutes} minutes of ${(load.wallSeconds / 60).toFixed(1)}`,
+    '',
+    table(['operation', 'first n', 'last n', 'first p50', 'last p50', 'p50 drift', 'first p99', 'last p99', 'p99 drift'], [
+      row('**all requests**'),
+      ...load.recorder.operations().map((operation) => row(operation, operation)),
+    ]),
+    '',
+    `Target: all requests' p50 and p99 drift ≤ 20 %: ${(worst * 100).toFixed(0)} %, ${worst <= 0.2 ? 'met' : '**not met**'}.`,
+    `Runtime memory (resident, the local runtime's process with its function workers): ${startMb.toFixed(0)} MiB at the start, ${endMb.toFixed(0)} MiB at the end, ` +
+      `${Math.max(...memory.map((m) => m.mb)).toFixed(0)} MiB at most (sampled every 10 s).`,
   ].join('\n');
 }

@@ -45,6 +45,22 @@ export class Recorder {
     return [...this.samples.values()].flat().filter((sample) => !sample.ok).length;
   }
 
+  /** The successful samples' latencies (sorted) of every operation, or of one, that started in [from, to) (performance.now()). */
+  latenciesBetween(from: number, to: number, operation?: string): number[] {
+    const lists = operation === undefined ? [...this.samples.values()] : [this.samples.get(operation) ?? []];
+    return lists
+      .flat()
+      .filter((s) => s.ok && s.startedAt >= from && s.startedAt < to)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
+  }
+
+  /** When the first sample started and the last one ended (performance.now()). */
+  span(): { from: number; to: number } {
+    const all = [...this.samples.values()].flat();
+    return { from: Math.min(...all.map((s) => s.startedAt)), to: Math.max(...all.map((s) => s.endedAt)) };
+  }
+
   summary(operation: string): LatencySummary {
     const list = this.samples.get(operation) ?? [];
     const sorted = list.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 
 export interface RuntimeProcess {
   url: string;
   webSocketUrl: string;
+  /** The process's resident memory now, in MiB (from /proc; NaN where there is none). */
+  residentMb(): number;
   /** Everything the runtime and its handlers printed so far (stdout and stderr). */
   logs(): string;
   stop(): Promise<void>;
@@ -75,6 +78,14 @@ export async function spawnRuntime(options: {
     url,
     webSocketUrl,
     logs: () => output,
+    residentMb: () => {
+      try {
+        const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+        return kb === undefined ? Number.NaN : Number(kb) / 1024;
+      } catch {
+        return Number.NaN;
+      }
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -7,8 +7,10 @@ import { dynamoDbUsage } from '../observability/dynamodb-usage';
  * How the SDK absorbs DynamoDB's bad moments before a request gives up with 503: three attempts with
  * its standard jittered backoff (throttles back off longer), and no call waiting past 2 s for an answer
  * or 1 s for a connection, so three attempts and their backoff fit well inside a function's 10 s.
+ * Without `throwOnRequestTimeout` the SDK only logs a warning when the 2 s pass and keeps waiting,
+ * so a call DynamoDB never answers would hold the function until it times out.
  */
-export const DYNAMODB_RETRIES = { maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } } as const;
+export const DYNAMODB_RETRIES = { maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true } } as const;
 
 let clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient } | undefined;
 
