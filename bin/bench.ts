@@ -138,8 +138,8 @@ const startRuntime = (args: string[] = []) =>
 let runtime = await startRuntime();
 // The load generator creates restaurants with the domain functions, which read this environment on first use.
 useLocalEnvironment(dynamo.endpoint, tableName);
-const memory: { seconds: number; mb: number }[] = [];
-const sampleMemory = () => memory.push({ seconds: (Date.now() - started.getTime()) / 1000, mb: runtime.residentMb() });
+const memory: { at: number; mb: number }[] = [];
+const sampleMemory = () => memory.push({ at: performance.now(), mb: runtime.residentMb() });
 
 try {
   const memoryMb = stages.dev.lambdaMemoryMb;

@@ -34,14 +34,14 @@ export async function compareWithRaw(endpoints: Endpoints, dynamoDbEndpoint: str
   const restaurant = await setUpRestaurant(endpoints, 1, 'Comparison Bistro');
   const kitchen = restaurant.kitchens[0] as { token: string };
   let table = await openTable(endpoints, restaurant.owner, 'Table 1', 'FAMILY');
-  const dishes = availableDishes((await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body);
+  const dishes = availableDishes((await expectStatus(() => timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body);
   const raw = new RawBaseline(dynamoDbEndpoint, tableName);
   await raw.setUp();
 
   const ours = new Map<ComparedOperation, TimedResponse[]>(COMPARED_OPERATIONS.map((op) => [op, []]));
   const rawTimes = new Map<ComparedOperation, number[]>(COMPARED_OPERATIONS.map((op) => [op, []]));
   const run = async (operation: ComparedOperation, status: number, call: () => Promise<TimedResponse>, rawCall: () => Promise<void>) => {
-    const response = await expectStatus(call(), status);
+    const response = await expectStatus(call, status);
     ours.get(operation)?.push(response);
     rawTimes.get(operation)?.push(await timed(rawCall));
     return response;

@@ -32,7 +32,7 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
   try {
     const tokens: string[] = [];
     for (let g = 0; g < Math.ceil(guestSockets / SOCKETS_PER_TOKEN); g++) {
-      const joined = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/sessions/join', { ip: '10.201.0.1', body: { tableCode: table.tableCode, pin: table.pin } }), 201);
+      const joined = await expectStatus(() => timedCall(endpoints.url, 'POST', '/v1/sessions/join', { ip: '10.201.0.1', body: { tableCode: table.tableCode, pin: table.pin } }), 201);
       tokens.push(joined.body.token);
     }
     for (let i = 0; i < guestSockets; i++) open.push(await BenchSocket.open(endpoints.webSocketUrl, tokens[Math.floor(i / SOCKETS_PER_TOKEN)] as string));
@@ -40,12 +40,11 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
       open.push(await BenchSocket.open(endpoints.webSocketUrl, (restaurant.kitchens[Math.floor(i / SOCKETS_PER_TOKEN)] as { token: string }).token));
     }
 
-    const menu = (await expectStatus(timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
+    const menu = (await expectStatus(() => timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
     const itemId = availableDishes(menu)[0].itemId as string;
     const token = tokens[0] as string;
-    const added = await expectStatus(timedCall(endpoints.url, 'POST', '/v1/cart/lines', { token, body: { itemId, quantity: 1 } }), 201);
-    const placed = await expectStatus(
-      timedCall(endpoints.url, 'POST', '/v1/orders', { token, headers: { 'idempotency-key': randomUUID() }, body: { cartVersion: added.body.version } }),
+    const added = await expectStatus(() => timedCall(endpoints.url, 'POST', '/v1/cart/lines', { token, body: { itemId, quantity: 1 } }), 201);
+    const placed = await expectStatus(() => timedCall(endpoints.url, 'POST', '/v1/orders', { token, headers: { 'idempotency-key': randomUUID() }, body: { cartVersion: added.body.version } }),
       201,
     );
     const key = `placed:${placed.body.orderId}`;

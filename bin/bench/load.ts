@@ -87,14 +87,13 @@ export async function setUpRestaurant(endpoints: Endpoints, kitchens: number, na
   const { restaurantId } = await createRestaurant({ name, currency: 'EUR', owner: 'owner', password: ownerPassword }, new Date());
   await importMenu(restaurantId, MenuFile.parse(JSON.parse(await readFile(DEMO_MENU_FILE, 'utf8'))), new Date());
   const login = async (username: string, secret: string) =>
-    (await expectStatus(timedCall(endpoints.url, 'POST', '/v1/staff/login', { body: { restaurantId, username, password: secret } }), 200)).body
+    (await expectStatus(() => timedCall(endpoints.url, 'POST', '/v1/staff/login', { body: { restaurantId, username, password: secret } }), 200)).body
       .token as string;
   const owner: StaffLogin = { restaurantId, token: await login('owner', ownerPassword) };
   const kitchenLogins: StaffLogin[] = [];
   for (let k = 0; k < kitchens; k++) {
     const secret = password();
-    await expectStatus(
-      timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurantId}/staff`, {
+    await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${restaurantId}/staff`, {
         token: owner.token,
         body: { username: `kitchen-${k}`, password: secret, role: 'KITCHEN' },
       }),
@@ -107,10 +106,9 @@ export async function setUpRestaurant(endpoints: Endpoints, kitchens: number, na
 
 /** A table with an open session, made by the owner. */
 export async function openTable(endpoints: Endpoints, owner: StaffLogin, name: string, mode: 'FAMILY' | 'INDIVIDUAL') {
-  const table = (await expectStatus(timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables`, { token: owner.token, body: { name } }), 201)).body;
+  const table = (await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables`, { token: owner.token, body: { name } }), 201)).body;
   const session = (
-    await expectStatus(
-      timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${table.tableId}/sessions`, { token: owner.token, body: { mode } }),
+    await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${table.tableId}/sessions`, { token: owner.token, body: { mode } }),
       201,
     )
   ).body;
@@ -124,8 +122,9 @@ export const availableDishes = (menu: any): any[] =>
     .flatMap((category) => category.items)
     .filter((item) => item.available && item.optionGroups.every((group: { minSelected: number }) => group.minSelected === 0));
 
-export async function expectStatus(pending: Promise<TimedResponse>, status: number): Promise<TimedResponse> {
-  const response = await pending;
+/** The answer, sent again while it is "later" (see untilAnswered), that must have this status. */
+export async function expectStatus(send: () => Promise<TimedResponse>, status: number): Promise<TimedResponse> {
+  const response = await untilAnswered(send, new RetryCounter());
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
   return response;
 }
@@ -207,7 +206,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     );
     // The load's restaurants course: mains and desserts wait until the waiter fires them.
     for (const restaurant of restaurants) {
-      await expectStatus(timedCall(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.owner.token, body: { coursing: true } }), 200);
+      await expectStatus(() => timedCall(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}`, { token: restaurant.owner.token, body: { coursing: true } }), 200);
     }
     const kitchenSockets = new Map<string, BenchSocket[]>();
     for (const restaurant of restaurants) {
@@ -340,8 +339,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       rounds++;
 
       /** The table's end state, once its messages have arrived (or 10 s have passed); its requests are not part of the load's figures. */
-      const check = async () => {
-        const deadline = performance.now() + 10_000;
+      const check = async (deadline: number) => {
         await Promise.all(tableSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
         const stored = await endState.checkOrders(table.sessionId, placements);
         for (const [g, guest] of guests.entries()) {
@@ -367,7 +365,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
           const { table, sockets, check } = await serveTable(restaurant, r, t, round, seated);
           seated = table;
           if (options.soakSeconds === undefined) return check;
-          await check();
+          await check(performance.now() + 10_000);
           await measure('close session', 200, call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/sessions/${table.sessionId}/close`, { token: restaurant.owner.token }));
           for (const socket of sockets) socket.close();
           openSockets -= sockets.length;
@@ -377,11 +375,11 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     const checks = await Promise.all(tableSlots);
     const wallSeconds = (performance.now() - started) / 1000;
     events.loadDone?.();
-    for (const check of checks) await check?.();
 
-    // Every expected message, or 10 s more for stragglers; then the kitchen screens' end state.
+    // Every expected message, or 10 s more for stragglers; then the end state of the tables (in one round) and of the kitchen screens.
     const deadline = performance.now() + 10_000;
     await Promise.all(allSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
+    for (const check of checks) await check?.(deadline);
     for (const restaurant of restaurants) {
       const served = (await Promise.all((sessionsServed.get(restaurant.restaurantId) ?? []).map((sessionId) => listSessionOrders(sessionId)))).flat();
       for (const [k, socket] of (kitchenSockets.get(restaurant.restaurantId) ?? []).entries()) {

@@ -162,9 +162,16 @@ export function endStateSection(load: LoadResult, faultArgs: string[]): string {
   ].join('\n');
 }
 
-/** The soak: the first and the last five minutes side by side (fifths of a shorter run), and the runtime's memory. */
-export function soakSection(load: LoadResult, memory: { seconds: number; mb: number }[]): string {
-  const { from, to } = load.recorder.span();
+/**
+ * The soak: the first and the last five minutes side by side (fifths of a shorter run), after a
+ * warm-up (the first minute, or tenth of a shorter run: cold starts and function instances scaling
+ * out), and the runtime's memory over the run.
+ */
+export function soakSection(load: LoadResult, memory: { at: number; mb: number }[]): string {
+  const span = load.recorder.span();
+  const warmUp = Math.min(60_000, (span.to - span.from) / 10);
+  const from = span.from + warmUp;
+  const to = span.to;
   const window = Math.min(5 * 60_000, (to - from) / 5);
   const first = (operation?: string) => load.recorder.latenciesBetween(from, from + window, operation);
   const last = (operation?: string) => load.recorder.latenciesBetween(to - window, to, operation);
@@ -173,13 +180,15 @@ export function soakSection(load: LoadResult, memory: { seconds: number; mb: num
     const [a, b] = [first(operation), last(operation)];
     return [name, a.length, b.length, ms(percentile(a, 50)), ms(percentile(b, 50)), drift(percentile(a, 50), percentile(b, 50)), ms(percentile(a, 99)), ms(percentile(b, 99)), drift(percentile(a, 99), percentile(b, 99))];
   };
-  const all = [first(), last()];
-  const worst = Math.max(...[50, 99].map((p) => Math.abs(percentile(all[1] as number[], p) / percentile(all[0] as number[], p) - 1)));
-  const minutes = (window / 60_000).toFixed(1);
-  const startMb = memory[0]?.mb ?? Number.NaN;
-  const endMb = memory.at(-1)?.mb ?? Number.NaN;
+  const all = [first(), last()] as [number[], number[]];
+  const worst = Math.max(...[50, 99].map((p) => Math.abs(percentile(all[1], p) / percentile(all[0], p) - 1)));
+  const minutes = (n: number) => (n / 60_000).toFixed(1);
+  const warm = memory.filter((sample) => sample.at >= from);
+  const mb = (sample: { mb: number } | undefined) => (sample ? sample.mb.toFixed(0) : '–');
   return [
-    `### Soak: the first and the last ${minutes} minutes of ${(load.wallSeconds / 60).toFixed(1)}`,
+    `### Soak: the first and the last ${minutes(window)} minutes of ${minutes(to - span.from)}, after ${minutes(warmUp)} minutes of warm-up`,
+    '',
+    'Latency in ms, per window: requests that started in it.',
     '',
     table(['operation', 'first n', 'last n', 'first p50', 'last p50', 'p50 drift', 'first p99', 'last p99', 'p99 drift'], [
       row('**all requests**'),
@@ -187,7 +196,7 @@ export function soakSection(load: LoadResult, memory: { seconds: number; mb: num
     ]),
     '',
     `Target: all requests' p50 and p99 drift ≤ 20 %: ${(worst * 100).toFixed(0)} %, ${worst <= 0.2 ? 'met' : '**not met**'}.`,
-    `Runtime memory (resident, the local runtime's process with its function workers): ${startMb.toFixed(0)} MiB at the start, ${endMb.toFixed(0)} MiB at the end, ` +
-      `${Math.max(...memory.map((m) => m.mb)).toFixed(0)} MiB at most (sampled every 10 s).`,
+    `Runtime memory (resident: the local runtime's process with every function instance's worker thread), sampled every 10 s: ` +
+      `${mb(memory[0])} MiB before the load, ${mb(warm[0])} MiB after the warm-up, ${mb(memory.at(-1))} MiB at the end, ${Math.max(...memory.map((m) => m.mb)).toFixed(0)} MiB at most.`,
   ].join('\n');
 }

@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
+const KEPT_OUTPUT = 8 * 2 ** 20;
 
 export interface RuntimeProcess {
   url: string;
   webSocketUrl: string;
   /** The process's resident memory now, in MiB (from /proc; NaN where there is none). */
   residentMb(): number;
-  /** Everything the runtime and its handlers printed so far (stdout and stderr). */
+  /** What the runtime and its handlers printed so far (stdout and stderr; the newest 8 MB of it in a long run). */
   logs(): string;
   stop(): Promise<void>;
 }
@@ -53,6 +54,8 @@ export async function spawnRuntime(options: {
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
     output += text;
+    // A long run (a soak) prints more than a string holds: keep the newest 8 MB.
+    if (output.length > KEPT_OUTPUT) output = output.slice(-KEPT_OUTPUT / 2);
     if (!options.onLine) return;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
