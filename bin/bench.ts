@@ -35,7 +35,8 @@ The service under faults and over time (only the load and its end-state checks r
   --dynamodb-faults <plan>    faults between the functions and DynamoDB Local, as npm start takes them,
                               e.g. 0.01 (1 % of calls, every kind)
   --connection-faults <plan>  faults on the fan-out's @connections posts, e.g. rate=0.05,kinds=limit+error500+slow
-  --restart-at <s>            stop the runtime this many seconds into the load and start it again (data kept)
+  --restart-at <s>            stop the runtime this many seconds into the service (after the restaurants'
+                              set-up) and start it again on the same ports (the table's data kept)
   --soak <duration>           serve every table again and again for this long (e.g. 30m, 90s), then compare
                               the first and the last five minutes (or fifths, in a shorter run)
 `;

@@ -136,7 +136,7 @@ export class RawBaseline {
     await this.authorizeGuest();
     const { session, restaurant, table } = this.ids;
     const orderId = `raw${randomUUID()}`;
-    const idempotencyKey = { pk: 'IDEMPOTENCY', sk: createHash('sha256').update(orderId).digest('hex') };
+    const idempotencyKey = keys.idempotencyRecord(createHash('sha256').update(orderId).digest('hex'));
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...idempotencyKey, status: 'INPROGRESS', expiration: 0 }, ConditionExpression: 'attribute_not_exists(pk)' }));
     const found = await this.db.send(
       new BatchGetCommand({

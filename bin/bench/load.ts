@@ -53,7 +53,9 @@ export interface LoadResult {
   sockets: { guests: number; kitchens: number; messagesReceived: number };
   retries: RetryCounter;
   endState: EndState;
-  /** When the runtime was restarted, seconds into the load, and how long it was away. */
+  /** Times a socket was dropped by the server and came back (reconnected and synced). */
+  reconnections: number;
+  /** When the runtime was restarted, seconds into the service (after the restaurants' set-up), and how long it was away. */
   restart?: { atSeconds: number; awaySeconds: number };
   wallSeconds: number;
 }
@@ -62,6 +64,7 @@ export interface LoadResult {
 export interface LoadEvents {
   /** Stops the runtime and starts it again, on the same ports and table. */
   restartRuntime?: () => Promise<void>;
+  /** When to restart it: seconds after the restaurants are set up and the first tables sit down. */
   restartAtSeconds?: number;
   /** Called every ten seconds during the load, e.g. to sample the runtime's memory. */
   tick?: () => void;
@@ -189,16 +192,8 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
   }, 2000);
   const sampler = events.tick && setInterval(events.tick, 10_000);
   let restart: LoadResult['restart'];
-  const restartTimer =
-    events.restartRuntime &&
-    events.restartAtSeconds !== undefined &&
-    setTimeout(async () => {
-      const at = performance.now();
-      progress('restarting the runtime');
-      await (events.restartRuntime as () => Promise<void>)();
-      restart = { atSeconds: (at - started) / 1000, awaySeconds: (performance.now() - at) / 1000 };
-      progress(`the runtime is back after ${restart.awaySeconds.toFixed(1)} s`);
-    }, events.restartAtSeconds * 1000);
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
 
   try {
     const restaurants = await Promise.all(
@@ -211,6 +206,19 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     const kitchenSockets = new Map<string, BenchSocket[]>();
     for (const restaurant of restaurants) {
       kitchenSockets.set(restaurant.restaurantId, await Promise.all(restaurant.kitchens.map((kitchen) => openSocket(kitchen.token))));
+    }
+    // Service starts: the restart, if any, counts from here.
+    const serviceStarted = performance.now();
+    if (events.restartRuntime && events.restartAtSeconds !== undefined) {
+      const restartRuntime = events.restartRuntime;
+      restartTimer = setTimeout(() => {
+        const at = performance.now();
+        progress('restarting the runtime');
+        restarting = restartRuntime().then(() => {
+          restart = { atSeconds: (at - serviceStarted) / 1000, awaySeconds: (performance.now() - at) / 1000 };
+          progress(`the runtime is back after ${restart.awaySeconds.toFixed(1)} s`);
+        });
+      }, events.restartAtSeconds * 1000);
     }
     /** Every session served, per restaurant, for the kitchen screens' check. */
     const sessionsServed = new Map<string, string[]>(restaurants.map((restaurant) => [restaurant.restaurantId, []]));
@@ -374,6 +382,8 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     );
     const checks = await Promise.all(tableSlots);
     const wallSeconds = (performance.now() - started) / 1000;
+    clearTimeout(restartTimer);
+    await restarting;
     events.loadDone?.();
 
     // Every expected message, or 10 s more for stragglers; then the end state of the tables (in one round) and of the kitchen screens.
@@ -427,13 +437,14 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       },
       retries,
       endState,
+      reconnections: allSockets.reduce((sum, socket) => sum + socket.outages.length, 0),
       restart,
       wallSeconds,
     };
   } finally {
     clearInterval(ticker);
     if (sampler) clearInterval(sampler);
-    if (restartTimer) clearTimeout(restartTimer);
+    clearTimeout(restartTimer);
     for (const socket of allSockets) socket.close();
   }
 }

@@ -149,7 +149,7 @@ export function endStateSection(load: LoadResult, faultArgs: string[]): string {
   return [
     '### End state',
     '',
-    `Faults: ${faultArgs.length ? `\`${faultArgs.join(' ')}\`` : 'none'}; ${load.restart ? `runtime restarted ${load.restart.atSeconds.toFixed(0)} s into the load, away ${load.restart.awaySeconds.toFixed(1)} s` : 'no restart'}.`,
+    `Faults: ${faultArgs.length ? `\`${faultArgs.join(' ')}\`` : 'none'}; ${load.restart ? `runtime restarted ${load.restart.atSeconds.toFixed(0)} s into the service, away ${load.restart.awaySeconds.toFixed(1)} s, ${load.reconnections} sockets reconnected and synced` : 'no restart'}.`,
     `Requests sent again by the clients (same request, same Idempotency-Key): ${retryText}.`,
     '',
     `Checked against the table (read from DynamoDB Local directly): ${endState.ordersChecked} orders, one per Idempotency-Key and none without one; ` +

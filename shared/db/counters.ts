@@ -79,14 +79,24 @@ export async function resetFailures(key: Key): Promise<void> {
 /** A fixed window's count (0 when there is no item). */
 export async function windowCount(key: Key): Promise<number> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key }));
-  return Number(Item?.count ?? 0);
+  return toWindowCount(Item);
 }
+
+/** A window counter item's count, 0 when there is none. */
+export const toWindowCount = (item: Record<string, unknown> | undefined): number => Number(item?.count ?? 0);
 
 /** A counter item as read: 0s when there is none. */
 export async function readAttemptCounter(key: Key): Promise<AttemptCounter> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  return { failures: Number(Item?.failures ?? 0), blocks: Number(Item?.blocks ?? 0), blockedUntil: Number(Item?.blockedUntil ?? 0) };
+  return toAttemptCounter(Item);
 }
+
+/** An attempt counter item as read: 0s when there is none. */
+export const toAttemptCounter = (item: Record<string, unknown> | undefined): AttemptCounter => ({
+  failures: Number(item?.failures ?? 0),
+  blocks: Number(item?.blocks ?? 0),
+  blockedUntil: Number(item?.blockedUntil ?? 0),
+});
 
 /** Counts one failure (never refused): the counts after it. */
 export async function addFailure(key: Key, ttl: number): Promise<{ failures: number; blocks: number }> {

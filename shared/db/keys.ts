@@ -83,6 +83,12 @@ export const keys = {
   /** The one open request of a type in a session: its existence is what refuses a second. */
   openServiceRequest: (sessionId: string, type: string): Key => ({ pk: `SESSION#${sessionId}`, sk: `OPEN_REQUEST#${type}` }),
 
+  /**
+   * A Powertools idempotency record, in a partition of its own: `key` is Powertools' hashed key
+   * (function name and a hash of session and Idempotency-Key), so records spread over the whole
+   * key space instead of sharing one partition between every restaurant.
+   */
+  idempotencyRecord: (key: string): Key => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   /** A join request of a guarded session, polled by its requester with the poll token. */
   joinRequest: (joinRequestId: string): Key => ({ pk: `JOIN_REQUEST#${joinRequestId}`, sk: 'JOIN_REQUEST' }),
 
@@ -150,8 +156,6 @@ export const activeOrdersIndex = {
   sk: (placedAt: string, orderId: string) => `${placedAt}#${orderId}`,
 } as const;
 
-/** Partition of Powertools idempotency records (their sort key is the hashed idempotency key). */
-export const IDEMPOTENCY_PK = 'IDEMPOTENCY';
 
 /** gsi1 keys of a restaurant's open sessions; closing a session removes them. */
 /** gsi1 keys of a restaurant's open service requests, oldest first; acknowledging removes them. */

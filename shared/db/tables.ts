@@ -24,7 +24,7 @@ export interface TableCodeTarget {
   tableId: string;
 }
 
-const toDiningTable = (item: Record<string, unknown>): DiningTable => DiningTableItem.parse(item);
+export const toDiningTable = (item: Record<string, unknown>): DiningTable => DiningTableItem.parse(item);
 
 const putCode = (tableCode: string, target: TableCodeTarget): TransactItem => (named('tableCode', {
   Put: {
@@ -87,5 +87,9 @@ export async function queryTables(restaurantId: string): Promise<DiningTable[]> 
 /** What a scanned code points at: one GetItem, never a Scan. */
 export async function findTableCode(tableCode: string): Promise<TableCodeTarget | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.tableCode(tableCode), ConsistentRead: true }));
-  return Item && { restaurantId: Item.restaurantId, tableId: Item.tableId };
+  return toTableCodeTarget(Item);
 }
+
+/** Where a table code item points, if there is one. */
+export const toTableCodeTarget = (item: Record<string, unknown> | undefined): TableCodeTarget | undefined =>
+  item && { restaurantId: String(item.restaurantId), tableId: String(item.tableId) };

@@ -1,5 +1,4 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 import type { GuestPrincipal } from '../auth/principal';
@@ -7,8 +6,8 @@ import { cartOwner } from '../cart/cart';
 import { batchGet, keyId } from '../db/batch-get';
 import { emptyCart, fetchCart, toCart } from '../db/carts';
 import type { CartLine } from '../db/carts';
-import { dynamoClient, tableName } from '../db/client';
-import { IDEMPOTENCY_PK, keys } from '../db/keys';
+import { idempotencyStore } from '../db/idempotency-store';
+import { keys } from '../db/keys';
 import { menuItemUnchanged, toMenuItem } from '../db/menu';
 import type { MenuItem } from '../db/menu';
 import { getOrder, nextTicketNumber, putOrder, toOrder } from '../db/orders';
@@ -235,14 +234,7 @@ export function createOrderPlacer(deps: PlacementDeps = { transactWrite }) {
   let idempotent: ((request: PlaceOrderRequest) => Promise<{ order: OrderView; nonce: string }>) | undefined;
   const idempotentPlacement = (request: PlaceOrderRequest) =>
     (idempotent ??= makeIdempotent((first: PlaceOrderRequest) => placeOrderOnce(first, deps, new Date()), {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: tableName(),
-        keyAttr: 'pk',
-        sortKeyAttr: 'sk',
-        staticPkValue: IDEMPOTENCY_PK,
-        expiryAttr: 'ttl',
-        awsSdkV3Client: dynamoClient(),
-      }),
+      persistenceStore: idempotencyStore(),
       config,
     }))(request);
 

@@ -1,4 +1,5 @@
 import { connectionsOfToken, deleteConnection, hasExpired, listChannel } from '../db/connections';
+import type { ChannelMember } from '../db/connections';
 import { logger } from '../observability/logger';
 import type { RecordPlan } from './messages';
 
@@ -25,6 +26,37 @@ export async function forEachBounded<T>(items: T[], limit: number, run: (item: T
   await Promise.all(workers);
 }
 
+/**
+ * A stream batch's view of its channels' members: each channel is read once per batch, however many
+ * of the batch's records go to it (a burst of kitchen changes is one read of the kitchen channel),
+ * and a connection found gone is skipped by the batch's later records. A socket that connects during
+ * the batch hears from the next one; it asks for a `sync` when it connects anyway.
+ */
+export class ChannelMembers {
+  private readonly reads = new Map<string, Promise<ChannelMember[]>>();
+  private readonly gone = new Set<string>();
+
+  async of(channel: string): Promise<ChannelMember[]> {
+    let read = this.reads.get(channel);
+    if (!read) {
+      read = listChannel(channel);
+      this.reads.set(channel, read);
+      // A failed read is not kept: the record is retried and reads again.
+      read.catch(() => this.reads.delete(channel));
+    }
+    return (await read).filter((member) => !this.gone.has(member.connectionId));
+  }
+
+  forget(connectionId: string): void {
+    this.gone.add(connectionId);
+  }
+
+  /** Channels read so far. */
+  get channelsRead(): number {
+    return this.reads.size;
+  }
+}
+
 export interface DeliveryResult {
   sent: number;
   gone: number;
@@ -38,11 +70,10 @@ export interface DeliveryResult {
  * the record is retried (clients drop the duplicates by message id). One dead phone never stops
  * delivery to the others. Closing sockets is {@link closeConnections}' part, done after the batch's deliveries.
  */
-export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = new Date()): Promise<DeliveryResult> {
+export async function deliver(plan: RecordPlan, poster: ConnectionPoster, members = new ChannelMembers(), now = new Date()): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, gone: 0, failed: 0, expired: [] };
   for (const delivery of plan.deliveries) {
-    const members = await listChannel(delivery.channel);
-    await forEachBounded(members, POST_CONCURRENCY, async (member) => {
+    await forEachBounded(await members.of(delivery.channel), POST_CONCURRENCY, async (member) => {
       // A socket outliving its token hears nothing more; it is closed afterwards.
       if (hasExpired(member, now)) return void result.expired.push(member.connectionId);
       const message = delivery.build(member);
@@ -53,6 +84,7 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster, now = 
       } catch (error) {
         if (isGone(error)) {
           result.gone++;
+          members.forget(member.connectionId);
           await deleteConnection(member.connectionId, delivery.channel);
         } else {
           result.failed++;

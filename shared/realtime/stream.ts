@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import { closeConnections, closesConnections, deliver, forEachBounded } from './fanout';
+import { ChannelMembers, closeConnections, closesConnections, deliver, forEachBounded } from './fanout';
 import type { ConnectionPoster } from './fanout';
 import { planRecord } from './messages';
 import type { RecordPlan } from './messages';
@@ -10,7 +10,7 @@ import type { RecordPlan } from './messages';
 export const PARTITION_CONCURRENCY = 8;
 
 /**
- * The stream consumer. Records of one partition key (a session, a restaurant's menu, a token) are
+ * The stream consumer. Each channel's members are read once per batch (ChannelMembers). Records of one partition key (a session, a restaurant's menu, a token) are
  * delivered in stream order, one after the other; different partitions are delivered side by side,
  * so one busy table does not hold up the rest of the batch. When a record fails (a post other than
  * 410, or a record that cannot be planned), it and the later records of its partition are reported
@@ -30,10 +30,11 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
     else partitions.set(key, [record]);
   }
   const failed = new Set<DynamoDBRecord>();
+  const members = new ChannelMembers();
   const closing: { record: DynamoDBRecord; plan: RecordPlan; expired: string[] }[] = [];
   await forEachBounded([...partitions.values()], PARTITION_CONCURRENCY, async (partition) => {
     for (const [index, record] of partition.entries()) {
-      const delivered = await deliverRecord(record, poster);
+      const delivered = await deliverRecord(record, poster, members);
       if (!delivered) {
         for (const held of partition.slice(index)) failed.add(held);
         return;
@@ -51,10 +52,10 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
 }
 
 /** Delivers one record's messages; undefined when it failed (and is to be retried). */
-async function deliverRecord(record: DynamoDBRecord, poster: ConnectionPoster) {
+async function deliverRecord(record: DynamoDBRecord, poster: ConnectionPoster, members: ChannelMembers) {
   try {
     const plan = planRecord(record);
-    const result = await deliver(plan, poster);
+    const result = await deliver(plan, poster, members);
     count('FanoutMessages', result.sent);
     count('FanoutGone', result.gone);
     count('FanoutFailures', result.failed);

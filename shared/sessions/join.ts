@@ -6,15 +6,17 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { env } from '../config/env';
 import { keys } from '../db/keys';
 import type { Key } from '../db/keys';
-import { addGuardFailure, releaseGuardSlot, setGuarded, takeGuardSlot } from '../db/counters';
+import { addGuardFailure, releaseGuardSlot, setGuarded, takeGuardSlot, toAttemptCounter, toWindowCount } from '../db/counters';
+import { batchGet, keyId } from '../db/batch-get';
 import { ENTITY } from '../db/entities';
 import { getJoinRequest, putJoinRequest, settleJoinRequestItem } from '../db/join-requests';
 import type { JoinRequest } from '../db/join-requests';
 import { epochSeconds } from '../db/time';
-import { admitGuestItems, getGuest, getSession, listGuests, sessionLiveCondition, useRejoinCode } from '../db/sessions';
+import { admitGuestItems, getGuest, getSession, listGuests, sessionLiveCondition, toSession, useRejoinCode } from '../db/sessions';
 import type { Guest, TableSession } from '../db/sessions';
 import { putEmptyCart } from '../db/carts';
-import { getTable } from '../db/tables';
+import { getTable, toDiningTable, toTableCodeTarget } from '../db/tables';
+import type { TableCodeTarget } from '../db/tables';
 import { putToken } from '../db/tokens';
 import { TransactionCancelledError, transactWrite } from '../db/transact';
 import type { TransactItem } from '../db/transact';
@@ -23,12 +25,11 @@ import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { retryWhileContended } from '../throttle/attempt-gate';
 import type { AttemptPolicy } from '../throttle/attempt-gate';
-import { checkGate, failAtGate } from '../throttle/failure-gate';
-import { checkWindow } from '../throttle/rate-window';
+import { failAtGate, judgeGate } from '../throttle/failure-gate';
+import { judgeWindow, windowKeys } from '../throttle/rate-window';
 import type { WindowPolicy } from '../throttle/rate-window';
-import { fetchRestaurant } from '../db/restaurants';
+import { fetchRestaurant, toRestaurant } from '../db/restaurants';
 import { toRestaurantView } from '../restaurants/restaurants';
-import { resolveTableCode } from '../tables/tables';
 import { TableCode } from '../contract/fields';
 import type { JoinBody } from '../contract/requests';
 import type { GuestSession, JoinResult as JoinResultSchema, PendingJoin } from '../contract/responses';
@@ -75,12 +76,16 @@ export type JoinOutcome = { status: 201; body: JoinResult } | { status: 202; bod
  * The source limits count failures only: successes and attempts in flight never use them up.
  */
 export async function joinSession(input: JoinInput, sourceIp: string, now: Date): Promise<JoinOutcome> {
-  const ip = await checkWindow((start) => keys.joinFailures(sourceIp, start), ipPolicy(), now);
+  // One round trip for the source's failure windows and the scanned code.
+  const window = windowKeys((start) => keys.joinFailures(sourceIp, start), ipPolicy(), now);
+  const codeKey = TableCode.safeParse(input.tableCode).success ? keys.tableCode(input.tableCode) : undefined;
+  const first = await batchGet([window.previous, window.current, ...(codeKey ? [codeKey] : [])]);
+  const ip = judgeWindow(window, toWindowCount(first.get(keyId(window.previous))), toWindowCount(first.get(keyId(window.current))));
   if (!ip.allowed) {
     throw new TooManyRequestsError('RATE_LIMITED', 'Too many failed attempts from your network. Try again later.', ip.retryAfterSeconds);
   }
   try {
-    return await attemptJoin(input, sourceIp, ip.countFailure, now);
+    return await attemptJoin(input, toTableCodeTarget(codeKey && first.get(keyId(codeKey))), sourceIp, ip.countFailure, now);
   } catch (error) {
     if (!(error instanceof JoinRefused)) throw error;
     if (error.countsAgainstIp) await ip.countFailure();
@@ -88,20 +93,32 @@ export async function joinSession(input: JoinInput, sourceIp: string, now: Date)
   }
 }
 
-async function attemptJoin(input: JoinInput, sourceIp: string, countIpFailure: () => Promise<void>, now: Date): Promise<JoinOutcome> {
-  const resolved = TableCode.safeParse(input.tableCode).success ? await resolveTableCode(input.tableCode) : undefined;
-  if (!resolved) throw new JoinRefused(new NotFoundError('No table has this code.'), true);
-  const { table, restaurant } = resolved;
+/**
+ * The attempt, in as few round trips as its dependencies allow: the restaurant and the table (one
+ * BatchGetItem), the session and this source's PIN counter (another), the guard slot, then the
+ * admission, with the slot given back beside it rather than before it.
+ */
+async function attemptJoin(input: JoinInput, target: TableCodeTarget | undefined, sourceIp: string, countIpFailure: () => Promise<void>, now: Date): Promise<JoinOutcome> {
+  if (!target) throw new JoinRefused(new NotFoundError('No table has this code.'), true);
+  const restaurantKey = keys.restaurant(target.restaurantId);
+  const tableKey = keys.table(target.restaurantId, target.tableId);
+  const second = await batchGet([restaurantKey, tableKey]);
+  const [restaurantItem, tableItem] = [second.get(keyId(restaurantKey)), second.get(keyId(tableKey))];
+  if (!restaurantItem || !tableItem) throw new JoinRefused(new NotFoundError('No table has this code.'), true);
+  const [restaurant, table] = [toRestaurant(restaurantItem), toDiningTable(tableItem)];
   noteAuditSubject({ restaurantId: restaurant.restaurantId, tableId: table.tableId });
 
-  const session = table.openSessionId ? await getSession(table.openSessionId) : undefined;
-  if (!session || !isSessionLive(session, now)) {
-    throw new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
-  }
+  const noOpenSession = () => new JoinRefused(new ConflictError('NO_OPEN_SESSION', 'This table has no open session. Ask staff to open one.'), false);
+  if (!table.openSessionId) throw noOpenSession();
+  const sessionKey = keys.session(table.openSessionId);
+  const sourceKey = keys.pinSource(table.openSessionId, sourceIp);
+  const third = await batchGet([sessionKey, sourceKey]);
+  const sessionItem = third.get(keyId(sessionKey));
+  const session = sessionItem && toSession(sessionItem);
+  if (!session || !isSessionLive(session, now)) throw noOpenSession();
   noteAuditSubject({ sessionId: session.sessionId });
 
-  const sourceKey = keys.pinSource(session.sessionId, sourceIp);
-  const source = await checkGate(sourceKey, now);
+  const source = judgeGate(toAttemptCounter(third.get(keyId(sourceKey))), now);
   if (source.blocked) {
     throw new JoinRefused(new TooManyRequestsError('PIN_BLOCKED', 'Too many wrong PINs from here. Ask staff for help.', source.retryAfterSeconds), false);
   }
@@ -120,10 +137,21 @@ async function attemptJoin(input: JoinInput, sourceIp: string, countIpFailure: (
     }
     await countIpFailure();
   } else if (slot) {
-    await releaseGuardSlot(guardKey);
-    return { status: 201, body: await admit(session, table.name, restaurant.maxGuestsPerSession, input, now) };
+    return { status: 201, body: await admitReleasing(guardKey, () => admit(session, table.name, restaurant.maxGuestsPerSession, input, now)) };
   }
   return { status: 202, body: await requestToJoin(session, table.name, input.guestName ?? null, pinOk, now) };
+}
+
+/**
+ * Admits while the right PIN's guard slot is given back, side by side: the answer waits for the
+ * admission only. A release that fails leaves one slot held, as an attempt that died in flight does
+ * (the guard's item expires with the session); it is logged, and the admitted guest keeps their seat.
+ */
+async function admitReleasing(guardKey: Key, admission: () => Promise<JoinResult>): Promise<JoinResult> {
+  const [released, admitted] = await Promise.allSettled([releaseGuardSlot(guardKey), admission()]);
+  if (released.status === 'rejected') logger.error('guard slot not released', { error: released.reason as Error });
+  if (admitted.status === 'rejected') throw admitted.reason;
+  return admitted.value;
 }
 
 /** A guard slot for this attempt, or false when the session is guarded (or every slot stays held). */

@@ -1,4 +1,5 @@
 import { addFailure, readAttemptCounter, startBlock } from '../db/counters';
+import type { AttemptCounter } from '../db/counters';
 import type { Key } from '../db/keys';
 import { epochSeconds } from '../db/time';
 import { lockoutSeconds } from './attempt-gate';
@@ -10,8 +11,14 @@ import type { AttemptPolicy, FailureOutcome } from './attempt-gate';
  * secret is never refused; parallel failures can pass the count by the few in flight, which the
  * caller bounds with a limit of its own (the session-wide PIN guard).
  */
-export async function checkGate(key: Key, now: Date): Promise<{ blocked: false } | { blocked: true; retryAfterSeconds: number }> {
-  const { blockedUntil } = await readAttemptCounter(key);
+export async function checkGate(key: Key, now: Date): Promise<GateCheck> {
+  return judgeGate(await readAttemptCounter(key), now);
+}
+
+export type GateCheck = { blocked: false } | { blocked: true; retryAfterSeconds: number };
+
+/** The check on a counter as read (for a caller that reads it with other items). */
+export function judgeGate({ blockedUntil }: AttemptCounter, now: Date): GateCheck {
   const left = blockedUntil - epochSeconds(now);
   return left > 0 ? { blocked: true, retryAfterSeconds: left } : { blocked: false };
 }

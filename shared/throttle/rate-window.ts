@@ -32,13 +32,25 @@ export type WindowCheck = { allowed: true; countFailure: () => Promise<void> } |
  * counted, afterwards, so successes and attempts still in flight never use the limit up.
  */
 export async function checkWindow(keyFor: (windowStart: number) => Key, policy: WindowPolicy, now: Date): Promise<WindowCheck> {
+  const window = windowKeys(keyFor, policy, now);
+  const [previous, current] = await Promise.all([windowCount(window.previous), windowCount(window.current)]);
+  return judgeWindow(window, previous, current);
+}
+
+/** The two counter items a check reads (the previous and the current fixed window), for a caller that reads them with others. */
+export function windowKeys(keyFor: (windowStart: number) => Key, policy: WindowPolicy, now: Date) {
   const w = policy.windowSeconds;
   const nowSeconds = epochSeconds(now);
   const start = Math.floor(nowSeconds / w) * w;
-  const elapsed = nowSeconds - start;
-  const [previous, current] = await Promise.all([windowCount(keyFor(start - w)), windowCount(keyFor(start))]);
+  return { previous: keyFor(start - w), current: keyFor(start), start, elapsed: nowSeconds - start, policy };
+}
+
+/** The check on the two windows' counts as read. */
+export function judgeWindow(window: ReturnType<typeof windowKeys>, previous: number, current: number): WindowCheck {
+  const { policy, start, elapsed, current: currentKey } = window;
+  const w = policy.windowSeconds;
   if (current + Math.ceil(previous * (1 - elapsed / w)) < policy.limit) {
-    return { allowed: true, countFailure: () => addToWindow(keyFor(start), start + 2 * w) };
+    return { allowed: true, countFailure: () => addToWindow(currentKey, start + 2 * w) };
   }
   return { allowed: false, retryAfterSeconds: windowRetryAfter(policy, previous, current, elapsed) };
 }

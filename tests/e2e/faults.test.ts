@@ -168,6 +168,21 @@ describe('DynamoDB throttling, failing, resetting and losing answers on 10 % of 
   }), 60_000);
 });
 
+describe('DynamoDB never answering', () => {
+  it('gives up after 2 s per attempt and answers 503 UNAVAILABLE, not a function timeout, and the join changes nothing', () =>
+    onRuntime(['--dynamodb-faults', 'rate=1,kinds=timeout,ops=BatchGetItem'], async () => {
+      const table = tables[2] as (typeof tables)[number];
+      // The staff view reads no BatchGetItem: it still answers, and says who is seated.
+      const guests = async () => (await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter })).body.guests.length;
+      const before = await guests();
+      const refused = await api('POST', '/v1/sessions/join', { body: { tableCode: table.tableCode, pin: table.pin }, ip: newIp() });
+      // Three attempts of 2 s each fit in the function's 10 s: the SDK's timeout, not Lambda's, ends the call.
+      expectError(refused, 503, 'UNAVAILABLE');
+      expect(runtime.logs()).not.toContain('function timed out');
+      expect(await guests()).toBe(before);
+    }), 60_000);
+});
+
 describe('@connections refusing (429) and failing (500) 5 % of posts', () => {
   it('gets the cart to every socket of the table by the fan-out retrying, or accounts for it in the dead-letter list', () =>
     onRuntime(['--connection-faults', 'rate=0.05,kinds=limit+error500,seed=8'], async () => {

@@ -7,6 +7,8 @@ import type { Connection } from '../../shared/db/connections';
 import { channels } from '../../shared/realtime/channels';
 import type { ConnectionPoster } from '../../shared/realtime/fanout';
 import { processStreamRecords } from '../../shared/realtime/stream';
+import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
+import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 
 const sessionId = () => `S${randomUUID()}`;
 
@@ -86,6 +88,30 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     expect(await getConnection(gone)).toBeUndefined();
     expect((await listChannel(channels.session(quiet))).map((m) => m.connectionId)).toEqual([alive]);
     for (const kept of [throttled, broken]) expect(await getConnection(kept)).toBeDefined();
+  });
+
+  it('reads each channel once per batch, however many of its records go there, and skips a gone socket after it is found', async () => {
+    const [busy, quiet] = [sessionId(), sessionId()];
+    const phones = await Promise.all(['a', 'b', 'c'].map((name) => guestConnection(busy, name)));
+    const gone = await guestConnection(busy, 'gone');
+    await guestConnection(quiet, 'quiet');
+    const { stub, posted } = poster({ gone: httpError('GoneException', 410) });
+    // A burst: 20 changes of one table's cart and 5 of another's in one batch.
+    const records = [
+      ...Array.from({ length: 20 }, (_, i) => cartRecord(busy, String(1000 + i), i + 1)),
+      ...Array.from({ length: 5 }, (_, i) => cartRecord(quiet, String(2000 + i), i + 1)),
+    ];
+    let usage: DynamoDbUsage | undefined;
+    const response = await measureDynamoDb(() => processStreamRecords(records, stub), (measured) => (usage = measured));
+
+    expect(response.batchItemFailures).toEqual([]);
+    // Two channels, two Queries for 25 records.
+    expect(usage?.calls.filter((call) => call.operation === 'Query')).toHaveLength(2);
+    for (const phone of phones) expect(posted.filter((p) => p.connectionId === phone)).toHaveLength(20);
+    expect(posted.filter((p) => p.connectionId.startsWith('quiet'))).toHaveLength(5);
+    expect(await getConnection(gone)).toBeUndefined();
+    // Every phone heard the versions in order.
+    expect(posted.filter((p) => p.connectionId === phones[0]).map((p) => p.message.id)).toEqual(records.slice(0, 20).map((r) => `${r.eventID}:cart.updated`));
   });
 
   it('gives a redelivered record the same message id', async () => {

@@ -1,9 +1,8 @@
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../lib/local/lambda-context';
 import { addLine, getCart } from '../../shared/cart/cart';
 import { db, tableName } from '../../shared/db/client';
-import { IDEMPOTENCY_PK } from '../../shared/db/keys';
 import { listSessionOrders } from '../../shared/db/orders';
 import { TransactionCancelledError, transactWrite } from '../../shared/db/transact';
 import { createMenuItem, updateMenuItem } from '../../shared/menu/menu';
@@ -239,11 +238,20 @@ describe('placing an order (DynamoDB Local)', () => {
     const key = newKey();
     const placed = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
 
-    const { Items } = await db().send(
-      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': IDEMPOTENCY_PK } }),
-    );
-    const ours = (Items ?? []).filter((item) => JSON.stringify(item).includes(placed.order.orderId));
+    const records: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new ScanCommand({ TableName: tableName(), FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': 'IDEMPOTENCY#' }, ExclusiveStartKey: startKey }),
+      );
+      records.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const ours = records.filter((item) => JSON.stringify(item).includes(placed.order.orderId));
     expect(ours).toHaveLength(1);
+    // Each record has a partition of its own: no key every restaurant's placements share.
+    expect(ours[0]?.sk).toBe('IDEMPOTENCY');
+    expect(new Set(records.map((item) => item.pk)).size).toBe(records.length);
     await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: ours[0]?.pk, sk: ours[0]?.sk } }));
 
     const again = await placeOrder(phone, { idempotencyKey: key, cartVersion: cart.version }, context());
