@@ -58,6 +58,9 @@ export class RawBaseline {
     for (const item of items) await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
+  private batchGet = (keys: Record<string, string>[]) =>
+    this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+
   private get = (key: Record<string, string>, consistent = false) =>
     this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent }));
 
@@ -79,22 +82,18 @@ export class RawBaseline {
     await this.get(keys.token(this.staffTokenHash), true);
   }
 
-  /** Join: IP windows (previous, current), code, table, restaurant, session, source gate, guard slot taken and given back, token + reference + guest + guest count, audit. */
+  /** Join: IP windows (previous, current) and code; restaurant and table; session and source gate; guard slot taken; given back beside token + reference + guest + guest count; audit. */
   async join(): Promise<void> {
     const windowStart = Math.floor(Date.now() / 3600_000) * 3600;
-    await this.get(keys.joinFailures('10.9.9.9', windowStart - 3600));
-    await this.get(keys.joinFailures('10.9.9.9', windowStart));
-    await this.get(keys.tableCode(this.tableCode));
-    await this.get(keys.table(this.ids.restaurant, this.ids.table), true);
-    await this.get(keys.restaurant(this.ids.restaurant));
-    await this.get(keys.session(this.ids.session), true);
-    await this.get(keys.pinSource(this.ids.session, '10.9.9.9'), true);
+    await this.batchGet([keys.joinFailures('10.9.9.9', windowStart - 3600), keys.joinFailures('10.9.9.9', windowStart), keys.tableCode(this.tableCode)]);
+    await this.batchGet([keys.restaurant(this.ids.restaurant), keys.table(this.ids.restaurant, this.ids.table)]);
+    await this.batchGet([keys.session(this.ids.session), keys.pinSource(this.ids.session, '10.9.9.9')]);
     const guard = keys.pinGuard(this.ids.session);
     await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: guard, UpdateExpression: 'ADD reserved :one', ExpressionAttributeValues: { ':one': 1 } }));
-    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: guard, UpdateExpression: 'ADD reserved :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } }));
+    const release = this.db.send(new UpdateCommand({ TableName: this.tableName, Key: guard, UpdateExpression: 'ADD reserved :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } }));
     const guestId = `raw${randomUUID()}`;
     const tokenHash = createHash('sha256').update(guestId).digest('hex');
-    await this.db.send(
+    const admit = this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.tableName, Item: { ...keys.token(tokenHash), kind: 'guest', restaurantId: this.ids.restaurant, sessionId: this.ids.session, guestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -104,6 +103,7 @@ export class RawBaseline {
         ],
       }),
     );
+    await Promise.all([release, admit]);
     await this.audit();
   }
 

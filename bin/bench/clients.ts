@@ -54,14 +54,16 @@ export class RetryCounter {
 function retryReason(outcome: TimedResponse | Error): string | undefined {
   if (outcome instanceof Error) return 'no answer (runtime restarting)';
   if (outcome.status === 503) return '503 UNAVAILABLE';
+  // The function failed or ran out of time (API Gateway's 502/504): a person taps again.
+  if (outcome.status === 502 || outcome.status === 504) return `${outcome.status} (the function failed or timed out)`;
   if (outcome.status === 409 && outcome.body?.error?.code === 'IDEMPOTENCY_IN_PROGRESS') return '409 IDEMPOTENCY_IN_PROGRESS';
   return undefined;
 }
 
 /**
  * Sends until the answer is final, as a well-behaved client does: after a 503 it waits the
- * Retry-After, after a 409 IDEMPOTENCY_IN_PROGRESS or no answer at all a quarter second, and sends
- * the same request again, for up to two minutes. Timed from the first attempt to the final answer;
+ * Retry-After, after a 409 IDEMPOTENCY_IN_PROGRESS, a 502 or 504 or no answer at all a quarter
+ * second, and sends the same request again, for up to two minutes. Timed from the first attempt to the final answer;
  * `attempts` says how many it took.
  */
 export async function untilAnswered(send: () => Promise<TimedResponse>, retries: RetryCounter): Promise<TimedResponse & { attempts: number }> {

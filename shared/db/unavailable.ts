@@ -23,15 +23,17 @@ const TRANSIENT_CANCELLATIONS = new Set(['ThrottlingError', 'TransactionConflict
  * UNAVAILABLE: every write of this code base is one conditional call or one transaction, so a
  * failed one left nothing half done, and a retry with the same input finishes the work.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (error instanceof TransactionCancelledError) return [...error.reasons.values()].some((code) => TRANSIENT_CANCELLATIONS.has(code));
-  const failure = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const failure = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown } | undefined;
   if (!failure || typeof failure !== 'object') return false;
   return (
     UNAVAILABLE_ERRORS.has(failure.name ?? '') ||
     NETWORK_ERRORS.has(failure.name ?? '') ||
     NETWORK_ERRORS.has(failure.code ?? '') ||
-    (failure.$metadata?.httpStatusCode ?? 0) >= 500
+    (failure.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    // A library's error around DynamoDB's, e.g. Powertools' IdempotencyPersistenceLayerError when its record could not be saved.
+    (depth < 3 && failure.cause !== undefined && isDatabaseUnavailable(failure.cause, depth + 1))
   );
 }
 

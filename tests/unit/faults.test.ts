@@ -1,3 +1,4 @@
+import { IdempotencyPersistenceLayerError } from '@aws-lambda-powertools/idempotency';
 import { describe, expect, it } from 'vitest';
 import { DYNAMODB_FAULTS, FaultInjector, parseFaultPlan } from '../../lib/local/faults';
 import { TransactionCancelledError } from '../../shared/db/transact';
@@ -46,6 +47,8 @@ describe('isDatabaseUnavailable', () => {
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
       Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
       new TransactionCancelledError(new Map([['cart', 'None'], ['order', 'ThrottlingError']])),
+      // Powertools wraps the DynamoDB error when it cannot save its idempotency record.
+      new IdempotencyPersistenceLayerError('Failed to save in progress record to idempotency store', { cause: Object.assign(new Error('timed out'), { name: 'TimeoutError' }) }),
     ]) {
       expect(isDatabaseUnavailable(error), String(error)).toBe(true);
     }
@@ -57,6 +60,7 @@ describe('isDatabaseUnavailable', () => {
       sdkError('ValidationException', 400),
       new TransactionCancelledError(new Map([['cart', 'ConditionalCheckFailed']])),
       new TypeError('x is undefined'),
+      new IdempotencyPersistenceLayerError('Failed to save in progress record to idempotency store', { cause: new TypeError('x is undefined') }),
       undefined,
       'a string',
     ]) {
