@@ -17,7 +17,8 @@ export type MetricName =
   | 'LoginBlocks'
   | 'FanoutMessages'
   | 'FanoutGone'
-  | 'FanoutFailures';
+  | 'FanoutFailures'
+  | 'FanoutRecordsCoalesced';
 
 export function count(name: MetricName, value = 1): void {
   if (value <= 0) return;

@@ -3,6 +3,7 @@ import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import { ChannelMembers, closeConnections, closesConnections, deliver, forEachBounded } from './fanout';
 import type { ConnectionPoster } from './fanout';
+import { coalesce } from './coalesce';
 import { planRecord } from './messages';
 import type { RecordPlan } from './messages';
 
@@ -10,7 +11,8 @@ import type { RecordPlan } from './messages';
 export const PARTITION_CONCURRENCY = 8;
 
 /**
- * The stream consumer. Each channel's members are read once per batch (ChannelMembers). Records of one partition key (a session, a restaurant's menu, a token) are
+ * The stream consumer. Each channel's members are read once per batch (ChannelMembers), and the
+ * changes of one cart or order within a partition's records are folded into their last (coalesce). Records of one partition key (a session, a restaurant's menu, a token) are
  * delivered in stream order, one after the other; different partitions are delivered side by side,
  * so one busy table does not hold up the rest of the batch. When a record fails (a post other than
  * 410, or a record that cannot be planned), it and the later records of its partition are reported
@@ -33,10 +35,12 @@ export async function processStreamRecords(records: DynamoDBRecord[], poster: Co
   const members = new ChannelMembers();
   const closing: { record: DynamoDBRecord; plan: RecordPlan; expired: string[] }[] = [];
   await forEachBounded([...partitions.values()], PARTITION_CONCURRENCY, async (partition) => {
-    for (const [index, record] of partition.entries()) {
+    const coalesced = coalesce(partition);
+    if (coalesced.length < partition.length) count('FanoutRecordsCoalesced', partition.length - coalesced.length);
+    for (const [index, { record }] of coalesced.entries()) {
       const delivered = await deliverRecord(record, poster, members);
       if (!delivered) {
-        for (const held of partition.slice(index)) failed.add(held);
+        for (const held of coalesced.slice(index).flatMap(({ covers }) => covers)) failed.add(held);
         return;
       }
       if (closesConnections(delivered.plan, delivered.result)) closing.push({ record, plan: delivered.plan, expired: delivered.result.expired });

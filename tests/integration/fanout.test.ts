@@ -50,6 +50,33 @@ function cartRecord(session: string, sequence: string, version: number): DynamoD
   };
 }
 
+/** A genuine stream record of an order placed at a session of restaurant R1. */
+function orderRecord(session: string, sequence: string, orderId: string): DynamoDBRecord {
+  const order = {
+    pk: `SESSION#${session}`,
+    sk: `ORDER#${orderId}`,
+    type: 'Order',
+    orderId,
+    sessionId: session,
+    restaurantId: 'R1',
+    tableId: 'T1',
+    tableName: 'Table 7',
+    number: Number(sequence),
+    status: 'PLACED',
+    placedAt: '2030-01-01T19:00:00.000Z',
+    placedBy: 'a',
+    totalCents: 1150,
+    revision: 0,
+    lines: [{ lineId: 'L1', itemId: 'I1', name: 'Dish', quantity: 1, unitPriceCents: 1150, notes: '', station: 'GRILL', allergens: [], status: 'QUEUED', updatedAt: '2030-01-01T19:00:00.000Z' }],
+  };
+  return {
+    eventID: `event-${sequence}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: { SequenceNumber: sequence, ApproximateCreationDateTime: 1_800_000_000, Keys: marshall({ pk: order.pk, sk: order.sk }) as never, NewImage: marshall(order) as never },
+  };
+}
+
 /** A poster whose answer per connection the test decides. */
 function poster(failures: Record<string, Error>) {
   const posted: { connectionId: string; message: { type: string; id: string } }[] = [];
@@ -90,28 +117,28 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     for (const kept of [throttled, broken]) expect(await getConnection(kept)).toBeDefined();
   });
 
-  it('reads each channel once per batch, however many of its records go there, and skips a gone socket after it is found', async () => {
+  it('reads each channel once per batch, however many of its records go there, folds a cart\'s changes into its last, and skips a gone socket after it is found', async () => {
     const [busy, quiet] = [sessionId(), sessionId()];
     const phones = await Promise.all(['a', 'b', 'c'].map((name) => guestConnection(busy, name)));
     const gone = await guestConnection(busy, 'gone');
-    await guestConnection(quiet, 'quiet');
+    const quietPhone = await guestConnection(quiet, 'quiet');
     const { stub, posted } = poster({ gone: httpError('GoneException', 410) });
-    // A burst: 20 changes of one table's cart and 5 of another's in one batch.
-    const records = [
-      ...Array.from({ length: 20 }, (_, i) => cartRecord(busy, String(1000 + i), i + 1)),
-      ...Array.from({ length: 5 }, (_, i) => cartRecord(quiet, String(2000 + i), i + 1)),
-    ];
+    // A burst: 20 orders placed at one table and 5 taps on another table's cart, in one batch.
+    const orders = Array.from({ length: 20 }, (_, i) => orderRecord(busy, String(1000 + i), `O${i}`));
+    const taps = Array.from({ length: 5 }, (_, i) => cartRecord(quiet, String(2000 + i), i + 1));
     let usage: DynamoDbUsage | undefined;
-    const response = await measureDynamoDb(() => processStreamRecords(records, stub), (measured) => (usage = measured));
+    const response = await measureDynamoDb(() => processStreamRecords([...orders, ...taps], stub), (measured) => (usage = measured));
 
     expect(response.batchItemFailures).toEqual([]);
-    // Two channels, two Queries for 25 records.
-    expect(usage?.calls.filter((call) => call.operation === 'Query')).toHaveLength(2);
-    for (const phone of phones) expect(posted.filter((p) => p.connectionId === phone)).toHaveLength(20);
-    expect(posted.filter((p) => p.connectionId.startsWith('quiet'))).toHaveLength(5);
+    // Three channels (the busy table, its restaurant's kitchen, the quiet table): three Queries for 25 records.
+    expect(usage?.calls.filter((call) => call.operation === 'Query')).toHaveLength(3);
+    for (const phone of phones) {
+      expect(posted.filter((p) => p.connectionId === phone).map((p) => p.message.id)).toEqual(orders.map((r) => `${r.eventID}:order.placed`));
+    }
+    // The five taps are one message with the last cart.
+    expect(posted.filter((p) => p.connectionId === quietPhone).map((p) => p.message.id)).toEqual([`${taps[4]?.eventID}:cart.updated`]);
     expect(await getConnection(gone)).toBeUndefined();
-    // Every phone heard the versions in order.
-    expect(posted.filter((p) => p.connectionId === phones[0]).map((p) => p.message.id)).toEqual(records.slice(0, 20).map((r) => `${r.eventID}:cart.updated`));
+    expect(posted.filter((p) => p.connectionId === gone)).toEqual([]);
   });
 
   it('gives a redelivered record the same message id', async () => {
@@ -168,12 +195,13 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     await guestConnection(session, 'phone');
     const neighbourPhone = await guestConnection(neighbour, 'neighbour');
     const { stub, posted } = poster({});
-    const broken = cartRecord(session, '400', 1);
-    (broken.dynamodb as { NewImage: unknown }).NewImage = { type: { S: 'Cart' }, lines: { BOGUS: 'x' } };
+    // An order that cannot be planned (a change of the same cart would be folded into the later one instead).
+    const broken = orderRecord(session, '400', 'O-broken');
+    (broken.dynamodb as { NewImage: unknown }).NewImage = { type: { S: 'Order' }, lines: { BOGUS: 'x' } };
 
     const response = await processStreamRecords([broken, cartRecord(neighbour, '401', 5), cartRecord(session, '402', 2)], stub);
 
-    // 402 is newer than 400: delivering it now would show the phone version 2 before version 1 on the retry.
+    // 402 is newer than 400: delivering it now would show the phone the cart's change before the order on the retry.
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '400' }, { itemIdentifier: '402' }]);
     expect(posted.map((p) => p.connectionId)).toEqual([neighbourPhone]);
   });
