@@ -12,6 +12,8 @@ import type { TtlSweeper } from './ttl-sweeper';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 const POLL_INTERVAL_MS = 100;
+/** Records read ahead of their delivery before the poller waits for its lanes. */
+const MAX_READ_AHEAD = 1000;
 
 type WireValue = Record<string, unknown>;
 
@@ -152,19 +154,35 @@ export async function startStreamPoller(options: {
     await deliver(pending, retriesLeft - 1, firstSeen);
   }
 
-  /** A shard's new records, filtered, in lanes by partition key, each lane in order and in batches. */
-  async function process(records: DynamoDBRecord[]) {
+  /** Each lane's deliveries, chained: a lane's batches go one after the other, lanes side by side. */
+  const laneTails: Promise<void>[] = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => Promise.resolve());
+  /** Records read but not yet delivered or dead-lettered. */
+  let queued = 0;
+
+  /**
+   * A shard's new records, filtered, in lanes by partition key, each lane in order and in batches.
+   * As with the deployed mapping, a lane busy with a slow batch does not hold up the other lanes:
+   * each lane takes its next batch when its last one is done, while the shard is read on.
+   */
+  function process(records: DynamoDBRecord[]) {
     const lanes = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => [] as DynamoDBRecord[]);
     for (const record of records) {
       const key = JSON.stringify(record.dynamodb?.Keys?.pk ?? '');
       lanes[createHash('md5').update(key).digest()[0]! % lanes.length]?.push(record);
     }
-    const now = Date.now();
-    await Promise.all(
-      lanes.map(async (lane) => {
-        for (let i = 0; i < lane.length; i += STREAM_MAPPING.batchSize) await deliver(lane.slice(i, i + STREAM_MAPPING.batchSize), STREAM_MAPPING.retryAttempts, now);
-      }),
-    );
+    const readAt = Date.now();
+    lanes.forEach((lane, index) => {
+      if (lane.length === 0) return;
+      queued += lane.length;
+      laneTails[index] = (laneTails[index] as Promise<void>)
+        .then(async () => {
+          for (let i = 0; i < lane.length; i += STREAM_MAPPING.batchSize) await deliver(lane.slice(i, i + STREAM_MAPPING.batchSize), STREAM_MAPPING.retryAttempts, readAt);
+        })
+        .catch((error: unknown) => options.log({ level: 'ERROR', message: 'stream lane failed', error: (error as Error).message }))
+        .finally(() => {
+          queued -= lane.length;
+        });
+    });
   }
 
   /** One GetRecords per open shard; true when any shard had records (then poll again at once). */
@@ -175,8 +193,9 @@ export async function startStreamPoller(options: {
       const { Records, NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       busy ||= (Records ?? []).length > 0;
       const records = (Records ?? []).map((record) => toLambdaRecord(record, streamArn as string, options.ttl)).filter(passesStreamFilters);
-      if (records.length > 0) await process(records);
-      // The checkpoint moves only once the records are delivered or dead-lettered.
+      if (records.length > 0) process(records);
+      // Read ahead at most a few batches' worth: a lane that cannot deliver holds the shard back, as the mapping's checkpoint does.
+      if (queued > MAX_READ_AHEAD) await Promise.all(laneTails);
       if (NextShardIterator) iterators.set(shardId, NextShardIterator);
       else {
         iterators.delete(shardId);
@@ -208,6 +227,7 @@ export async function startStreamPoller(options: {
     stop: async () => {
       running = false;
       await loop;
+      await Promise.all(laneTails);
       streams.destroy();
     },
   };
