@@ -7,7 +7,8 @@ import { stages } from '../lib/stage-config';
 import { spawnRuntime } from '../lib/local/runtime-process';
 import { compareWithRaw } from './bench/compare';
 import { bundles, measureColdStarts, synthesizeDev } from './bench/cold-start';
-import { costPer1000Orders } from './bench/cost';
+import { ASSUMPTIONS, costPer1000Orders } from './bench/cost';
+import { measuredMix, simulateScale } from './bench/scale';
 import { measureFanoutScale } from './bench/fanout-scale';
 import { InvocationLog } from './bench/invocations';
 import { runLoad } from './bench/load';
@@ -39,6 +40,10 @@ The service under faults and over time (only the load and its end-state checks r
                               set-up) and start it again on the same ports (the table's data kept)
   --soak <duration>           serve every table again and again for this long (e.g. 30m, 90s), then compare
                               the first and the last five minutes (or fifths, in a shorter run)
+
+Scale (SCALE.md): the load, then its measured order mix replayed against the capacity model:
+  --scale                     10,000 restaurants of 300 orders a day, peaks at 5× the day's mean
+  --scale-restaurants <n>     another number of restaurants
 `;
 
 const { values } = parseArgs({
@@ -58,6 +63,8 @@ const { values } = parseArgs({
     'connection-faults': { type: 'string' },
     'restart-at': { type: 'string' },
     soak: { type: 'string' },
+    scale: { type: 'boolean', default: false },
+    'scale-restaurants': { type: 'string', default: '10000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -109,6 +116,7 @@ const restartAtSeconds = seconds('restart-at');
 const faultArgs = (['dynamodb-faults', 'connection-faults'] as const).flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, values[name] as string]));
 /** Faults, a restart or a soak: the run is about the service holding up, so only the load and its checks run. */
 const serviceOnly = faultArgs.length > 0 || restartAtSeconds !== undefined || options.soakSeconds !== undefined;
+const scaleRestaurants = values.scale ? positive('scale-restaurants') : undefined;
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 if (values.bundles !== undefined) {
   try {
@@ -182,7 +190,19 @@ try {
   const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
   const failures = () => load.recorder.errors() + load.endState.findings.length;
 
-  if (serviceOnly) {
+  if (scaleRestaurants !== undefined) {
+    const mix = measuredMix(loadInvocations, load.orders, load.sockets.messagesReceived);
+    const cost = costPer1000Orders({
+      invocations: loadInvocations,
+      orders: load.orders,
+      memoryMb,
+      webSocketMessages: load.sockets.messagesReceived,
+      guestSockets: load.sockets.guests,
+      kitchenScreensPerRestaurant: options.kitchens,
+    });
+    const input = { restaurants: scaleRestaurants, ordersPerRestaurantDay: ASSUMPTIONS.ordersPerRestaurantDay, peakFactor: 5, seconds: 600, seed: 1 };
+    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.scaleSection(mix, simulateScale(mix, input), input, cost.total)].join('\n'));
+  } else if (serviceOnly) {
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory), ''] : [])].join('\n'));
   } else {
     progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);

@@ -1,3 +1,5 @@
+import type { DynamoDbCall } from '../../shared/observability/dynamodb-usage';
+
 /** One `invocation` line of the local runtime (lib/local/lambda-context.ts): a handler call, like Lambda's REPORT. */
 export interface Invocation {
   function: string;
@@ -6,7 +8,7 @@ export interface Invocation {
   gatewayRequestId?: string;
   durationMs: number;
   error: boolean;
-  dynamoDbCalls: { operation: string; capacityUnits: number }[];
+  dynamoDbCalls: DynamoDbCall[];
   readCapacityUnits: number;
   writeCapacityUnits: number;
 }

@@ -6,6 +6,8 @@ import type { CostLine } from './cost';
 import type { FanoutScale } from './fanout-scale';
 import type { Invocation, InvocationLog } from './invocations';
 import type { LoadResult } from './load';
+import { LIMITS } from './scale';
+import type { OrderMix, ScaleInput, ScaleResult } from './scale';
 import { median, percentile } from './stats';
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
@@ -198,5 +200,51 @@ export function soakSection(load: LoadResult, memory: { at: number; mb: number }
     `Target: all requests' p50 and p99 drift ≤ 20 %: ${(worst * 100).toFixed(0)} %, ${worst <= 0.2 ? 'met' : '**not met**'}.`,
     `Runtime memory (resident: the local runtime's process with every function instance's worker thread), sampled every 10 s: ` +
       `${mb(memory[0])} MiB before the load, ${mb(warm[0])} MiB after the warm-up, ${mb(memory.at(-1))} MiB at the end, ${Math.max(...memory.map((m) => m.mb)).toFixed(0)} MiB at most.`,
+  ].join('\n');
+}
+
+/** SCALE.md's figures: the measured order mix, the arithmetic at the peak, and the simulation's busiest second against the limits. */
+export function scaleSection(mix: OrderMix, result: ScaleResult, input: ScaleInput, costPer1000: number): string {
+  const n = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  const peak = result.peakOrdersPerSecond;
+  const concurrency = result.concurrency.reduce((sum, f) => sum + f.busiest, 0);
+  const checks = [
+    { what: 'REST requests per second', value: result.busiest.restRequests, limit: LIMITS.restRequestsPerSecond },
+    { what: 'WebSocket new connections per second', value: result.busiest.connects, limit: LIMITS.webSocketConnectsPerSecond },
+    { what: 'Lambda concurrency (all functions)', value: concurrency, limit: LIMITS.lambdaConcurrency },
+    ...result.hotPartitions.slice(0, 1).map((p) => ({ what: `writes per second on one ${p.keyClass} partition`, value: p.busiestWritesPerSecond, limit: LIMITS.partitionWriteUnitsPerSecond })),
+  ].sort((a, b) => b.value / b.limit - a.value / a.limit);
+  const ordersPerMonth = input.restaurants * input.ordersPerRestaurantDay * 30;
+  return [
+    `### At scale: ${n(input.restaurants, 0)} restaurants × ${input.ordersPerRestaurantDay} orders a day, peaks at ${input.peakFactor}× the mean`,
+    '',
+    `Mean ${n(input.restaurants)} × ${input.ordersPerRestaurantDay} ÷ 86,400 s = ${n(result.meanOrdersPerSecond, 2)} orders/s; peak × ${input.peakFactor} = ${n(peak, 2)} orders/s. ` +
+      `${input.seconds} simulated seconds at the peak (Poisson arrivals per restaurant, seed ${input.seed}); the busiest second had ${result.busiest.orders} orders.`,
+    '',
+    'Per order, measured by this run’s load:',
+    '',
+    table(['per order', 'measured', 'at the peak (× orders/s)', 'busiest simulated second'], [
+      ['REST requests', n(mix.restRequestsPerOrder), n(mix.restRequestsPerOrder * peak, 0), n(result.busiest.restRequests, 0)],
+      ['WebSocket messages', n(mix.messagesPerOrder), n(mix.messagesPerOrder * peak, 0), n(result.busiest.messages, 0)],
+      ['WebSocket connections opened', n(mix.connectsPerOrder), n(mix.connectsPerOrder * peak, 0), n(result.busiest.connects, 0)],
+      ['DynamoDB item writes', n([...mix.writesPerOrder.values()].reduce((a, b) => a + b, 0)), n(result.busiest.writeUnits / Math.max(1, result.busiest.orders) * peak, 0), n(result.busiest.writeUnits, 0)],
+    ]),
+    '',
+    'Lambda concurrency (invocations per order × mean duration × orders per second):',
+    '',
+    table(['function', 'invocations per order', 'mean ms', 'at the peak', 'busiest second'], result.concurrency.map((f) => {
+      const measured = mix.functions.get(f.name) as { perOrder: number; meanSeconds: number };
+      return [f.name, n(measured.perOrder, 2), n(measured.meanSeconds * 1000), n(measured.perOrder * measured.meanSeconds * peak, 2), n(f.busiest, 2)];
+    })),
+    '',
+    'Writes per partition for the keys whose rate grows with one restaurant’s orders (every other key is per session, order, token or connection, and spreads):',
+    '',
+    table(['key class', 'item writes per order', 'busiest restaurant’s busiest second', `limit per partition`], result.hotPartitions.map((p) => [p.keyClass, n(p.writesPerOrder, 2), n(p.busiestWritesPerSecond, 1), n(LIMITS.partitionWriteUnitsPerSecond, 0)])),
+    '',
+    'Against the limits, closest first:',
+    '',
+    table(['what', 'busiest second', 'limit', 'share'], checks.map((c) => [c.what, n(c.value, 1), n(c.limit, 0), `${((c.value / c.limit) * 100).toFixed(1)} %`])),
+    '',
+    `Monthly: ${n(ordersPerMonth, 0)} orders × $${costPer1000.toFixed(4)} per 1,000 = **$${n((ordersPerMonth / 1000) * costPer1000, 0)}** (the cost model's variable costs; fixed costs per stage are in the README).`,
   ].join('\n');
 }

@@ -6,6 +6,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface DynamoDbCall {
   operation: string;
   capacityUnits: number;
+  /**
+   * The partitions the call writes, one entry per item (index partitions included where the item
+   * names one), as key classes without ids (`SESSION#`, `CHANNEL#kitchen#`): where write load lands.
+   * Only while measuring capacity (the local runtime, the benchmark).
+   */
+  writes?: string[];
 }
 
 /** The round trips made while a measurement was running, in the order they were sent. */
@@ -55,6 +61,7 @@ const recordUsage =
     const operation = String(context.commandName ?? '').replace(/Command$/, '');
     if (!ITEM_OPERATIONS.has(operation)) return next(args);
     if (askForCapacity) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+    const writes = askForCapacity && !isReadOperation(operation) ? writtenPartitions(args.input as WriteInput) : undefined;
     let consumed: ConsumedCapacity | ConsumedCapacity[] | undefined;
     try {
       const output = await next(args);
@@ -63,9 +70,38 @@ const recordUsage =
     } finally {
       // A refused call (a failed condition, a cancelled transaction) is a round trip too; its units are not reported.
       const capacityUnits = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-      for (const calls of measurements.getStore() ?? []) calls.push({ operation, capacityUnits });
+      for (const calls of measurements.getStore() ?? []) calls.push({ operation, capacityUnits, ...(writes ? { writes } : {}) });
     }
   };
+
+type Attributes = Record<string, unknown> | undefined;
+interface WriteInput {
+  Item?: Attributes;
+  Key?: Attributes;
+  TransactItems?: { Put?: { Item?: Attributes }; Update?: { Key?: Attributes }; Delete?: { Key?: Attributes } }[];
+  RequestItems?: Record<string, { PutRequest?: { Item?: Attributes }; DeleteRequest?: { Key?: Attributes } }[]>;
+}
+
+/** A key's class: `RESTAURANT#01H…` → `RESTAURANT#`, `CHANNEL#kitchen#01H…` → `CHANNEL#kitchen#`. */
+export function keyClass(key: string): string {
+  const [kind = '', channel] = key.split('#');
+  return kind === 'CHANNEL' && channel !== undefined ? `CHANNEL#${channel}#` : `${kind}#`;
+}
+
+/** The partition key classes of the items a write call writes (a put's index partition too). */
+function writtenPartitions(input: WriteInput): string[] {
+  // Before or after the document client's marshalling: `"x"` or `{ S: "x" }`.
+  const text = (value: unknown) => (typeof value === 'string' ? value : typeof (value as { S?: unknown })?.S === 'string' ? (value as { S: string }).S : undefined);
+  const ofItem = (item: Attributes) => [item?.pk, item?.gsi1pk].map(text).filter((key): key is string => key !== undefined);
+  const ofKey = (key: Attributes) => ofItem({ pk: key?.pk });
+  const keys = [
+    ...ofItem(input.Item),
+    ...ofKey(input.Key),
+    ...(input.TransactItems ?? []).flatMap((item) => [...ofItem(item.Put?.Item), ...ofKey(item.Update?.Key), ...ofKey(item.Delete?.Key)]),
+    ...Object.values(input.RequestItems ?? {}).flatMap((requests) => requests.flatMap((request) => [...ofItem(request.PutRequest?.Item), ...ofKey(request.DeleteRequest?.Key)])),
+  ];
+  return keys.map(keyClass);
+}
 
 /** Plug into a DynamoDB client: `client.middlewareStack.use(dynamoDbUsage({ askForCapacity }))`. */
 export const dynamoDbUsage = ({ askForCapacity }: { askForCapacity: boolean }): Pluggable<ServiceInputTypes, ServiceOutputTypes> => ({
