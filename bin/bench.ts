@@ -27,7 +27,7 @@ a 200-socket fan-out and the cost of 1,000 orders on AWS. Progress goes to stder
   --lines <n>           cart lines each guest adds (default 3)
   --think <ms>          mean pause before each tap of a guest or kitchen screen (default 1000; 0 = flat out)
   --samples <n>         sequential samples per operation for the raw comparison (default 100)
-  --fanout-sockets <n>  sockets on one restaurant for the fan-out scale test (default 200)
+  --fanout-sockets <n,…> sockets on one restaurant for the fan-out scale test, one run each (default 200,1000)
   --cold-start-runs <n> fresh processes per function for import times (default 5)
   --bundles <dir>       a synthesized dev stage (cdk.out/dev) to take the bundles from; default: synthesize one
   --smoke               seconds-long run of every part (CI): tiny sizes, 1 cold start run
@@ -55,7 +55,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '3' },
     think: { type: 'string', default: '1000' },
     samples: { type: 'string', default: '100' },
-    'fanout-sockets': { type: 'string', default: '200' },
+    'fanout-sockets': { type: 'string', default: '200,1000' },
     'cold-start-runs': { type: 'string', default: '5' },
     bundles: { type: 'string' },
     smoke: { type: 'boolean', default: false },
@@ -80,6 +80,14 @@ const positive = (name: keyof typeof values) => {
   }
   return value;
 };
+function socketCounts() {
+  const counts = String(values['fanout-sockets']).split(',').map(Number);
+  if (!counts.every((n) => Number.isInteger(n) && n >= 2)) {
+    console.error(`--fanout-sockets needs whole numbers of at least 2, comma-separated.\n\n${usage}`);
+    process.exit(2);
+  }
+  return counts;
+}
 function thinkMs() {
   const value = Number(values.think);
   if (!Number.isInteger(value) || value < 0) {
@@ -108,7 +116,7 @@ const options = {
   lines: smoke ? 2 : positive('lines'),
   thinkMs: smoke ? 0 : thinkMs(),
   samples: smoke ? 5 : positive('samples'),
-  fanoutSockets: smoke ? 10 : positive('fanout-sockets'),
+  fanoutSockets: smoke ? [10] : socketCounts(),
   coldStartRuns: smoke ? 1 : positive('cold-start-runs'),
   soakSeconds: seconds('soak'),
 };
@@ -208,8 +216,11 @@ try {
     progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
     const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);
 
-    progress(`fan-out to ${options.fanoutSockets} sockets`);
-    const scale = await measureFanoutScale(runtime, options.fanoutSockets);
+    const scale = [];
+    for (const sockets of options.fanoutSockets) {
+      progress(`fan-out to ${sockets} sockets`);
+      scale.push(await measureFanoutScale(runtime, sockets));
+    }
 
     let bundleDir = values.bundles;
     if (!bundleDir) {
@@ -247,8 +258,11 @@ try {
         report.costSection(cost, memoryMb),
       ].join('\n'),
     );
-    if (scale.missing > 0) progress(`${scale.missing} sockets missed the fan-out scale test's order`);
-    if (scale.missing > 0) process.exitCode = 1;
+    const missing = scale.reduce((sum, run) => sum + run.missing, 0);
+    if (missing > 0) {
+      progress(`${missing} sockets missed the fan-out scale test's order`);
+      process.exitCode = 1;
+    }
   }
   if (failures() > 0) {
     progress(`${load.recorder.errors()} failed requests and ${load.endState.findings.length} end-state findings`);

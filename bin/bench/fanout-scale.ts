@@ -17,14 +17,16 @@ export interface FanoutScale {
 
 /** A token holds at most 5 sockets (API.md, WebSocket limits); a session at most 20 guests. */
 const SOCKETS_PER_TOKEN = 5;
+const MAX_TABLE_SOCKETS = 20 * SOCKETS_PER_TOKEN;
 
 /**
- * One order in a restaurant with `sockets` connections on it: half the phones of one FAMILY table
- * (each guest's token with up to 5 sockets, as a guest with several tabs), half kitchen screens (one
- * kitchen account per 5). Measures how long until every socket has the order.
+ * One order in a restaurant with `sockets` connections that must all hear of it: the phones of one
+ * FAMILY table (half the sockets, at most a full table: 20 guests with 5 sockets each, as guests with
+ * several tabs), the rest kitchen screens (one kitchen account per 5). Measures how long until every
+ * socket has the order.
  */
 export async function measureFanoutScale(endpoints: Endpoints, sockets: number): Promise<FanoutScale> {
-  const guestSockets = Math.ceil(sockets / 2);
+  const guestSockets = Math.min(MAX_TABLE_SOCKETS, Math.ceil(sockets / 2));
   const kitchenSockets = sockets - guestSockets;
   const restaurant = await setUpRestaurant(endpoints, Math.max(1, Math.ceil(kitchenSockets / SOCKETS_PER_TOKEN)), 'Fan-out Bistro');
   const table = await openTable(endpoints, restaurant.owner, 'Long table', 'FAMILY');

@@ -162,6 +162,9 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
   const endState = new EndState();
   const requestIds = new Map<string, string[]>();
   const expectations: Expectation[] = [];
+  /** The keys each socket must see, in the order they were expected. */
+  const expectedKeys = new Map<BenchSocket, string[]>();
+  const keysFor = (socket: BenchSocket) => expectedKeys.get(socket) ?? [];
   const allSockets: BenchSocket[] = [];
   let orders = 0;
   let rounds = 0;
@@ -177,8 +180,10 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     return response;
   }
   const call = (...args: Parameters<typeof timedCall>) => () => timedCall(...args);
-  const awaitMessage = (kind: Expectation['kind'], key: string, subjects: string[], writtenAt: number, sockets: BenchSocket[]) =>
+  const awaitMessage = (kind: Expectation['kind'], key: string, subjects: string[], writtenAt: number, sockets: BenchSocket[]) => {
     expectations.push({ key, kind, subjects, writtenAt, sockets });
+    for (const socket of sockets) append(expectedKeys, socket, key);
+  };
   const openSocket = async (token: string) => {
     const socket = await BenchSocket.open(endpoints.webSocketUrl, token);
     allSockets.push(socket);
@@ -355,7 +360,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
 
       /** The table's end state, once its messages have arrived (or 10 s have passed); its requests are not part of the load's figures. */
       const check = async (deadline: number) => {
-        await Promise.all(tableSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
+        await Promise.all(tableSockets.map((socket) => socket.waitForAll(keysFor(socket), deadline)));
         const stored = await endState.checkOrders(table.sessionId, placements);
         for (const [g, guest] of guests.entries()) {
           const mine = mode === 'FAMILY' ? stored : stored.filter((order) => order.placedBy === guest.guestId);
@@ -395,7 +400,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
 
     // Every expected message, or 10 s more for stragglers; then the end state of the tables (in one round) and of the kitchen screens.
     const deadline = performance.now() + 10_000;
-    await Promise.all(allSockets.map((socket) => socket.waitForAll(expectations.filter((e) => e.sockets.includes(socket)).map((e) => e.key), deadline)));
+    await Promise.all(allSockets.map((socket) => socket.waitForAll(keysFor(socket), deadline)));
     for (const check of checks) await check?.(deadline);
     for (const restaurant of restaurants) {
       const served = (await Promise.all((sessionsServed.get(restaurant.restaurantId) ?? []).map((sessionId) => listSessionOrders(sessionId)))).flat();
