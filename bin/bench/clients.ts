@@ -116,17 +116,23 @@ export class BenchSocket {
   readonly view: OrdersView = new Map();
   /** When the server dropped this socket and when it was back (performance.now()). */
   readonly outages: { from: number; to: number }[] = [];
-  /** Messages of the service (events), not the answers to `sync`. */
+  /** Messages of the service (events), not the answers to `sync` and `ping`. */
   messages = 0;
   private closedByUs = false;
   private waiters: (() => void)[] = [];
   private snapshotWaiters: ((data: any) => void)[] = [];
+
+  /** A `ping` every four minutes, as the apps send, so API Gateway's 10 idle minutes never end the socket. */
+  private readonly keepAlive = setInterval(() => {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ action: 'ping' }));
+  }, 4 * 60_000);
 
   private constructor(
     private ws: WebSocket,
     private readonly url: string,
     private readonly token: string,
   ) {
+    this.keepAlive.unref();
     this.listen();
   }
 
@@ -155,7 +161,7 @@ export class BenchSocket {
 
   private receive(message: any): void {
     const now = performance.now();
-    if (message.type !== 'snapshot' && message.type !== 'error') this.messages++;
+    if (!['snapshot', 'error', 'pong'].includes(message.type)) this.messages++;
     for (const key of messageKeys(message)) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
     const { type, data } = message;
     const note = (orderId: string, lines: any[]) => {
@@ -230,6 +236,7 @@ export class BenchSocket {
 
   close(): void {
     this.closedByUs = true;
+    clearInterval(this.keepAlive);
     this.ws.terminate();
   }
 }

@@ -6,7 +6,7 @@ import type { CostLine } from './cost';
 import type { FanoutScale } from './fanout-scale';
 import type { Invocation, InvocationLog } from './invocations';
 import type { LoadResult } from './load';
-import { LIMITS } from './scale';
+import { LIMITS, PROD_LIMITS } from './scale';
 import type { OrderMix, ScaleInput, ScaleResult } from './scale';
 import { median, percentile } from './stats';
 
@@ -214,11 +214,18 @@ export function scaleSection(mix: OrderMix, result: ScaleResult, input: ScaleInp
   const peak = result.peakOrdersPerSecond;
   const concurrency = result.concurrency.reduce((sum, f) => sum + f.busiest, 0);
   const checks = [
-    { what: 'REST requests per second', value: result.busiest.restRequests, limit: LIMITS.restRequestsPerSecond },
-    { what: 'WebSocket new connections per second', value: result.busiest.connects, limit: LIMITS.webSocketConnectsPerSecond },
-    { what: 'Lambda concurrency (all functions)', value: concurrency, limit: LIMITS.lambdaConcurrency },
+    { what: 'REST requests per second (account)', value: result.busiest.restRequests, limit: LIMITS.restRequestsPerSecond },
+    { what: 'REST requests per second (the prod stage’s throttle)', value: result.busiest.restRequests, limit: PROD_LIMITS.restRequestsPerSecond },
+    { what: 'WebSocket new connections per second (account)', value: result.busiest.connects, limit: LIMITS.webSocketConnectsPerSecond },
+    { what: 'Lambda concurrency, all functions (account)', value: concurrency, limit: LIMITS.lambdaConcurrency },
+    ...result.concurrency.flatMap((f) => {
+      const reserved = PROD_LIMITS.reservedConcurrency.get(f.name);
+      return reserved === undefined ? [] : [{ what: `${f.name} concurrency (reserved in prod, so also its cap)`, value: f.busiest, limit: reserved }];
+    }),
     ...result.hotPartitions.slice(0, 1).map((p) => ({ what: `writes per second on one ${p.keyClass} partition`, value: p.busiestWritesPerSecond, limit: LIMITS.partitionWriteUnitsPerSecond })),
   ].sort((a, b) => b.value / b.limit - a.value / a.limit);
+  // Restaurant-wide figures grow with the number of restaurants; a single partition's with one restaurant's traffic.
+  const reachedAt = (c: (typeof checks)[number]) => (c.what.includes('partition') ? '– (per restaurant)' : n((input.restaurants * c.limit) / c.value, 0));
   const ordersPerMonth = input.restaurants * input.ordersPerRestaurantDay * 30;
   return [
     `### At scale: ${n(input.restaurants, 0)} restaurants × ${input.ordersPerRestaurantDay} orders a day, peaks at ${input.peakFactor}× the mean`,
@@ -248,7 +255,7 @@ export function scaleSection(mix: OrderMix, result: ScaleResult, input: ScaleInp
     '',
     'Against the limits, closest first:',
     '',
-    table(['what', 'busiest second', 'limit', 'share'], checks.map((c) => [c.what, n(c.value, 1), n(c.limit, 0), `${((c.value / c.limit) * 100).toFixed(1)} %`])),
+    table(['what', 'busiest second', 'limit', 'share', 'reached at about … restaurants'], checks.map((c) => [c.what, n(c.value, 1), n(c.limit, 0), `${((c.value / c.limit) * 100).toFixed(1)} %`, reachedAt(c)])),
     '',
     `Monthly: ${n(ordersPerMonth, 0)} orders × $${costPer1000.toFixed(4)} per 1,000 = **$${n((ordersPerMonth / 1000) * costPer1000, 0)}** (the cost model's variable costs; fixed costs per stage are in the README).`,
   ].join('\n');

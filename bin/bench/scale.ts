@@ -1,4 +1,6 @@
 import { keyClass } from '../../shared/observability/dynamodb-usage';
+import { restFunctions, streamConsumer } from '../../shared/http/routes';
+import { stages } from '../../lib/stage-config';
 import type { Invocation } from './invocations';
 
 /**
@@ -15,6 +17,17 @@ export const LIMITS = {
   lambdaConcurrency: 1_000,
   partitionWriteUnitsPerSecond: 1_000,
   partitionReadUnitsPerSecond: 3_000,
+} as const;
+
+/** The prod stage's own limits: its API stages' throttles and the concurrency reserved (and so capped) per function. */
+export const PROD_LIMITS = {
+  restRequestsPerSecond: stages.prod.restThrottle.rateLimit,
+  webSocketRequestsPerSecond: stages.prod.webSocketThrottle.rateLimit,
+  reservedConcurrency: new Map<string, number>(
+    [...Object.entries(restFunctions).map(([name, spec]): [string, number | undefined] => [spec.entry, stages.prod.concurrency[name as keyof typeof restFunctions]]), [streamConsumer.entry, stages.prod.concurrency.fanout] as [string, number | undefined]].filter(
+      (entry): entry is [string, number] => entry[1] !== undefined,
+    ),
+  ),
 } as const;
 
 /** Partition key classes whose partitions belong to one restaurant: their write rate grows with its orders. */
