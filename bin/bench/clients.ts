@@ -87,17 +87,24 @@ export type OrdersView = Map<string, Map<string, string>>;
 
 const linesOf = (lines: any[]) => new Map<string, string>(lines.map((line) => [line.lineId as string, line.status as string]));
 
+/** A line's way through the kitchen: a message saying a line is at one status tells of the ones before it too. */
+const LINE_STATUSES = ['HELD', 'QUEUED', 'IN_PROGRESS', 'READY', 'SERVED'];
+
 /**
- * What a message tells a client, as keys the load generator expects: a cart version, an order
- * (placed, for guests and kitchens alike), a line reaching a status or a service request acknowledged.
+ * What a message tells a client, as keys the load generator expects: a cart version (and every
+ * earlier one: the fan-out folds a cart's changes within a batch into the last), an order (placed,
+ * for guests and kitchens alike), a line reaching a status (and the statuses before it, for the same
+ * reason) or a service request acknowledged. A socket hears one cart, so versions need no cart id.
  */
 export function messageKeys(message: any): string[] {
   const { type, data } = message;
-  if (type === 'cart.updated') return [`cart:${data.cart?.version}`];
-  if (type === 'order.placed') return [`placed:${data.order.orderId}`];
-  if (type === 'ticket.created') return [`placed:${data.ticket.orderId}`];
-  if (type === 'order.updated') return data.lines.map((line: any) => `line:${data.orderId}:${line.lineId}:${line.status}`);
-  if (type === 'ticket.updated') return data.ticket.lines.map((line: any) => `line:${data.ticket.orderId}:${line.lineId}:${line.status}`);
+  const lineKeys = (orderId: string, lines: any[]) =>
+    lines.flatMap((line) => LINE_STATUSES.slice(0, LINE_STATUSES.indexOf(line.status) + 1).map((status) => `line:${orderId}:${line.lineId}:${status}`));
+  if (type === 'cart.updated') return Array.from({ length: Number(data.cart?.version ?? 0) }, (_, v) => `cart:${v + 1}`);
+  if (type === 'order.placed') return [`placed:${data.order.orderId}`, ...lineKeys(data.order.orderId, data.order.lines)];
+  if (type === 'ticket.created') return [`placed:${data.ticket.orderId}`, ...lineKeys(data.ticket.orderId, data.ticket.lines)];
+  if (type === 'order.updated') return lineKeys(data.orderId, data.lines);
+  if (type === 'ticket.updated') return lineKeys(data.ticket.orderId, data.ticket.lines);
   if (type === 'service.acknowledged') return [`service:${data.requestId ?? data.request?.requestId}`];
   return [];
 }
