@@ -17,6 +17,14 @@ export interface TtlSweeper {
 
 const keyOf = (keys: Record<string, AttributeValue> | undefined) => `${keys?.pk?.S ?? ''}\u0000${keys?.sk?.S ?? ''}`;
 
+/**
+ * Items a sweep's Scan evaluates per call, and the pause between calls. A whole-table Scan every 30 s
+ * held DynamoDB Local for seconds once the table had grown (the soak run's p99 rose with it); in small
+ * pages the functions' calls get in between, and a sweep of a big table simply takes longer.
+ */
+const SWEEP_PAGE_ITEMS = 500;
+const SWEEP_PAUSE_MS = 20;
+
 export function startTtlSweeper(options: { endpoint: string; tableName: string; intervalSeconds?: number; log: (line: Record<string, unknown>) => void }): TtlSweeper {
   const client = localClient(options.endpoint);
   const attribute = tableDefinition.timeToLiveAttribute;
@@ -38,6 +46,7 @@ export function startTtlSweeper(options: { endpoint: string; tableName: string; 
             ExpressionAttributeValues: { ':now': { N: now } },
             ProjectionExpression: 'pk, sk',
             ExclusiveStartKey: start,
+            Limit: SWEEP_PAGE_ITEMS,
           }),
         );
         for (const key of page.Items ?? []) {
@@ -55,6 +64,8 @@ export function startTtlSweeper(options: { endpoint: string; tableName: string; 
             .catch(() => swept.delete(keyOf(key)));
         }
         start = page.LastEvaluatedKey;
+        // A small page, then room for the functions' own calls: DynamoDB's TTL never competes with them.
+        if (start) await new Promise((resolve) => setTimeout(resolve, SWEEP_PAUSE_MS));
       } while (start);
     } catch (error) {
       options.log({ level: 'ERROR', message: 'TTL sweep failed', error: (error as Error).message });
