@@ -1,4 +1,3 @@
-import { keyClass } from '../../shared/observability/dynamodb-usage';
 import { restFunctions, streamConsumer } from '../../shared/http/routes';
 import { stages } from '../../lib/stage-config';
 import type { Invocation } from './invocations';
@@ -117,9 +116,8 @@ export function simulateScale(mix: OrderMix, input: ScaleInput): ScaleResult {
   let busiestOrders = 0;
   let busiestRestaurantOrders = 0;
   for (let second = 0; second < input.seconds; second++) {
-    let orders = 0;
     // Restaurants are many and alike: the total is Poisson at the sum of their rates; the busiest one is drawn alongside.
-    orders = poisson(peakPerRestaurant * input.restaurants, random);
+    const orders = poisson(peakPerRestaurant * input.restaurants, random);
     let busiestHere = 0;
     for (let r = 0; r < Math.min(input.restaurants, 2_000); r++) busiestHere = Math.max(busiestHere, poisson(peakPerRestaurant, random));
     busiestOrders = Math.max(busiestOrders, orders);
@@ -144,5 +142,3 @@ export function simulateScale(mix: OrderMix, input: ScaleInput): ScaleResult {
       .sort((a, b) => b.busiestWritesPerSecond - a.busiestWritesPerSecond),
   };
 }
-
-export { keyClass };
