@@ -1,4 +1,4 @@
-import { restFunctions, streamConsumer } from '../../shared/http/routes';
+import { authorizer, restFunctions, streamConsumer } from '../../shared/http/routes';
 import { stages } from '../../lib/stage-config';
 import type { Invocation } from './invocations';
 
@@ -58,7 +58,8 @@ export function measuredMix(invocations: Invocation[], orders: number, messages:
     writesPerOrder,
     restRequestsPerOrder: new Set(invocations.filter((i) => i.function.startsWith('functions/http/')).map((i) => i.gatewayRequestId)).size / orders,
     messagesPerOrder: messages / orders,
-    connectsPerOrder: invocations.filter((i) => i.route === '$connect').length / orders,
+    // The authorizer runs on `$connect` too: count the connection once.
+    connectsPerOrder: invocations.filter((i) => i.route === '$connect' && i.function !== authorizer.entry).length / orders,
   };
 }
 
