@@ -123,6 +123,8 @@ export class BenchSocket {
   readonly view: OrdersView = new Map();
   /** When the server dropped this socket and when it was back (performance.now()). */
   readonly outages: { from: number; to: number }[] = [];
+  /** When any socket last received a message (performance.now()). */
+  static lastMessageAt = 0;
   /** Messages of the service (events), not the answers to `sync` and `ping`. */
   messages = 0;
   private closedByUs = false;
@@ -168,6 +170,7 @@ export class BenchSocket {
 
   private receive(message: any): void {
     const now = performance.now();
+    BenchSocket.lastMessageAt = now;
     if (!['snapshot', 'error', 'pong'].includes(message.type)) this.messages++;
     for (const key of messageKeys(message)) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
     const { type, data } = message;
