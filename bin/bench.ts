@@ -197,17 +197,18 @@ try {
   sampleMemory();
   const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
   const failures = () => load.recorder.errors() + load.endState.findings.length;
+  // What the load's order flow costs on AWS (the scale model and the full report print it).
+  const cost = costPer1000Orders({
+    invocations: loadInvocations,
+    orders: load.orders,
+    memoryMb,
+    webSocketMessages: load.sockets.messagesReceived,
+    guestSockets: load.sockets.guests,
+    kitchenScreensPerRestaurant: options.kitchens,
+  });
 
   if (scaleRestaurants !== undefined) {
     const mix = measuredMix(loadInvocations, load.orders, load.sockets.messagesReceived);
-    const cost = costPer1000Orders({
-      invocations: loadInvocations,
-      orders: load.orders,
-      memoryMb,
-      webSocketMessages: load.sockets.messagesReceived,
-      guestSockets: load.sockets.guests,
-      kitchenScreensPerRestaurant: options.kitchens,
-    });
     const input = { restaurants: scaleRestaurants, ordersPerRestaurantDay: ASSUMPTIONS.ordersPerRestaurantDay, peakFactor: 5, seconds: 600, seed: 1 };
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.scaleSection(mix, simulateScale(mix, input), input, cost.total)].join('\n'));
   } else if (serviceOnly) {
@@ -230,14 +231,6 @@ try {
     }
     const coldStarts = await measureColdStarts(bundleDir, options.coldStartRuns, progress);
 
-    const cost = costPer1000Orders({
-      invocations: loadInvocations,
-      orders: load.orders,
-      memoryMb,
-      webSocketMessages: load.sockets.messagesReceived,
-      guestSockets: load.sockets.guests,
-      kitchenScreensPerRestaurant: options.kitchens,
-    });
     console.log(
       [
         ...heading,

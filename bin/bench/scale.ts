@@ -1,4 +1,5 @@
 import { authorizer, restFunctions, streamConsumer } from '../../shared/http/routes';
+import { seededRandom } from '../../lib/local/faults';
 import { stages } from '../../lib/stage-config';
 import type { Invocation } from './invocations';
 
@@ -84,18 +85,6 @@ export interface ScaleResult {
   hotPartitions: { keyClass: string; writesPerOrder: number; busiestWritesPerSecond: number }[];
 }
 
-/** mulberry32, seeded: the same run for the same seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Poisson-distributed count with mean `lambda` (Knuth for small means, normal approximation above 30). */
 function poisson(lambda: number, random: () => number): number {
   if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())));
@@ -111,7 +100,7 @@ function poisson(lambda: number, random: () => number): number {
  * others spread over partitions of sessions, tokens, connections and orders (many per restaurant).
  */
 export function simulateScale(mix: OrderMix, input: ScaleInput): ScaleResult {
-  const random = generator(input.seed);
+  const random = seededRandom(input.seed);
   const meanPerRestaurant = input.ordersPerRestaurantDay / 86_400;
   const peakPerRestaurant = meanPerRestaurant * input.peakFactor;
   let busiestOrders = 0;

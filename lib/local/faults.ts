@@ -66,8 +66,8 @@ export function parseFaultPlan<K extends string>(spec: string, allKinds: readonl
   return plan;
 }
 
-/** mulberry32: a small, fast generator whose sequence a seed fixes. */
-function generator(seed: number): () => number {
+/** mulberry32: a small, fast generator whose sequence a seed fixes (also the bench's scale simulation). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -85,7 +85,7 @@ export class FaultInjector<K extends string> {
   calls = 0;
 
   constructor(private readonly plan: FaultPlan<K>) {
-    this.random = generator(plan.seed);
+    this.random = seededRandom(plan.seed);
   }
 
   /** The fault for this call, or undefined to serve it as usual. */
