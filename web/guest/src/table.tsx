@@ -267,7 +267,10 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
         {notice && (notice.urgent ? <p role="alert">{notice.text}</p> : <p role="status">{notice.text}</p>)}
       </div>
       <Menu categories={categories} onChoose={setChoosing} />
-      {choosing && <ItemDialog key={choosing.itemId} item={choosing} onAdd={add} onClose={() => setChoosing(undefined)} />}
+      {choosing && (
+        // A dialog's close event comes a task after it closed; by then the guest may have opened another dish, which stays.
+        <ItemDialog key={choosing.itemId} item={choosing} onAdd={add} onClose={() => setChoosing((open) => (open === choosing ? undefined : open))} />
+      )}
       <CartView
         cart={cart}
         family={(session?.mode ?? 'FAMILY') === 'FAMILY'}
