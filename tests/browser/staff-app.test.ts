@@ -14,6 +14,7 @@ afterAll(async () => stack?.close());
 
 const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
 const ticketsOn = (screen: Page) => screen.getByRole('list', { name: 'Tickets' }).locator(':scope > li');
+const allDayOn = (screen: Page) => screen.getByRole('complementary', { name: 'All day' }).innerText();
 const needsYou = (screen: Page) => screen.getByRole('region', { name: 'Needs you' }).innerText();
 async function seriousViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -36,6 +37,9 @@ async function service() {
 describe('the staff app', () => {
   it('shows the grill a guest\'s order within a second, with options and no price; a bump tells the guest and the floor; the waiter serves it', async () => {
     const { grill, floor, phone } = await service();
+    // The all-day counts come from the tickets the screen holds: no request per message.
+    const allDayRequests: string[] = [];
+    grill.on('request', (request) => void (request.url().includes('/kitchen/all-day') && allDayRequests.push(request.url())));
     expect(await grill.getByLabel('Station').inputValue()).toBe('GRILL');
     await addDish(phone, 'Burger', ['Medium', 'Cheese']);
     await phone.getByRole('button', { name: 'Place order' }).click();
@@ -48,6 +52,7 @@ describe('the staff app', () => {
     expect(ticket).toContain('Medium, Cheese');
     expect(ticket).toContain('Window');
     expect(ticket).not.toMatch(/€|\d+[.,]\d{2}\b/);
+    expect(await allDayOn(grill)).toMatch(/Burger — Medium, Cheese\s+1/);
     expect(await seriousViolations(grill)).toEqual([]);
     // A new ticket flashes the board for a moment; the README's picture is of the board after it.
     await expect.poll(() => grill.locator('.kitchen.flash').count(), SLOW).toBe(0);
@@ -66,6 +71,8 @@ describe('the staff app', () => {
     await grill.getByRole('button', { name: `Bump #${number}` }).click();
     await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(0);
     await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*ready/);
+    expect(await allDayOn(grill)).not.toContain('Burger');
+    expect(allDayRequests).toEqual([]);
     await expect.poll(() => needsYou(floor), SLOW).toContain(`Food is up: #${number} for Window`);
     expect(await seriousViolations(floor)).toEqual([]);
     await floor.screenshot({ path: `${SCREENSHOTS}staff-floor.png` });
@@ -109,6 +116,7 @@ describe('the staff app', () => {
     await expect.poll(() => ticketsOn(grill).count(), SLOW).toBe(1);
     await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Steak\s+held · course 2/);
     expect(await ticketsOn(grill).first().innerText()).toMatch(/1 × Soup\s+queued/);
+    expect(await allDayOn(grill)).toMatch(/Soup\s+1[\s\S]*Steak\s+0\s*\+1 held/);
     expect(await ordersText(phone)).toMatch(/1 × Steak\s+later/);
 
     await floor.getByRole('button', { name: 'Show Window' }).click();
@@ -117,6 +125,7 @@ describe('the staff app', () => {
     expect(await seriousViolations(floor)).toEqual([]);
     await floor.getByRole('button', { name: 'Fire course 2' }).click();
     await expect.poll(() => ticketsOn(grill).first().innerText(), SLOW).toMatch(/1 × Steak\s+queued/);
+    expect(await allDayOn(grill)).toMatch(/Soup\s+1[\s\S]*Steak\s+1/);
     await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Steak\s+queued/);
     await expect.poll(() => floor.getByRole('button', { name: /^Fire course/ }).count(), SLOW).toBe(0);
   });

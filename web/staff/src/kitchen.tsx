@@ -21,6 +21,25 @@ const clock = (ms: number) => {
   return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 };
 const byAge = (a: Ticket, b: Ticket) => a.placedAt.localeCompare(b.placedAt);
+type AllDayItem = Schemas['AllDay']['items'][number];
+const COUNTED: Partial<Record<Line['status'], 'queued' | 'inProgress' | 'held'>> = { QUEUED: 'queued', IN_PROGRESS: 'inProgress', HELD: 'held' };
+/**
+ * The all-day counts of the tickets on the screen, counted as `GET …/kitchen/all-day` counts them (a dish
+ * with options apart from the plain one). The screen holds every active ticket of its station, so it needs
+ * no request per message; the list's key is the dish as the kitchen names it.
+ */
+function allDayOf(tickets: Ticket[]): AllDayItem[] {
+  const counts = new Map<string, AllDayItem>();
+  for (const line of tickets.flatMap((ticket) => ticket.lines)) {
+    const counted = COUNTED[line.status];
+    if (!counted) continue;
+    const name = line.options.length ? `${line.name} — ${line.options.map((option) => option.name).join(', ')}` : line.name;
+    const entry = counts.get(name) ?? { itemId: name, name, queued: 0, inProgress: 0, held: 0 };
+    entry[counted] += line.quantity;
+    counts.set(name, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.queued + b.inProgress - (a.queued + a.inProgress) || a.name.localeCompare(b.name));
+}
 /** A ticket stays on the screen while any of its lines is still to cook or carry. */
 const stillOpen = (ticket: Ticket) => ticket.lines.some((line) => LIVE_LINE(line) && line.status !== 'READY') || ticket.status === 'PLACED';
 
@@ -36,7 +55,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
   const [station, setStation] = useState<string | null>(session.staff.station);
   const [stations, setStations] = useState<string[]>([]);
   const [tickets, setTickets] = useState<Ticket[]>([]);
-  const [allDay, setAllDay] = useState<Schemas['AllDay']['items']>([]);
+  // Read from the server only when the last snapshot could not hold every ticket; else counted from the tickets.
+  const [fetchedAllDay, setFetchedAllDay] = useState<AllDayItem[] | undefined>();
   const [live, setLive] = useState(false);
   const [lastUpdate, setLastUpdate] = useState(Date.now());
   const [now, setNow] = useState(Date.now());
@@ -47,6 +67,7 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
   const [lastBumped, setLastBumped] = useState<Ticket | undefined>();
   // A ticket is "due soon" this long before its `dueAt`: the restaurant's setting.
   const [dueSoonMs, setDueSoonMs] = useState(2 * 60_000);
+  const truncated = useRef(false);
   const mutedRef = useRef(muted);
   mutedRef.current = muted;
   const path = { restaurantId };
@@ -59,8 +80,9 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
 
   const loadAllDay = async () => {
     const answer = await api.GET('/v1/restaurants/{restaurantId}/kitchen/all-day', { params: { path, query } }).catch(() => undefined);
-    if (answer?.data) setAllDay(answer.data.items);
+    if (answer?.data) setFetchedAllDay(answer.data.items);
   };
+  const allDay = fetchedAllDay ?? allDayOf(tickets);
   const upsert = (ticket: Ticket, created: boolean) => {
     setTickets((known) => {
       const isNew = !known.some((t) => t.orderId === ticket.orderId);
@@ -83,7 +105,7 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
 
   useEffect(() => {
     setTickets([]);
-    void loadAllDay();
+    setFetchedAllDay(undefined);
     const stop = connectLive<StaffMessage>(config.webSocketUrl, session.token, {
       greeting: () => ({ action: 'subscribe', station }),
       resyncMs: RESYNC_MS,
@@ -97,10 +119,13 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
         if (message.type === 'snapshot') {
           // The whole truth: what the server has replaces what the screen thought (nothing missed, nothing doubled).
           setTickets(message.data.tickets.filter(stillOpen).sort(byAge));
-          void loadAllDay();
+          truncated.current = message.data.truncated === true;
+          if (truncated.current) void loadAllDay();
+          else setFetchedAllDay(undefined);
         } else if (message.type === 'ticket.created' || message.type === 'ticket.updated') {
           if ('ticket' in message.data) upsert(message.data.ticket, message.type === 'ticket.created');
-          void loadAllDay();
+          // A screen that does not hold every ticket (or a ticket too big for a message) asks the server.
+          if (truncated.current || !('ticket' in message.data)) void loadAllDay();
         }
       },
     });
