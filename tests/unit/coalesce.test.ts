@@ -5,36 +5,14 @@ import type { ChannelMember } from '../../shared/db/connections';
 import { coalesce } from '../../shared/realtime/coalesce';
 import { planRecord } from '../../shared/realtime/messages';
 import { moneyKeys } from '../support/price-free';
+import { orderItem, orderLine } from '../support/stream-records';
 
 const cart = (version: number) => ({ pk: 'SESSION#S1', sk: 'CART#FAMILY', type: 'Cart', sessionId: 'S1', owner: 'FAMILY', version, lines: {} });
-const order = (statuses: string[]) => ({
-  pk: 'SESSION#S1',
-  sk: 'ORDER#O1',
-  type: 'Order',
-  orderId: 'O1',
-  sessionId: 'S1',
-  restaurantId: 'R1',
-  tableId: 'T1',
-  tableName: 'Table 7',
-  number: 12,
-  status: statuses.every((status) => status === 'READY') ? 'READY' : 'PLACED',
-  placedAt: '2030-01-01T19:00:00.000Z',
-  placedBy: 'alice',
-  totalCents: 2300,
-  revision: statuses.length,
-  lines: statuses.map((status, i) => ({
-    lineId: `L${i}`,
-    itemId: `I${i}`,
-    name: `Dish ${i}`,
-    quantity: 1,
-    unitPriceCents: 1150,
-    notes: '',
-    station: 'GRILL',
-    allergens: [],
-    status,
-    updatedAt: '2030-01-01T19:00:00.000Z',
-  })),
-});
+const order = (statuses: string[]) =>
+  orderItem(
+    statuses.map((status, i) => orderLine({ lineId: `L${i}`, status })),
+    { status: statuses.every((status) => status === 'READY') ? 'READY' : 'PLACED', revision: statuses.length },
+  );
 
 let sequence = 0;
 function change(eventName: 'INSERT' | 'MODIFY', after: Record<string, unknown>, before?: Record<string, unknown>): DynamoDBRecord {

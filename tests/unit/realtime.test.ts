@@ -4,6 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { ChannelMember } from '../../shared/db/connections';
 import { MAX_MESSAGE_BYTES, fitFrame, planRecord } from '../../shared/realtime/messages';
 import { passesStreamFilters } from '../../shared/realtime/stream-filters';
+import { orderItem, orderLine } from '../support/stream-records';
 
 const record = (eventName: string, image: Record<string, unknown>, which: 'NewImage' | 'OldImage' = 'NewImage') => ({
   eventName,
@@ -34,26 +35,10 @@ describe('frame size', () => {
 });
 
 describe('the fan-out planner', () => {
-  const order = {
-    pk: 'SESSION#S1',
-    sk: 'ORDER#O1',
-    type: 'Order',
-    orderId: 'O1',
-    sessionId: 'S1',
-    restaurantId: 'R1',
-    tableId: 'T1',
-    tableName: 'Table 7',
-    number: 12,
-    status: 'PLACED',
-    placedAt: '2030-01-01T19:00:00.000Z',
-    placedBy: 'alice',
-    totalCents: 2300,
-    revision: 0,
-    lines: [
-      { lineId: 'L1', itemId: 'I1', name: 'Ribeye', quantity: 1, unitPriceCents: 1800, notes: 'rare', station: 'GRILL', allergens: [], status: 'QUEUED', updatedAt: '2030-01-01T19:00:00.000Z' },
-      { lineId: 'L2', itemId: 'I2', name: 'Salad', quantity: 1, unitPriceCents: 500, notes: '', station: 'COLD', allergens: ['mustard'], status: 'QUEUED', updatedAt: '2030-01-01T19:00:00.000Z' },
-    ],
-  };
+  const order = orderItem([
+    orderLine({ lineId: 'L1', itemId: 'I1', name: 'Ribeye', unitPriceCents: 1800, notes: 'rare' }),
+    orderLine({ lineId: 'L2', itemId: 'I2', name: 'Salad', unitPriceCents: 500, station: 'COLD', allergens: ['mustard'] }),
+  ]);
   const inserted = (item: Record<string, unknown>): DynamoDBRecord => ({
     eventID: 'e1',
     eventName: 'INSERT',
