@@ -12,6 +12,7 @@ import { measuredMix, simulateScale } from './bench/scale';
 import { measureFanoutScale } from './bench/fanout-scale';
 import { InvocationLog } from './bench/invocations';
 import { runLoad } from './bench/load';
+import { startDynamoDbProbe } from './bench/probe';
 import * as report from './bench/report';
 
 const usage = `npm run bench [-- options]
@@ -182,6 +183,7 @@ try {
   const firstLoadInvocation = invocations.all.length;
   let lastLoadInvocation = Number.POSITIVE_INFINITY;
   sampleMemory();
+  const probe = startDynamoDbProbe(dynamo.endpoint, tableName);
   const load = await runLoad(runtime, options, progress, {
     restartAtSeconds,
     restartRuntime: async () => {
@@ -195,6 +197,7 @@ try {
     },
   });
   sampleMemory();
+  probe.stop();
   const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
   const failures = () => load.recorder.errors() + load.endState.findings.length;
   // What the load's order flow costs on AWS (the scale model and the full report print it).
@@ -212,7 +215,7 @@ try {
     const input = { restaurants: scaleRestaurants, ordersPerRestaurantDay: ASSUMPTIONS.ordersPerRestaurantDay, peakFactor: 5, seconds: 600, seed: 1 };
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.scaleSection(mix, simulateScale(mix, input), input, cost.total)].join('\n'));
   } else if (serviceOnly) {
-    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory), ''] : [])].join('\n'));
+    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory, probe.samples), ''] : [])].join('\n'));
   } else {
     progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
     const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);

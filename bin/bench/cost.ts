@@ -1,5 +1,6 @@
 import { isReadOperation } from '../../shared/observability/dynamodb-usage';
 import { restRoutes } from '../../shared/http/routes';
+import { append } from './invocations';
 import type { Invocation } from './invocations';
 
 /**
@@ -48,19 +49,23 @@ export interface CostLine {
   dollars: number;
 }
 
-/** The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above. */
-export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total: number; dynamoDb: number } {
+/** Billed read or write units of these invocations' calls (transactional ones at AWS's price). */
+const unitsOf = (invocations: Invocation[], read: boolean) =>
+  invocations
+    .flatMap((i) => i.dynamoDbCalls)
+    .filter((call) => isReadOperation(call.operation) === read)
+    .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0);
+
+/** The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above; `writesBy`: where the write units go, by route (or function), most first. */
+export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total: number; dynamoDb: number; writesBy: { what: string; units: number }[] } {
   const scale = 1000 / input.orders;
   const setupRequests = new Set(input.invocations.filter((i) => i.route !== undefined && SETUP_ROUTES.includes(i.route) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
   const counted = input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId));
 
   const gbSeconds = counted.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (input.memoryMb / 1024) * scale;
   const restRequests = new Set(counted.filter((i) => i.function.startsWith('functions/http/')).map((i) => i.gatewayRequestId)).size * scale;
-  const units = (read: boolean) =>
-    counted
-      .flatMap((i) => i.dynamoDbCalls)
-      .filter((call) => isReadOperation(call.operation) === read)
-      .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0) * scale;
+  const readUnits = unitsOf(counted, true) * scale;
+  const writeUnits = unitsOf(counted, false) * scale;
   const connectionMinutes =
     (input.guestSockets * ASSUMPTIONS.guestMinutesPerVisit) * scale +
     (input.kitchenScreensPerRestaurant * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
@@ -69,8 +74,12 @@ export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total:
 
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const readUnits = units(true);
-  const writeUnits = units(false);
+  const byWhat = new Map<string, Invocation[]>();
+  for (const i of counted) append(byWhat, i.route ?? i.function, i);
+  const writesBy = [...byWhat]
+    .map(([what, invocations]) => ({ what, units: unitsOf(invocations, false) * scale }))
+    .filter((entry) => entry.units > 0)
+    .sort((a, b) => b.units - a.units);
   const lines: CostLine[] = [
     { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
     { item: 'Lambda compute (arm64)', quantity: `${fmt(gbSeconds)} GB-s`, dollars: gbSeconds * PRICES.lambdaArmGbSecond },
@@ -82,5 +91,5 @@ export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total:
     { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
   ];
   const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);
-  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb };
+  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy };
 }

@@ -148,7 +148,7 @@ const alreadyDone = (code: string) => (response: TimedResponse & { attempts: num
  * screen holds a WebSocket. Per table, at once: the guests read the menu, join with the PIN, connect,
  * add their lines (each tap after a random think time); then FAMILY tables place one order (one phone), INDIVIDUAL tables one per guest,
  * each retried once with the same key (a replay); the restaurants course, so a waiter fires the held
- * courses; then the kitchen moves every line QUEUED → IN_PROGRESS → READY, a waiter bumps each ticket to SERVED, and the table asks for the bill, which
+ * courses; then the kitchen starts each ticket's first line and bumps the ticket to READY (its screen's two taps), a waiter bumps it to SERVED, and the table asks for the bill, which
  * the floor acknowledges. Each write's message is awaited on the sockets that must get it. Every
  * request a client would send again (503, in progress, no answer) is sent again, the same request.
  *
@@ -307,21 +307,27 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         }
       }
 
+      // The kitchen cooks each ticket as its screen does: a tap starts the first dish, one bump sends the whole ticket to the pass.
       await Promise.all(
         placed.map(async ({ order, receivers }, o) => {
           const kitchen = restaurant.kitchens[o % restaurant.kitchens.length] as StaffLogin;
-          for (const line of order.lines) {
-            for (const status of ['IN_PROGRESS', 'READY']) {
-              await think();
-              const moved = await measure(
-                'line transition',
-                200,
-                call(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/lines/${line.lineId}`, { token: kitchen.token, body: { status } }),
-                alreadyDone('INVALID_TRANSITION'),
-              );
-              awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:${status}`, [orderSubject(order.orderId)], moved.endedAt, [...receivers, ...kitchens]);
-            }
-          }
+          const first = order.lines[0];
+          await think();
+          const started = await measure(
+            'line transition',
+            200,
+            call(endpoints.url, 'PATCH', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/lines/${first.lineId}`, { token: kitchen.token, body: { status: 'IN_PROGRESS' } }),
+            alreadyDone('INVALID_TRANSITION'),
+          );
+          awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${first.lineId}:IN_PROGRESS`, [orderSubject(order.orderId)], started.endedAt, [...receivers, ...kitchens]);
+          await think();
+          const ready = await measure(
+            'bump ticket',
+            200,
+            call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: kitchen.token, body: { to: 'READY' } }),
+            alreadyDone('INVALID_TRANSITION'),
+          );
+          for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:READY`, [orderSubject(order.orderId)], ready.endedAt, [...receivers, ...kitchens]);
         }),
       );
 

@@ -43,6 +43,11 @@ describe('the cost model', () => {
     // Writes: per order 5 × 2 (transactional) + 1 + 3 × 2 = 17 units; reads 1 + 4 = 5.
     expect(line('DynamoDB writes (on demand)')?.dollars).toBeCloseTo((17_000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
     expect(line('DynamoDB reads (on demand)')?.dollars).toBeCloseTo((5_000 / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
+    // Where the writes go, per 1,000 orders: placements 11 units each, connects 6; the login not at all.
+    expect(cost.writesBy).toEqual([
+      { what: 'POST /v1/orders', units: 11_000 },
+      { what: '$connect', units: 6_000 },
+    ]);
     const minutes = 2 * ASSUMPTIONS.guestMinutesPerVisit * 500 + (1 * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
     expect(line('API Gateway WebSocket connection minutes')?.dollars).toBeCloseTo((minutes / 1e6) * PRICES.webSocketConnectionMinutesPerMillion, 10);
     expect(cost.total).toBeCloseTo(cost.lines.reduce((sum, l) => sum + l.dollars, 0), 12);
