@@ -307,6 +307,18 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
         }
       }
 
+      /** One bump of a whole ticket (a kitchen screen's to READY, a waiter's to SERVED), heard for every line. */
+      const bump = async (order: (typeof placed)[number]['order'], receivers: BenchSocket[], token: string, to: 'READY' | 'SERVED') => {
+        await think();
+        const bumped = await measure(
+          'bump ticket',
+          200,
+          call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token, body: { to } }),
+          alreadyDone('INVALID_TRANSITION'),
+        );
+        for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:${to}`, [orderSubject(order.orderId)], bumped.endedAt, [...receivers, ...kitchens]);
+      };
+
       // The kitchen cooks each ticket as its screen does: a tap starts the first dish, one bump sends the whole ticket to the pass.
       await Promise.all(
         placed.map(async ({ order, receivers }, o) => {
@@ -320,30 +332,12 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
             alreadyDone('INVALID_TRANSITION'),
           );
           awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${first.lineId}:IN_PROGRESS`, [orderSubject(order.orderId)], started.endedAt, [...receivers, ...kitchens]);
-          await think();
-          const ready = await measure(
-            'bump ticket',
-            200,
-            call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: kitchen.token, body: { to: 'READY' } }),
-            alreadyDone('INVALID_TRANSITION'),
-          );
-          for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:READY`, [orderSubject(order.orderId)], ready.endedAt, [...receivers, ...kitchens]);
+          await bump(order, receivers, kitchen.token, 'READY');
         }),
       );
 
       // The waiter runs the food: one bump serves the whole ticket.
-      await Promise.all(
-        placed.map(async ({ order, receivers }) => {
-          await think();
-          const bumped = await measure(
-            'bump ticket',
-            200,
-            call(endpoints.url, 'POST', `/v1/restaurants/${restaurant.restaurantId}/kitchen/orders/${order.orderId}/bump`, { token: owner.token, body: { to: 'SERVED' } }),
-            alreadyDone('INVALID_TRANSITION'),
-          );
-          for (const line of order.lines) awaitMessage('order.updated / ticket.updated', `line:${order.orderId}:${line.lineId}:SERVED`, [orderSubject(order.orderId)], bumped.endedAt, [...receivers, ...kitchens]);
-        }),
-      );
+      await Promise.all(placed.map(({ order, receivers }) => bump(order, receivers, owner.token, 'SERVED')));
 
       // The table asks for the bill; the floor acknowledges it and the table hears so.
       const asking = guests[0] as (typeof guests)[number];
