@@ -183,7 +183,8 @@ try {
   const firstLoadInvocation = invocations.all.length;
   let lastLoadInvocation = Number.POSITIVE_INFINITY;
   sampleMemory();
-  const probe = startDynamoDbProbe(dynamo.endpoint, tableName);
+  // Only a soak reports DynamoDB Local's own pace: other runs do not add the probe's calls to their load.
+  const probe = options.soakSeconds ? startDynamoDbProbe(dynamo.endpoint, tableName) : undefined;
   const load = await runLoad(runtime, options, progress, {
     restartAtSeconds,
     restartRuntime: async () => {
@@ -197,7 +198,7 @@ try {
     },
   });
   sampleMemory();
-  probe.stop();
+  probe?.stop();
   const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
   const failures = () => load.recorder.errors() + load.endState.findings.length;
   // What the load's order flow costs on AWS (the scale model and the full report print it).
@@ -215,7 +216,7 @@ try {
     const input = { restaurants: scaleRestaurants, ordersPerRestaurantDay: ASSUMPTIONS.ordersPerRestaurantDay, peakFactor: 5, seconds: 600, seed: 1 };
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.scaleSection(mix, simulateScale(mix, input), input, cost.total)].join('\n'));
   } else if (serviceOnly) {
-    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory, probe.samples), ''] : [])].join('\n'));
+    console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory, probe?.samples ?? []), ''] : [])].join('\n'));
   } else {
     progress(`comparing ${options.samples} sequential samples per operation with their raw DynamoDB calls`);
     const comparisons = await compareWithRaw(runtime, dynamo.endpoint, tableName, options.samples);
