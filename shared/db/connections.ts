@@ -155,9 +155,10 @@ export async function listChannel(channel: string): Promise<ChannelMember[]> {
   return items.map((item) => ChannelMemberItem.parse(item));
 }
 
-/** The connections a token opened (to close them when it is revoked). */
+/** The connections a token opened (to close them when it is revoked), read consistently: one opened a moment ago is closed too. */
 export async function connectionsOfToken(tokenHash: string): Promise<string[]> {
   const items = await queryAll({
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keyPrefixes.tokenPk(tokenHash), ':prefix': keyPrefixes.connections },
   });

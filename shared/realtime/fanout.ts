@@ -1,5 +1,6 @@
 import { connectionsOfToken, deleteConnection, hasExpired, listChannel } from '../db/connections';
 import type { ChannelMember } from '../db/connections';
+import { getGuest } from '../db/sessions';
 import { logger } from '../observability/logger';
 import type { RecordPlan } from './messages';
 
@@ -100,17 +101,27 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster, member
 export const closesConnections = (plan: RecordPlan, result: DeliveryResult): boolean =>
   Boolean(plan.closeChannel || plan.closeTokenConnections || result.expired.length > 0);
 
-/** Closes what a delivered record ends: a closed session's channel, a revoked token's sockets, sockets that outlived their token. */
+/**
+ * Closes what a delivered record ends: a closed session's channel, a revoked token's sockets (a
+ * removed guest's hearing why first), sockets that outlived their token.
+ */
 export async function closeConnections(plan: RecordPlan, expired: string[], poster: ConnectionPoster): Promise<void> {
-  const toClose = [
-    ...expired,
-    ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []),
-    ...(plan.closeTokenConnections ? await connectionsOfToken(plan.closeTokenConnections) : []),
-  ];
+  const ofToken = plan.closeTokenConnections ? await connectionsOfToken(plan.closeTokenConnections) : [];
+  if (plan.ifGuestRemoved && ofToken.length > 0) await tellIfRemoved(plan.ifGuestRemoved, ofToken, poster);
+  const toClose = [...expired, ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []), ...ofToken];
   await forEachBounded(toClose, POST_CONCURRENCY, async (connectionId) => {
     await poster.close(connectionId).catch((error: unknown) => {
       if (!isGone(error)) throw error;
     });
     await deleteConnection(connectionId);
+  });
+}
+
+async function tellIfRemoved({ sessionId, guestId, message }: NonNullable<RecordPlan['ifGuestRemoved']>, connectionIds: string[], poster: ConnectionPoster): Promise<void> {
+  if (!(await getGuest(sessionId, guestId))?.removedAt) return;
+  await forEachBounded(connectionIds, POST_CONCURRENCY, async (connectionId) => {
+    await poster.post(connectionId, JSON.stringify(message)).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
   });
 }

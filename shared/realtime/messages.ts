@@ -15,7 +15,7 @@ import { ENTITY } from '../db/entities';
 import { tokenHashOf } from '../db/keys';
 import type { GuestMessageData, StaffMessageData } from '../contract/messages';
 
-/** Every server message: `id` is derived from the stream record, so a redelivered record repeats it. */
+/** Every server message: `id` is derived from the stream record (or the change it reports), so a redelivered record repeats it. */
 export interface ServerMessage {
   type: string;
   id: string;
@@ -35,6 +35,12 @@ export interface RecordPlan {
   closeChannel?: string;
   /** Close the connections this token opened (a revoked or expired token). */
   closeTokenConnections?: string;
+  /**
+   * A guest's token: if that guest was removed, its sockets hear `message` before they close. The
+   * guest's own record says so too, but it may be delivered later: it is another partition, maybe
+   * in another lane of the stream.
+   */
+  ifGuestRemoved?: { sessionId: string; guestId: string; message: ServerMessage };
 }
 
 /** API Gateway's WebSocket frame limit is 32 KB; keep a margin for the envelope. */
@@ -100,6 +106,17 @@ function orderPlan(order: Order, before: Order | undefined, envelope: Envelopes)
 }
 
 /**
+ * `guest.removed`, with one id per removal: the removed guest may hear it twice (from the guest's
+ * record and from their token's revocation) and drops the second.
+ */
+const guestRemoved = (sessionId: string, guestId: string, at: string): ServerMessage => ({
+  type: 'guest.removed',
+  id: `${sessionId}:${guestId}:guest.removed`,
+  at,
+  data: { guestId } satisfies GuestMessageData['guest.removed'],
+});
+
+/**
  * Maps one stream record to what it means for connected clients. Handlers only write; this is the
  * only place that decides who hears about a change. Kitchen messages come from the price-free
  * ticket projection only.
@@ -114,7 +131,11 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
   const none: RecordPlan = { deliveries: [] };
 
   if (record.eventName === 'REMOVE') {
-    return type === ENTITY.token && before ? { deliveries: [], closeTokenConnections: tokenHashOf(String(before.pk)) } : none;
+    if (type !== ENTITY.token || !before) return none;
+    const closeTokenConnections = tokenHashOf(String(before.pk));
+    if (before.kind !== 'guest') return { deliveries: [], closeTokenConnections };
+    const [sessionId, guestId] = [String(before.sessionId), String(before.guestId)];
+    return { deliveries: [], closeTokenConnections, ifGuestRemoved: { sessionId, guestId, message: guestRemoved(sessionId, guestId, at) } };
   }
   if (!after) return none;
 
@@ -174,7 +195,7 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     }
     case ENTITY.guest: {
       if (!before || before.removedAt || !after.removedAt) return none;
-      const message = envelope.guest('guest.removed', { guestId: String(after.guestId) });
+      const message = guestRemoved(String(after.sessionId), String(after.guestId), at);
       return { deliveries: [{ channel: channels.session(String(after.sessionId)), build: (member) => (isGuest(member) ? message : undefined) }] };
     }
     case ENTITY.menuItem: {

@@ -5,6 +5,7 @@ import type { GuestRef, Principal } from '../auth/principal';
 import { getCart } from '../cart/cart';
 import { claimSync, deleteConnection, getConnection, hasExpired, releaseSocketSlot, saveConnection, setStation, takeSocketSlot } from '../db/connections';
 import type { Connection } from '../db/connections';
+import { getToken } from '../db/tokens';
 import { SocketError } from '../errors';
 import { listTickets } from '../kitchen/kitchen';
 import { listOrders } from '../orders/orders';
@@ -46,6 +47,12 @@ export async function connect(principal: Principal, connectionId: string, now: D
   } catch (error) {
     await releaseSocketSlot(principal.tokenHash, slot);
     throw error;
+  }
+  // The token may have been revoked since the authorizer read it, its revocation closing the token's
+  // sockets before this one was stored: read it again now that the socket is findable, or refuse.
+  if (!(await getToken(principal.tokenHash))) {
+    await deleteConnection(connectionId); // its slot with it
+    throw new SocketError(401, 'UNAUTHENTICATED', 'This token was revoked; join or log in again.');
   }
 }
 

@@ -7,6 +7,10 @@ import type { Connection } from '../../shared/db/connections';
 import { channels } from '../../shared/realtime/channels';
 import type { ConnectionPoster } from '../../shared/realtime/fanout';
 import { processStreamRecords } from '../../shared/realtime/stream';
+import { planRecord } from '../../shared/realtime/messages';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../shared/db/client';
+import { keys } from '../../shared/db/keys';
 import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
 import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 
@@ -93,6 +97,23 @@ function poster(failures: Record<string, Error>) {
 
 const httpError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
+/** A stream record of any item changing, keyed by the image's own keys. */
+function changeRecord(sequence: string, eventName: 'MODIFY' | 'REMOVE', images: { NewImage?: Record<string, unknown>; OldImage: Record<string, unknown> }): DynamoDBRecord {
+  const { pk, sk } = images.OldImage;
+  return {
+    eventID: `event-${sequence}`,
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      SequenceNumber: sequence,
+      ApproximateCreationDateTime: 1_800_000_000,
+      Keys: marshall({ pk, sk }) as never,
+      ...(images.NewImage ? { NewImage: marshall(images.NewImage) as never } : {}),
+      OldImage: marshall(images.OldImage) as never,
+    },
+  };
+}
+
 describe('stream fan-out with failing connections (DynamoDB Local)', () => {
   it('forgets gone connections, still serves the others, and reports only the records that failed', async () => {
     const [quiet, troubled] = [sessionId(), sessionId()];
@@ -163,31 +184,42 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
       },
       close: async (connectionId) => void events.push(`close ${connectionId}`),
     };
-    const record = (sequence: string, eventName: 'MODIFY' | 'REMOVE', keys: Record<string, string>, images: { NewImage?: object; OldImage: object }): DynamoDBRecord => ({
-      eventID: `event-${sequence}`,
-      eventName,
-      eventSource: 'aws:dynamodb',
-      dynamodb: {
-        SequenceNumber: sequence,
-        ApproximateCreationDateTime: 1_800_000_000,
-        Keys: marshall(keys) as never,
-        ...(images.NewImage ? { NewImage: marshall(images.NewImage) as never } : {}),
-        OldImage: marshall(images.OldImage) as never,
-      },
-    });
     const guest = { pk: `SESSION#${session}`, sk: 'GUEST#removed', type: 'Guest', sessionId: session, guestId: 'removed', removedAt: null };
     const token = { pk: `TOKEN#hash-${phone}`, sk: 'TOKEN', type: 'Token' };
     // The token's revocation first in the batch, in a partition of its own, as removeGuest writes them.
     const response = await processStreamRecords(
       [
-        record('500', 'REMOVE', { pk: token.pk, sk: token.sk }, { OldImage: token }),
-        record('501', 'MODIFY', { pk: guest.pk, sk: guest.sk }, { NewImage: { ...guest, removedAt: new Date().toISOString() }, OldImage: guest }),
+        changeRecord('500', 'REMOVE', { OldImage: token }),
+        changeRecord('501', 'MODIFY', { NewImage: { ...guest, removedAt: new Date().toISOString() }, OldImage: guest }),
       ],
       stub,
     );
 
     expect(response.batchItemFailures).toEqual([]);
     expect(events).toEqual([`post ${phone} guest.removed`, `close ${phone}`]);
+  });
+
+  it('tells a removed guest why their socket closes when the revocation comes in a batch of its own (the other lane), and a guest whose token just ended nothing', async () => {
+    const session = sessionId();
+    const [removed, leaving] = [await guestConnection(session, 'removed'), await guestConnection(session, 'leaving')];
+    const guestItem = (guestId: string) => ({ ...keys.guest(session, guestId), type: 'Guest', sessionId: session, guestId, name: null, joinedAt: new Date().toISOString() });
+    await db().send(new PutCommand({ TableName: tableName(), Item: { ...guestItem('removed'), removedAt: new Date().toISOString() } }));
+    await db().send(new PutCommand({ TableName: tableName(), Item: guestItem('leaving') }));
+    const events: string[] = [];
+    const stub: ConnectionPoster = {
+      post: async (connectionId, payload) => void events.push(`post ${connectionId} ${(JSON.parse(payload) as { id: string }).id}`),
+      close: async (connectionId) => void events.push(`close ${connectionId}`),
+    };
+    const tokenOf = (connectionId: string, guestId: string) => ({ ...keys.token(`hash-${connectionId}`), type: 'Token', kind: 'guest', restaurantId: 'R1', sessionId: session, guestId });
+
+    expect((await processStreamRecords([changeRecord('600', 'REMOVE', { OldImage: tokenOf(removed, 'removed') })], stub)).batchItemFailures).toEqual([]);
+    expect((await processStreamRecords([changeRecord('601', 'REMOVE', { OldImage: tokenOf(leaving, 'leaving') })], stub)).batchItemFailures).toEqual([]);
+
+    // The same id as the guest's own record gives it, so a phone that hears both drops the second.
+    const id = planRecord(changeRecord('602', 'MODIFY', { NewImage: { ...guestItem('removed'), removedAt: 'now' }, OldImage: guestItem('removed') }))
+      .deliveries[0]?.build({ connectionId: removed, kind: 'guest', guestId: 'removed', mode: 'FAMILY' })?.id;
+    expect(id).toBe(`${session}:removed:guest.removed`);
+    expect(events).toEqual([`post ${removed} ${id}`, `close ${removed}`, `close ${leaving}`]);
   });
 
   it('holds back the rest of a partition after a record that cannot be planned, and delivers the other partitions', async () => {
