@@ -18,8 +18,7 @@ export type MetricName =
   | 'FanoutMessages'
   | 'FanoutGone'
   | 'FanoutFailures'
-  | 'FanoutRecordsCoalesced'
-  | 'FanoutSpreadInvocations';
+  | 'FanoutRecordsCoalesced';
 
 export function count(name: MetricName, value = 1): void {
   if (value <= 0) return;
