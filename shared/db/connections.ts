@@ -135,12 +135,30 @@ export async function getConnection(connectionId: string): Promise<Connection | 
   return Item && ConnectionItem.parse(Item);
 }
 
+/** Forgets a connection and everything that points at it (idempotent). */
+export async function deleteConnection(connectionId: string): Promise<void> {
+  await forget(connectionId, await getConnection(connectionId));
+}
+
 /**
- * Forgets a connection and everything that points at it (idempotent). `seenIn` names a channel
- * membership to drop even if the connection item itself is already gone.
+ * API Gateway answers 410 for a connection whose `$connect` has not returned yet (an integration
+ * runs 29 s at most): one younger than this may be a handshake in progress, not a dead phone.
  */
-export async function deleteConnection(connectionId: string, seenIn?: string): Promise<void> {
+export const HANDSHAKE_SECONDS = 30;
+
+/**
+ * Forgets a connection a post found gone (410), and its membership of `seenIn` even if the connection
+ * item is already gone, unless it connected less than {@link HANDSHAKE_SECONDS} ago: its `$connect`
+ * may still be running, and the socket asks for a `sync` once open. True when forgotten.
+ */
+export async function forgetGoneConnection(connectionId: string, seenIn: string, now: Date): Promise<boolean> {
   const connection = await getConnection(connectionId);
+  if (connection && Date.parse(connection.connectedAt) > now.getTime() - HANDSHAKE_SECONDS * 1000) return false;
+  await forget(connectionId, connection, seenIn);
+  return true;
+}
+
+async function forget(connectionId: string, connection: Connection | undefined, seenIn?: string): Promise<void> {
   const known = connection ? itemsOf(connection) : [];
   const extra = seenIn && !connection?.channels.includes(seenIn) ? [keys.channelMember(seenIn, connectionId)] : [];
   if (known.length + extra.length > 0) await batchWrite([...known, ...extra].map(deleteRequest));

@@ -1,4 +1,4 @@
-import { connectionsOfToken, deleteConnection, hasExpired, listChannel } from '../db/connections';
+import { connectionsOfToken, deleteConnection, forgetGoneConnection, hasExpired, listChannel } from '../db/connections';
 import type { ChannelMember } from '../db/connections';
 import { getGuest } from '../db/sessions';
 import { logger } from '../observability/logger';
@@ -67,7 +67,7 @@ export interface DeliveryResult {
 }
 
 /**
- * Delivers a record's messages. Gone connections are forgotten; any other failure is counted so
+ * Delivers a record's messages. Gone connections are forgotten (not one still connecting); any other failure is counted so
  * the record is retried (clients drop the duplicates by message id). One dead phone never stops
  * delivery to the others. Closing sockets is {@link closeConnections}' part, done after the batch's deliveries.
  */
@@ -84,9 +84,11 @@ export async function deliver(plan: RecordPlan, poster: ConnectionPoster, member
         result.sent++;
       } catch (error) {
         if (isGone(error)) {
-          result.gone++;
-          members.forget(member.connectionId);
-          await deleteConnection(member.connectionId, delivery.channel);
+          // A socket still in its handshake is kept (and heard by the batch's later records): it syncs once open.
+          if (await forgetGoneConnection(member.connectionId, delivery.channel, now)) {
+            result.gone++;
+            members.forget(member.connectionId);
+          }
         } else {
           result.failed++;
           logger.warn('post to connection failed', { connectionId: member.connectionId, error: error as Error });

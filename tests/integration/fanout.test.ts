@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getConnection, listChannel, saveConnection } from '../../shared/db/connections';
+import { HANDSHAKE_SECONDS, getConnection, listChannel, saveConnection } from '../../shared/db/connections';
 import type { Connection } from '../../shared/db/connections';
 import { channels } from '../../shared/realtime/channels';
 import type { ConnectionPoster } from '../../shared/realtime/fanout';
@@ -16,7 +16,8 @@ import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 
 const sessionId = () => `S${randomUUID()}`;
 
-async function guestConnection(session: string, name: string): Promise<string> {
+/** A phone's connection, by default one established a minute ago (its handshake long over). */
+async function guestConnection(session: string, name: string, connectedAt = new Date(Date.now() - 60_000)): Promise<string> {
   const connectionId = `${name}-${randomUUID()}`;
   const connection: Connection = {
     connectionId,
@@ -27,9 +28,9 @@ async function guestConnection(session: string, name: string): Promise<string> {
     guestId: name,
     mode: 'FAMILY',
     channels: [channels.session(session), channels.guests('R1')],
-    connectedAt: new Date().toISOString(),
+    connectedAt: connectedAt.toISOString(),
   };
-  await saveConnection(connection, new Date());
+  await saveConnection(connection, connectedAt);
   return connectionId;
 }
 
@@ -160,6 +161,29 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     expect(posted.filter((p) => p.connectionId === quietPhone).map((p) => p.message.id)).toEqual([`${taps[4]?.eventID}:cart.updated`]);
     expect(await getConnection(gone)).toBeUndefined();
     expect(posted.filter((p) => p.connectionId === gone)).toEqual([]);
+  });
+
+  it('keeps a socket still in its handshake (API Gateway answers 410 until $connect returns), and later records post to it again', async () => {
+    const table = sessionId();
+    const connecting = await guestConnection(table, 'gone-connecting', new Date());
+    const dead = await guestConnection(table, 'gone-dead', new Date(Date.now() - (HANDSHAKE_SECONDS + 1) * 1000));
+    const { stub } = poster({ gone: httpError('GoneException', 410) });
+    let attempts = 0;
+    const counting: ConnectionPoster = {
+      ...stub,
+      post: async (connectionId, payload) => {
+        if (connectionId === connecting) attempts++;
+        return stub.post(connectionId, payload);
+      },
+    };
+
+    const response = await processStreamRecords([orderRecord(table, '300', 'O1'), orderRecord(table, '301', 'O2')], counting);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await getConnection(connecting)).toBeDefined();
+    expect((await listChannel(channels.session(table))).map((m) => m.connectionId)).toEqual([connecting]);
+    expect(attempts).toBe(2);
+    expect(await getConnection(dead)).toBeUndefined();
   });
 
   it('gives a redelivered record the same message id', async () => {
