@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { authorizer, streamConsumer, webSocketFunction, webSocketRoutes } from '../shared/http/routes';
+import { authorizer, deliveryFunction, streamConsumer, webSocketFunction, webSocketRoutes } from '../shared/http/routes';
 import type { FunctionSpec, WebSocketRoute } from '../shared/http/routes';
 import type { EnvName } from '../shared/config/env';
 import { STREAM_MAPPING, streamFilterPatterns } from '../shared/realtime/stream-filters';
@@ -92,15 +92,19 @@ export class RealtimeStack extends Stack {
       }),
     };
 
-    // Only the fan-out posts to connections, so only it knows where the @connections endpoint is.
-    const fanout = functionFor(streamConsumer, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl }, config.concurrency.fanout);
-    const deadLetters = this.addStreamConsumer(fanout, table, webSocketStage);
+    // Only the fan-out and the delivery function it hands a big channel's shares to post to
+    // connections, so only they know where the @connections endpoint is.
+    const delivery = functionFor(deliveryFunction, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl });
+    const fanout = functionFor(streamConsumer, { WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl, DELIVERY_FUNCTION_NAME: delivery.functionName }, config.concurrency.fanout);
+    fanout.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [delivery.functionArn] }));
+    for (const poster of [fanout, delivery]) this.allowManagingConnections(poster, webSocketStage);
+    const deadLetters = this.addStreamConsumer(fanout, table);
 
     new Monitoring(this, 'Monitoring', {
       config,
       topic: props.alarmTopic,
       dashboard: 'realtime',
-      functions: [authorizerFunction, socketFunction, fanout],
+      functions: [authorizerFunction, socketFunction, fanout, delivery],
       alarms: [
         {
           name: 'FanoutIteratorAge',
@@ -133,7 +137,7 @@ export class RealtimeStack extends Stack {
           description: 'WebSocket API integration errors.',
         },
       ],
-      businessMetrics: { 'Fan-out': ['FanoutMessages', 'FanoutGone', 'FanoutFailures'] },
+      businessMetrics: { 'Fan-out': ['FanoutMessages', 'FanoutGone', 'FanoutFailures', 'FanoutSpreadInvocations'] },
     });
 
     this.url = webSocketStage.url;
@@ -148,17 +152,7 @@ export class RealtimeStack extends Stack {
    * sync on reconnect), then sent to an encrypted, TLS-only DLQ. Two batches per shard run in
    * parallel; Lambda keeps the order of records with the same key, which is the order that matters.
    */
-  private addStreamConsumer(fanout: IFunction, table: ITable, webSocketStage: WebSocketStage): Queue {
-    const connections = `${this.formatArn({ service: 'execute-api', resource: webSocketStage.api.apiId })}/${webSocketStage.stageName}/*/@connections/*`;
-    fanout.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }));
-    acknowledgeFinding(
-      fanout,
-      'AwsSolutions::AwsSolutions-IAM5',
-      'Resource',
-      connections,
-      'Posting to and closing any connection of this WebSocket API stage is the fan-out’s job; connection ids are only known at run time.',
-    );
-
+  private addStreamConsumer(fanout: IFunction, table: ITable): Queue {
     Validations.of(fanout).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: "The stream's event source mapping needs dynamodb:ListStreams, which has no resource-level permissions.",
@@ -189,4 +183,16 @@ export class RealtimeStack extends Stack {
     return deadLetters;
   }
 
+  /** Posting to and closing any connection of this stage's WebSocket API. */
+  private allowManagingConnections(poster: IFunction, webSocketStage: WebSocketStage): void {
+    const connections = `${this.formatArn({ service: 'execute-api', resource: webSocketStage.api.apiId })}/${webSocketStage.stageName}/*/@connections/*`;
+    poster.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }));
+    acknowledgeFinding(
+      poster,
+      'AwsSolutions::AwsSolutions-IAM5',
+      'Resource',
+      connections,
+      'Posting to and closing any connection of this WebSocket API stage is the fan-out’s job; connection ids are only known at run time.',
+    );
+  }
 }

@@ -8,9 +8,10 @@ import { startFunction } from './function-host';
 import { startTableAccessProxy } from './table-access-proxy';
 import { startTtlSweeper } from './ttl-sweeper';
 import { startLocalScheduler } from './scheduler';
+import { startLocalLambdaApi } from './lambda-api';
 import type { TableAccessProxy } from './table-access-proxy';
 import type { LocalFunction } from './function-host';
-import { DEFAULT_TIMEOUT_SECONDS, authorizer, availabilityTimer, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
+import { DEFAULT_TIMEOUT_SECONDS, authorizer, availabilityTimer, deliveryFunction, lambdaFunctions, restFunctions, streamConsumer, webSocketFunction } from '../../shared/http/routes';
 import type { FunctionSpec, RestFunctionName } from '../../shared/http/routes';
 import { STREAM_MAPPING } from '../../shared/realtime/stream-filters';
 import { FaultInjector } from './faults';
@@ -86,12 +87,13 @@ function localEnvironment(dynamoDbEndpoint: string, tableName: string): Record<s
 interface LocalEndpoints {
   webSocket: string;
   scheduler: string;
+  lambda: string;
 }
 
 /**
  * One function's environment as its template gives it (see ApiFunction): the stage's, the PIN key
- * only where the manifest grants it, the @connections endpoint only for the fan-out, the scheduler
- * only for the menu. Nothing of this process's own environment leaks in.
+ * only where the manifest grants it, the @connections endpoint only for the fan-out and the delivery
+ * function (which only the fan-out invokes), the scheduler only for the menu. Nothing of this process's own environment leaks in.
  */
 function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string>, access: TableAccessProxy, endpoints: LocalEndpoints, overrides: Record<string, string>) {
   return {
@@ -101,7 +103,8 @@ function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string
     AWS_LAMBDA_FUNCTION_NAME: localFunctionName(spec),
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(stages.dev.lambdaMemoryMb),
     ...(spec.pinKey ? { PIN_KEY: LOCAL_PIN_KEY } : {}),
-    ...(spec === streamConsumer ? { WEBSOCKET_ENDPOINT: endpoints.webSocket } : {}),
+    ...(spec === streamConsumer || spec === deliveryFunction ? { WEBSOCKET_ENDPOINT: endpoints.webSocket } : {}),
+    ...(spec === streamConsumer ? { DELIVERY_FUNCTION_NAME: localFunctionName(deliveryFunction), LAMBDA_ENDPOINT: endpoints.lambda } : {}),
     ...(spec === restFunctions.menu
       ? { SCHEDULER_ENDPOINT: endpoints.scheduler, SCHEDULE_GROUP: 'local', AVAILABILITY_TIMER_ARN: localFunctionArn(availabilityTimer), SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/local-scheduler' }
       : {}),
@@ -179,11 +182,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stateFile: options.inMemory || options.dynamoDbEndpoint ? undefined : new URL(SCHEDULES_FILE, root).pathname,
       log: options.log,
     });
+    const lambda = await startLocalLambdaApi({ target: (nameOrArn) => [...functions].find(([spec]) => [localFunctionName(spec), localFunctionArn(spec)].includes(nameOrArn))?.[1] });
     functions = startFunctions(
-      (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: webSocket.managementUrl, scheduler: scheduler.endpoint }, options.overrides ?? {}),
+      (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: webSocket.managementUrl, scheduler: scheduler.endpoint, lambda: lambda.endpoint }, options.overrides ?? {}),
       options.log,
     );
-    stopFunctions = () => Promise.all([...functions.values()].map((started) => started.stop()).concat(access.close(), scheduler.close()));
+    stopFunctions = () => Promise.all([...functions.values()].map((started) => started.stop()).concat(access.close(), scheduler.close(), lambda.close()));
     // The poller starts at LATEST before any request can write: no record of this run is missed.
     const ttl = startTtlSweeper({ endpoint: dynamo.endpoint, tableName: options.tableName, intervalSeconds: options.ttlSweepSeconds, log: options.log });
     stopTtl = () => ttl.stop();

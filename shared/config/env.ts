@@ -48,6 +48,10 @@ export const EnvSchema = z.strictObject({
   CORS_ORIGIN: z.url().optional(),
   /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
   WEBSOCKET_ENDPOINT: z.url().optional(),
+  /** The fan-out: the function that posts a share of a big channel's messages. */
+  DELIVERY_FUNCTION_NAME: z.string().min(1).optional(),
+  /** Set only locally: the runtime's Lambda Invoke stand-in. */
+  LAMBDA_ENDPOINT: z.url().optional(),
   /** Timed 86s (the menu function): the EventBridge Scheduler group its one-time schedules go in, the function they invoke and the role they invoke it with. */
   SCHEDULE_GROUP: z.string().min(1).optional(),
   AVAILABILITY_TIMER_ARN: z.string().startsWith('arn:').optional(),

@@ -694,8 +694,11 @@ export const webSocketFunction = { entry: 'functions/ws/index.ts', table: 'readW
 /** The DynamoDB Streams consumer that turns every change into WebSocket messages. */
 export const streamConsumer = { entry: 'functions/streams/fanout.ts', table: 'readWrite' } as const satisfies FunctionSpec;
 
+/** What the stream consumer invokes with one share of a big channel's messages to post. */
+export const deliveryFunction = { entry: 'functions/streams/deliver.ts', table: 'none' } as const satisfies FunctionSpec;
+
 /** What a timed 86's one-time schedule invokes: the item is available again. */
 export const availabilityTimer = { entry: 'functions/schedules/availability-timer.ts', table: 'readWrite' } as const satisfies FunctionSpec;
 
 /** Every Lambda function of the system (the authorizer runs in both API stacks). */
-export const lambdaFunctions: readonly FunctionSpec[] = [authorizer, ...Object.values(restFunctions), webSocketFunction, streamConsumer, availabilityTimer];
+export const lambdaFunctions: readonly FunctionSpec[] = [authorizer, ...Object.values(restFunctions), webSocketFunction, streamConsumer, deliveryFunction, availabilityTimer];

@@ -18,7 +18,8 @@ export type MetricName =
   | 'FanoutMessages'
   | 'FanoutGone'
   | 'FanoutFailures'
-  | 'FanoutRecordsCoalesced';
+  | 'FanoutRecordsCoalesced'
+  | 'FanoutSpreadInvocations';
 
 export function count(name: MetricName, value = 1): void {
   if (value <= 0) return;

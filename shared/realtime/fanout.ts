@@ -1,22 +1,54 @@
+import * as z from 'zod';
 import { connectionsOfToken, deleteConnection, forgetGoneConnection, hasExpired, listChannel } from '../db/connections';
 import type { ChannelMember } from '../db/connections';
 import { getGuest } from '../db/sessions';
 import { logger } from '../observability/logger';
+import { count } from '../observability/metrics';
 import type { RecordPlan } from './messages';
+
+/** Posts in parallel, at most this many at once per invocation, so a big restaurant cannot flood the API. */
+export const POST_CONCURRENCY = 16;
+/**
+ * A record with more posts than this for one channel spreads them over delivery invocations of at
+ * most this many posts each, run side by side: a record then takes about one share's time (10 rounds
+ * of 16 posts), however many sockets a restaurant has, where posting them all here would take
+ * longer the more there are, up to the fan-out's timeout. 150 messages of at most 32 KB stay under
+ * Lambda's 6 MB invocation payload whatever they are.
+ */
+export const POSTS_PER_INVOCATION = 150;
+/** Delivery invocations one record runs at once (3,750 posts per round). */
+export const INVOCATION_CONCURRENCY = 25;
 
 /** How the fan-out talks to connections: API Gateway's @connections API, or a stand-in in tests. */
 export interface ConnectionPoster {
   /** Throws {@link isGone} errors for connections that no longer exist. */
   post(connectionId: string, payload: string): Promise<void>;
   close(connectionId: string): Promise<void>;
+  /**
+   * Posts one share of a big channel's messages in an invocation of its own (deployed: the delivery
+   * function, invoked and awaited). Without it every post is made here.
+   */
+  spread?(batch: PostBatch): Promise<PostOutcome>;
 }
+
+/** Posts to make: the distinct messages once each, and which connection gets which (the index of its message). */
+export const PostBatch = z.strictObject({
+  payloads: z.array(z.string()).max(POSTS_PER_INVOCATION),
+  posts: z.array(z.tuple([z.string().min(1), z.number().int().nonnegative()])).max(POSTS_PER_INVOCATION),
+});
+export type PostBatch = z.infer<typeof PostBatch>;
+
+export const PostOutcome = z.strictObject({
+  sent: z.number().int().nonnegative(),
+  /** Connections found gone (410). */
+  gone: z.array(z.string()),
+  failed: z.number().int().nonnegative(),
+});
+export type PostOutcome = z.infer<typeof PostOutcome>;
 
 /** 410 Gone: the client went away without saying goodbye. */
 export const isGone = (error: unknown): boolean =>
   (error as { name?: string }).name === 'GoneException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410;
-
-/** Posts in parallel, at most this many at once per record, so a big restaurant cannot flood the API. */
-export const POST_CONCURRENCY = 16;
 
 /** Runs `run` over `items`, at most `limit` at a time. */
 export async function forEachBounded<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -69,34 +101,82 @@ export interface DeliveryResult {
 /**
  * Delivers a record's messages. Gone connections are forgotten (not one still connecting); any other failure is counted so
  * the record is retried (clients drop the duplicates by message id). One dead phone never stops
- * delivery to the others. Closing sockets is {@link closeConnections}' part, done after the batch's deliveries.
+ * delivery to the others. A channel with more than {@link POSTS_PER_INVOCATION} posts is spread over
+ * delivery invocations when the poster can. Closing sockets is {@link closeConnections}' part, done
+ * after the batch's deliveries.
  */
 export async function deliver(plan: RecordPlan, poster: ConnectionPoster, members = new ChannelMembers(), now = new Date()): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, gone: 0, failed: 0, expired: [] };
   for (const delivery of plan.deliveries) {
-    await forEachBounded(await members.of(delivery.channel), POST_CONCURRENCY, async (member) => {
+    const batch: PostBatch = { payloads: [], posts: [] };
+    const indexOf = new Map<string, number>();
+    for (const member of await members.of(delivery.channel)) {
       // A socket outliving its token hears nothing more; it is closed afterwards.
-      if (hasExpired(member, now)) return void result.expired.push(member.connectionId);
-      const message = delivery.build(member);
-      if (!message) return;
-      try {
-        await poster.post(member.connectionId, JSON.stringify(message));
-        result.sent++;
-      } catch (error) {
-        if (isGone(error)) {
-          // A socket still in its handshake is kept (and heard by the batch's later records): it syncs once open.
-          if (await forgetGoneConnection(member.connectionId, delivery.channel, now)) {
-            result.gone++;
-            members.forget(member.connectionId);
-          }
-        } else {
-          result.failed++;
-          logger.warn('post to connection failed', { connectionId: member.connectionId, error: error as Error });
-        }
+      if (hasExpired(member, now)) {
+        result.expired.push(member.connectionId);
+        continue;
       }
+      const message = delivery.build(member);
+      if (!message) continue;
+      const payload = JSON.stringify(message);
+      let index = indexOf.get(payload);
+      if (index === undefined) indexOf.set(payload, (index = batch.payloads.push(payload) - 1));
+      batch.posts.push([member.connectionId, index]);
+    }
+    const outcome = poster.spread && batch.posts.length > POSTS_PER_INVOCATION ? await spread(batch, poster.spread) : await postBatch(batch, poster);
+    result.sent += outcome.sent;
+    result.failed += outcome.failed;
+    // A socket still in its handshake is kept (and heard by the batch's later records): it syncs once open.
+    await forEachBounded(outcome.gone, POST_CONCURRENCY, async (connectionId) => {
+      if (!(await forgetGoneConnection(connectionId, delivery.channel, now))) return;
+      result.gone++;
+      members.forget(connectionId);
     });
   }
   return result;
+}
+
+/** Makes a batch's posts, {@link POST_CONCURRENCY} at a time: the fan-out for a small channel, a delivery invocation for its share of a big one. */
+export async function postBatch(batch: PostBatch, poster: ConnectionPoster): Promise<PostOutcome> {
+  const outcome: PostOutcome = { sent: 0, gone: [], failed: 0 };
+  await forEachBounded(batch.posts, POST_CONCURRENCY, async ([connectionId, index]) => {
+    try {
+      await poster.post(connectionId, batch.payloads[index] as string);
+      outcome.sent++;
+    } catch (error) {
+      if (isGone(error)) return void outcome.gone.push(connectionId);
+      outcome.failed++;
+      logger.warn('post to connection failed', { connectionId, error: error as Error });
+    }
+  });
+  return outcome;
+}
+
+/** A batch in shares of {@link POSTS_PER_INVOCATION}, each with only its own messages; a share whose invocation fails counts as failed posts. */
+async function spread(batch: PostBatch, invoke: NonNullable<ConnectionPoster['spread']>): Promise<PostOutcome> {
+  const shares: PostBatch[] = [];
+  for (let start = 0; start < batch.posts.length; start += POSTS_PER_INVOCATION) {
+    const share: PostBatch = { payloads: [], posts: [] };
+    const reindexed = new Map<number, number>();
+    for (const [connectionId, index] of batch.posts.slice(start, start + POSTS_PER_INVOCATION)) {
+      let own = reindexed.get(index);
+      if (own === undefined) reindexed.set(index, (own = share.payloads.push(batch.payloads[index] as string) - 1));
+      share.posts.push([connectionId, own]);
+    }
+    shares.push(share);
+  }
+  const total: PostOutcome = { sent: 0, gone: [], failed: 0 };
+  await forEachBounded(shares, INVOCATION_CONCURRENCY, async (share) => {
+    const outcome = await invoke(share).catch((error: unknown) => {
+      logger.warn('delivery invocation failed', { posts: share.posts.length, error: error as Error });
+      return { sent: 0, gone: [], failed: share.posts.length };
+    });
+    total.sent += outcome.sent;
+    total.failed += outcome.failed;
+    total.gone.push(...outcome.gone);
+  });
+  count('FanoutSpreadInvocations', shares.length);
+  return total;
 }
 
 /** Whether a record closes sockets once delivered. */

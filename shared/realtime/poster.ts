@@ -1,8 +1,11 @@
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { env } from '../config/env';
-import type { ConnectionPoster } from './fanout';
+import { PostOutcome } from './fanout';
+import type { ConnectionPoster, PostBatch } from './fanout';
 
 let client: ApiGatewayManagementApiClient | undefined;
+let lambda: LambdaClient | undefined;
 
 /** The @connections API of this stage's WebSocket API (locally, the runtime's stand-in on :3001). */
 export function managementApiPoster(): ConnectionPoster {
@@ -15,6 +18,23 @@ export function managementApiPoster(): ConnectionPoster {
     },
     close: async (connectionId) => {
       await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    },
+  };
+}
+
+/** The fan-out's poster: @connections, with a big channel's shares posted by invocations of the delivery function (locally, through the runtime's Lambda stand-in). */
+export function fanoutPoster(): ConnectionPoster {
+  const { DELIVERY_FUNCTION_NAME, LAMBDA_ENDPOINT } = env();
+  if (!DELIVERY_FUNCTION_NAME) throw new Error('DELIVERY_FUNCTION_NAME is not set');
+  lambda ??= new LambdaClient(LAMBDA_ENDPOINT ? { endpoint: LAMBDA_ENDPOINT } : {});
+  const functions = lambda;
+  return {
+    ...managementApiPoster(),
+    spread: async (batch: PostBatch) => {
+      const answer = await functions.send(new InvokeCommand({ FunctionName: DELIVERY_FUNCTION_NAME, Payload: JSON.stringify(batch) }));
+      const body: unknown = JSON.parse(Buffer.from(answer.Payload ?? new Uint8Array()).toString() || 'null');
+      if (answer.FunctionError) throw new Error(`The delivery function failed: ${(body as { errorMessage?: string } | null)?.errorMessage ?? answer.FunctionError}`);
+      return PostOutcome.parse(body);
     },
   };
 }

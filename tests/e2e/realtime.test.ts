@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../lib/local/dynamodb-local';
+import { POSTS_PER_INVOCATION } from '../../shared/realtime/fanout';
 import { moneyKeys } from '../support/price-free';
 import { startRuntime } from './support/local-runtime';
 import type { RunningRuntime } from './support/local-runtime';
@@ -106,6 +107,27 @@ describe('guests', () => {
     expect((await socket.waitFor((m) => m.type === 'menu.item.updated')).data).toEqual({ itemId: salad, available: false });
     await api('PATCH', `/v1/restaurants/${restaurant.restaurantId}/menu/items/${salad}`, { token: restaurant.ownerToken, body: { available: true } });
     await socket.waitFor((m) => m.type === 'menu.item.updated' && m.data.available === true);
+  });
+  it('all hear an 86 when a restaurant has more sockets than one delivery invocation posts to (the fan-out spreads them through the Lambda API)', async () => {
+    // A token holds 5 sockets: 32 guests at 4 tables give 160, more than one invocation's share.
+    const guests = (await Promise.all(Array.from({ length: 4 }, () => openTable('FAMILY')))).map(({ phone }) => Promise.all(Array.from({ length: 8 }, phone)));
+    const tokens = (await Promise.all(guests)).flat().map((guest) => guest.token);
+    const phones = (await Promise.all(tokens.map((token) => Promise.all(Array.from({ length: 5 }, () => connect(token)))))).flat();
+    expect(phones.length).toBeGreaterThan(POSTS_PER_INVOCATION);
+
+    const soup = (await api('POST', `/v1/restaurants/${restaurant.restaurantId}/menu/items`, { token: restaurant.ownerToken, body: { name: 'Soup', category: 'Starters', priceCents: 700, station: 'COLD' } })).body.itemId;
+    await api('PATCH', `/v1/restaurants/${restaurant.restaurantId}/menu/items/${soup}`, { token: restaurant.ownerToken, body: { available: false } });
+
+    await Promise.all(phones.map((phone) => phone.waitFor((m) => m.type === 'menu.item.updated' && m.data.itemId === soup && m.data.available === false, 15_000)));
+    // Each share was posted by an invocation of the delivery function (its report comes just after its posts).
+    const deliveries = () =>
+      runtime
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('"invocation"') && line.includes('functions/streams/deliver.ts'))
+        .map((line) => JSON.parse(line) as { error: boolean });
+    await expect.poll(() => deliveries().length).toBeGreaterThanOrEqual(2);
+    expect(deliveries().every((invocation) => !invocation.error)).toBe(true);
   });
 });
 

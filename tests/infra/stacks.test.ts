@@ -223,13 +223,24 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     });
   });
 
-  it('lets only the fan-out manage connections, and only on this WebSocket API', () => {
+  it('lets only the fan-out and its delivery function manage connections, only on this WebSocket API, and only the fan-out invoke the delivery function', () => {
     const policies = allOf('AWS::IAM::Policy');
     const managing = policies.filter(([, r]) => JSON.stringify(r.Properties.PolicyDocument).includes('execute-api:ManageConnections'));
-    expect(managing.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunctionServiceRoleDefaultPolicy/)]);
-    const statement = JSON.stringify(managing[0]?.[1].Properties.PolicyDocument);
-    expect(statement).toContain('WebSocketApi');
-    expect(statement).toContain('@connections');
+    expect(managing.map(([id]) => id).sort()).toEqual([
+      expect.stringMatching(/^StreamsDeliverFunctionServiceRoleDefaultPolicy/),
+      expect.stringMatching(/^StreamsFanoutFunctionServiceRoleDefaultPolicy/),
+    ]);
+    for (const [, policy] of managing) {
+      const statement = JSON.stringify(policy.Properties.PolicyDocument);
+      expect(statement).toContain('WebSocketApi');
+      expect(statement).toContain('@connections');
+    }
+    const invoking = policies.filter(([, r]) => JSON.stringify(r.Properties.PolicyDocument).includes('lambda:InvokeFunction') && JSON.stringify(r.Properties.PolicyDocument).includes('StreamsDeliver'));
+    expect(invoking.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunctionServiceRoleDefaultPolicy/)]);
+    const fanoutStatements = invoking[0]?.[1].Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
+    expect(fanoutStatements.find((statement) => statement.Action === 'lambda:InvokeFunction')?.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^StreamsDeliverFunction/), 'Arn'],
+    });
   });
 
   it('puts AWS WAF in front of REST in staging and prod: common rules, a per-IP limit on every route, a stricter one on join and login', () => {
@@ -286,6 +297,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       GUEST_ORDERING_URL: 'https://d111111abcdef8.cloudfront.net/t',
       CORS_ORIGIN: 'https://d111111abcdef8.cloudfront.net',
       WEBSOCKET_ENDPOINT: 'https://abc123.execute-api.eu-central-1.amazonaws.com/stage',
+      DELIVERY_FUNCTION_NAME: 'QrOrdering-stage-Realtime-StreamsDeliverFunction-1ABC',
       PIN_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:PinKey-AbCdEf',
       AVAILABILITY_TIMER_ARN: 'arn:aws:lambda:eu-central-1:123456789012:function:QrOrdering-stage-Api-AvailabilityTimer-1ABC',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/QrOrdering-stage-Api-SchedulerRole-1ABC',
@@ -296,9 +308,10 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       );
       expect(EnvSchema.safeParse(resolved).error?.issues ?? []).toEqual([]);
     }
-    // Only the fan-out is told where @connections is.
-    const told = stacks.flatMap((resources) => functionsOf(resources).filter(([, fn]) => 'WEBSOCKET_ENDPOINT' in fn.Properties.Environment.Variables));
-    expect(told.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamsFanoutFunction/)]);
+    // Only the fan-out and its delivery function are told where @connections is; only the fan-out which function delivers.
+    const told = (name: string) => stacks.flatMap((resources) => functionsOf(resources).filter(([, fn]) => name in fn.Properties.Environment.Variables)).map(([id]) => id);
+    expect(told('WEBSOCKET_ENDPOINT').sort()).toEqual([expect.stringMatching(/^StreamsDeliverFunction/), expect.stringMatching(/^StreamsFanoutFunction/)]);
+    expect(told('DELIVERY_FUNCTION_NAME')).toEqual([expect.stringMatching(/^StreamsFanoutFunction/)]);
   });
 
   it('lets only the menu function schedule timed 86s, in the stage’s group, handing schedules only the role that invokes the timer', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HANDSHAKE_SECONDS, getConnection, listChannel, saveConnection } from '../../shared/db/connections';
 import type { Connection } from '../../shared/db/connections';
 import { channels } from '../../shared/realtime/channels';
+import { PostBatch, forEachBounded, postBatch } from '../../shared/realtime/fanout';
 import type { ConnectionPoster } from '../../shared/realtime/fanout';
 import { processStreamRecords } from '../../shared/realtime/stream';
 import { planRecord } from '../../shared/realtime/messages';
@@ -244,6 +245,72 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
       .deliveries[0]?.build({ connectionId: removed, kind: 'guest', guestId: 'removed', mode: 'FAMILY' })?.id;
     expect(id).toBe(`${session}:removed:guest.removed`);
     expect(events).toEqual([`post ${removed} ${id}`, `close ${removed}`, `close ${leaving}`]);
+  });
+
+  it('spreads a 1,000-member channel over delivery invocations of at most 150 posts side by side: within half the timeout, every member once, the gone forgotten', async () => {
+    const session = sessionId();
+    const phones: string[] = [];
+    await forEachBounded(Array.from({ length: 1000 }, (_, i) => i), 20, async (i) => void phones.push(await guestConnection(session, i < 10 ? `gone${i}` : `p${i}`)));
+    const heard = new Map<string, number>();
+    const slowPost: ConnectionPoster = {
+      // A post that takes 100 ms: 1,000 of them 16 at a time would take 6.3 s, past half the fan-out's 10 s timeout.
+      post: async (connectionId) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (connectionId.startsWith('gone')) throw httpError('GoneException', 410);
+        heard.set(connectionId, (heard.get(connectionId) ?? 0) + 1);
+      },
+      close: async () => undefined,
+    };
+    const shares: { posts: number; payloads: number; bytes: number }[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const stub: ConnectionPoster = {
+      ...slowPost,
+      // The delivery function as the fan-out invokes it: the share crosses as JSON and is validated there.
+      spread: async (batch) => {
+        const payload = JSON.stringify(batch);
+        shares.push({ posts: batch.posts.length, payloads: batch.payloads.length, bytes: Buffer.byteLength(payload) });
+        mostAtOnce = Math.max(mostAtOnce, ++running);
+        try {
+          return await postBatch(PostBatch.parse(JSON.parse(payload)), slowPost);
+        } finally {
+          running--;
+        }
+      },
+    };
+
+    const started = performance.now();
+    const response = await processStreamRecords([cartRecord(session, '700', 2)], stub);
+    const elapsed = performance.now() - started;
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(shares.map((share) => share.posts)).toEqual([150, 150, 150, 150, 150, 150, 100]);
+    expect(shares.every((share) => share.payloads === 1 && share.bytes < 6 * 1024 * 1024)).toBe(true);
+    expect(mostAtOnce).toBe(7);
+    expect(heard.size).toBe(990);
+    expect([...heard.values()].every((times) => times === 1)).toBe(true);
+    expect((await listChannel(channels.session(session))).length).toBe(990);
+  });
+
+  it('retries a record whose delivery invocation failed, and posts a small channel itself', async () => {
+    const [big, small] = [sessionId(), sessionId()];
+    await forEachBounded(Array.from({ length: 151 }, (_, i) => i), 20, async (i) => void (await guestConnection(big, `p${i}`)));
+    const phone = await guestConnection(small, 'phone');
+    const { stub, posted } = poster({});
+    const invocations: number[] = [];
+    const response = await processStreamRecords([cartRecord(big, '800', 2), cartRecord(small, '801', 2)], {
+      ...stub,
+      spread: async (batch) => {
+        invocations.push(batch.posts.length);
+        if (batch.posts.length === 1) throw httpError('TooManyRequestsException', 429);
+        return postBatch(batch, stub);
+      },
+    });
+
+    expect(invocations.sort()).toEqual([1, 150]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '800' }]);
+    expect(posted.filter((p) => p.connectionId === phone)).toHaveLength(1);
   });
 
   it('holds back the rest of a partition after a record that cannot be planned, and delivers the other partitions', async () => {
