@@ -116,14 +116,14 @@ export function fanoutScaleSection(runs: FanoutScale[]): string {
   return [
     '### Fan-out to many sockets on one restaurant (the phones of one FAMILY table, up to 100, and kitchen screens)',
     '',
-    'One order placed; ms after its HTTP response until the sockets had `order.placed` / `ticket.created`.',
+    'One order placed (after a first one, not measured, that starts the delivery function\'s instances); ms after its HTTP response until the sockets had `order.placed` / `ticket.created`.',
     '',
     table(
       ['sockets', 'phones', 'kitchen screens', 'first', 'p50', 'p99', 'all', 'missing'],
       runs.map((scale) => [scale.guestSockets + scale.kitchenSockets, scale.guestSockets, scale.kitchenSockets, ms(scale.firstMs), ms(scale.p50Ms), ms(scale.p99Ms), ms(scale.allMs), scale.missing]),
     ),
     '',
-    `Target: p99 < 1 s at 1,000 sockets: ${runs.filter((run) => run.guestSockets + run.kitchenSockets >= 1000).map((run) => `${ms(run.p99Ms)} ms, ${run.p99Ms < 1000 && run.missing === 0 ? 'met' : '**not met**'}`).join('; ') || 'not measured in this run'}.`,
+    `Target: p99 < 1 s at 1,000 sockets: ${runs.filter((run) => run.guestSockets + run.kitchenSockets === 1000).map((run) => `${ms(run.p99Ms)} ms, ${run.p99Ms < 1000 && run.missing === 0 ? 'met' : '**not met**'}`).join('; ') || 'not measured in this run'}.`,
   ].join('\n');
 }
 
