@@ -8,6 +8,8 @@ import { BenchSocket, RetryCounter, timedCall, untilAnswered } from './clients';
 import type { OrdersView, TimedResponse } from './clients';
 import { EndState, cartSubject, orderSubject, serviceRequestSubject, viewOf } from './end-state';
 import { listSessionOrders } from '../../shared/db/orders';
+import type { Order } from '../../shared/db/orders';
+import { forEachBounded } from '../../shared/realtime/fanout';
 import { append } from './invocations';
 import { Recorder, percentile } from './stats';
 
@@ -408,7 +410,9 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     } while (allSockets.some((socket) => keysFor(socket).some((key) => !socket.firstSeen.has(key))) && BenchSocket.lastMessageAt + 10_000 > deadline && deadline < giveUp);
     for (const check of checks) await check?.(deadline);
     for (const restaurant of restaurants) {
-      const served = (await Promise.all((sessionsServed.get(restaurant.restaurantId) ?? []).map((sessionId) => listSessionOrders(sessionId)))).flat();
+      // A soak serves thousands of sessions: read them a few at a time, not all at once.
+      const served: Order[] = [];
+      await forEachBounded(sessionsServed.get(restaurant.restaurantId) ?? [], 8, async (sessionId) => void served.push(...(await listSessionOrders(sessionId))));
       for (const [k, socket] of (kitchenSockets.get(restaurant.restaurantId) ?? []).entries()) {
         await endState.checkKitchen(`${restaurant.restaurantId} kitchen screen ${k + 1}`, socket, restaurant.restaurantId, served);
       }
