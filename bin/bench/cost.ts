@@ -56,13 +56,25 @@ const unitsOf = (invocations: Invocation[], read: boolean) =>
     .filter((call) => isReadOperation(call.operation) === read)
     .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0);
 
-/** The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above; `writesBy`: where the write units go, by route (or function), most first. */
-export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total: number; dynamoDb: number; writesBy: { what: string; units: number }[] } {
+/** Billed GB-seconds of these invocations: each duration rounded up to the ms, at the given memory. */
+const gbSecondsOf = (invocations: Invocation[], memoryMb: number) => invocations.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (memoryMb / 1024);
+
+/**
+ * The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above;
+ * where the write units go, by route (or function), and the compute, by function: most first.
+ */
+export function costPer1000Orders(input: CostInput): {
+  lines: CostLine[];
+  total: number;
+  dynamoDb: number;
+  writesBy: { what: string; units: number }[];
+  computeBy: { what: string; gbSeconds: number }[];
+} {
   const scale = 1000 / input.orders;
   const setupRequests = new Set(input.invocations.filter((i) => i.route !== undefined && SETUP_ROUTES.includes(i.route) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
   const counted = input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId));
 
-  const gbSeconds = counted.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (input.memoryMb / 1024) * scale;
+  const gbSeconds = gbSecondsOf(counted, input.memoryMb) * scale;
   const restRequests = new Set(counted.filter((i) => i.function.startsWith('functions/http/')).map((i) => i.gatewayRequestId)).size * scale;
   const readUnits = unitsOf(counted, true) * scale;
   const writeUnits = unitsOf(counted, false) * scale;
@@ -80,6 +92,11 @@ export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total:
     .map(([what, invocations]) => ({ what, units: unitsOf(invocations, false) * scale }))
     .filter((entry) => entry.units > 0)
     .sort((a, b) => b.units - a.units);
+  const byFunction = new Map<string, Invocation[]>();
+  for (const i of counted) append(byFunction, i.function, i);
+  const computeBy = [...byFunction]
+    .map(([what, invocations]) => ({ what, gbSeconds: gbSecondsOf(invocations, input.memoryMb) * scale }))
+    .sort((a, b) => b.gbSeconds - a.gbSeconds);
   const lines: CostLine[] = [
     { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
     { item: 'Lambda compute (arm64)', quantity: `${fmt(gbSeconds)} GB-s`, dollars: gbSeconds * PRICES.lambdaArmGbSecond },
@@ -91,5 +108,5 @@ export function costPer1000Orders(input: CostInput): { lines: CostLine[]; total:
     { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
   ];
   const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);
-  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy };
+  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy, computeBy };
 }

@@ -148,6 +148,7 @@ export function coldStartSection(coldStarts: ColdStart[], runs: number): string 
 export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb: number): string {
   const rows = cost.lines.map((line) => [line.item, line.quantity, `$${line.dollars.toFixed(4)}`]);
   const writes = cost.writesBy.map(({ what, units }) => `${what} ${Math.round(units).toLocaleString('en-US')}`).join(' · ');
+  const compute = cost.computeBy.map(({ what, gbSeconds }) => `${what} ${Math.round(gbSeconds).toLocaleString('en-US')}`).join(' · ');
   return [
     '### What 1,000 orders cost on AWS (us-east-1, on demand)',
     '',
@@ -156,6 +157,8 @@ export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb
     `DynamoDB alone (the raw cost of the data): $${cost.dynamoDb.toFixed(4)} of $${cost.total.toFixed(4)} (${((cost.dynamoDb / cost.total) * 100).toFixed(0)} %).`,
     '',
     `Where the write units go (per 1,000 orders, by route or function): ${writes}.`,
+    '',
+    `Where the compute goes (GB-s per 1,000 orders, by function): ${compute}.`,
     '',
     `Prices: Lambda $${PRICES.lambdaRequestsPerMillion}/M requests and $${PRICES.lambdaArmGbSecond}/GB-s (arm64); REST $${PRICES.restRequestsPerMillion}/M; ` +
       `WebSocket $${PRICES.webSocketMessagesPerMillion}/M messages and $${PRICES.webSocketConnectionMinutesPerMillion}/M connection minutes; ` +

@@ -48,6 +48,12 @@ describe('the cost model', () => {
       { what: 'POST /v1/orders', units: 11_000 },
       { what: '$connect', units: 6_000 },
     ]);
+    // Where the compute goes, per 1,000 orders at 0.5 GB: a placement's 100 ms is 0.05 GB-s, a connect's 20 ms 0.01, an authorizer's 10 ms 0.005.
+    expect(cost.computeBy.map(({ what, gbSeconds }) => [what, Math.round(gbSeconds * 1000) / 1000])).toEqual([
+      ['functions/http/orders/place-order', 50],
+      ['functions/ws/connect', 10],
+      ['functions/auth/authorizer', 5],
+    ]);
     const minutes = 2 * ASSUMPTIONS.guestMinutesPerVisit * 500 + (1 * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
     expect(line('API Gateway WebSocket connection minutes')?.dollars).toBeCloseTo((minutes / 1e6) * PRICES.webSocketConnectionMinutesPerMillion, 10);
     expect(cost.total).toBeCloseTo(cost.lines.reduce((sum, l) => sum + l.dollars, 0), 12);
