@@ -86,17 +86,16 @@ export function costPer1000Orders(input: CostInput): {
 
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const byWhat = new Map<string, Invocation[]>();
-  for (const i of counted) append(byWhat, i.route ?? i.function, i);
-  const writesBy = [...byWhat]
-    .map(([what, invocations]) => ({ what, units: unitsOf(invocations, false) * scale }))
-    .filter((entry) => entry.units > 0)
-    .sort((a, b) => b.units - a.units);
-  const byFunction = new Map<string, Invocation[]>();
-  for (const i of counted) append(byFunction, i.function, i);
-  const computeBy = [...byFunction]
-    .map(([what, invocations]) => ({ what, gbSeconds: gbSecondsOf(invocations, input.memoryMb) * scale }))
-    .sort((a, b) => b.gbSeconds - a.gbSeconds);
+  /** The counted invocations grouped by `key`, each group's share per 1,000 orders measured by `amount`, most first. */
+  const breakdown = (key: (i: Invocation) => string, amount: (group: Invocation[]) => number) => {
+    const groups = new Map<string, Invocation[]>();
+    for (const i of counted) append(groups, key(i), i);
+    return [...groups].map(([what, group]) => ({ what, amount: amount(group) * scale })).sort((a, b) => b.amount - a.amount);
+  };
+  const writesBy = breakdown((i) => i.route ?? i.function, (group) => unitsOf(group, false))
+    .filter((entry) => entry.amount > 0)
+    .map(({ what, amount }) => ({ what, units: amount }));
+  const computeBy = breakdown((i) => i.function, (group) => gbSecondsOf(group, input.memoryMb)).map(({ what, amount }) => ({ what, gbSeconds: amount }));
   const lines: CostLine[] = [
     { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
     { item: 'Lambda compute (arm64)', quantity: `${fmt(gbSeconds)} GB-s`, dollars: gbSeconds * PRICES.lambdaArmGbSecond },

@@ -20,10 +20,10 @@ const SOCKETS_PER_TOKEN = 5;
 const MAX_TABLE_SOCKETS = 20 * SOCKETS_PER_TOKEN;
 
 /**
- * One order (after an unmeasured first one) in a restaurant with `sockets` connections that must all hear of it: the phones of one
- * FAMILY table (half the sockets, at most a full table: 20 guests with 5 sockets each, as guests with
- * several tabs), the rest kitchen screens (one kitchen account per 5). Measures how long until every
- * socket has the order.
+ * One order (after an unmeasured first one) in a restaurant with `sockets` connections that must all
+ * hear of it: the phones of one FAMILY table (half the sockets, at most a full table: 20 guests with 5
+ * sockets each, as guests with several tabs), the rest kitchen screens (one kitchen account per 5).
+ * Measures how long until every socket has the order.
  */
 export async function measureFanoutScale(endpoints: Endpoints, sockets: number): Promise<FanoutScale> {
   const guestSockets = Math.min(MAX_TABLE_SOCKETS, Math.ceil(sockets / 2));

@@ -412,7 +412,9 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
     for (const restaurant of restaurants) {
       // A soak serves thousands of sessions: read them a few at a time, not all at once.
       const served: Order[] = [];
-      await forEachBounded(sessionsServed.get(restaurant.restaurantId) ?? [], 8, async (sessionId) => void served.push(...(await listSessionOrders(sessionId))));
+      await forEachBounded(sessionsServed.get(restaurant.restaurantId) ?? [], 8, async (sessionId) => {
+        served.push(...(await listSessionOrders(sessionId)));
+      });
       for (const [k, socket] of (kitchenSockets.get(restaurant.restaurantId) ?? []).entries()) {
         await endState.checkKitchen(`${restaurant.restaurantId} kitchen screen ${k + 1}`, socket, restaurant.restaurantId, served);
       }

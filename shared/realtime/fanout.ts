@@ -99,11 +99,11 @@ export interface DeliveryResult {
 }
 
 /**
- * Delivers a record's messages. Gone connections are forgotten (not one still connecting); any other failure is counted so
- * the record is retried (clients drop the duplicates by message id). One dead phone never stops
- * delivery to the others. A channel with more than {@link POSTS_PER_INVOCATION} posts is spread over
- * delivery invocations when the poster can. Closing sockets is {@link closeConnections}' part, done
- * after the batch's deliveries.
+ * Delivers a record's messages. Gone connections are forgotten (not one still in its handshake); any
+ * other failure is counted so the record is retried (clients drop the duplicates by message id). One
+ * dead phone never stops delivery to the others. A channel with more than {@link POSTS_PER_INVOCATION}
+ * posts is spread over delivery invocations when the poster can. Closing sockets is
+ * {@link closeConnections}' part, done after the batch's deliveries.
  */
 export async function deliver(plan: RecordPlan, poster: ConnectionPoster, members = new ChannelMembers(), now = new Date()): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, gone: 0, failed: 0, expired: [] };
