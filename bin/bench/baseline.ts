@@ -2,6 +2,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, Transa
 import { createHash, randomUUID } from 'node:crypto';
 import { localClient } from '../../lib/local/dynamodb-local';
 import { keys, menuIndex } from '../../shared/db/keys';
+import { dynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 
 /**
  * The DynamoDB calls each measured operation needs, issued directly from this process with a bare
@@ -26,7 +27,10 @@ export class RawBaseline {
   private lastOrder: { orderId: string; lineIds: string[] } | undefined;
 
   constructor(endpoint: string, private readonly tableName: string) {
-    this.db = DynamoDBDocumentClient.from(localClient(endpoint), { marshallOptions: { removeUndefinedValues: true } });
+    const client = localClient(endpoint);
+    // Like the functions' client locally: it asks for the consumed capacity, so its transactions wait for the same billing reads.
+    client.middlewareStack.use(dynamoDbUsage({ askForCapacity: true }));
+    this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   /** The items the operations read: restaurant, menu, table and its code, an open FAMILY session, its cart, two tokens. */

@@ -26,8 +26,6 @@ export const ASSUMPTIONS = {
   kitchenMinutesPerDay: 12 * 60,
   /** …in a restaurant that takes this many orders a day. */
   ordersPerRestaurantDay: 300,
-  /** AWS bills transactional writes at two units per KB; DynamoDB Local reports one. */
-  transactionMultiplier: 2,
 } as const;
 
 /** Routes that set a restaurant up rather than serve an order: not part of the cost of an order. */
@@ -49,12 +47,15 @@ export interface CostLine {
   dollars: number;
 }
 
-/** Billed read or write units of these invocations' calls (transactional ones at AWS's price). */
+/**
+ * Billed read or write units of these invocations' calls: as the runtime reported them, which for
+ * transactions is AWS's figure, not DynamoDB Local's (lib/local/transaction-capacity.ts).
+ */
 const unitsOf = (invocations: Invocation[], read: boolean) =>
   invocations
     .flatMap((i) => i.dynamoDbCalls)
     .filter((call) => isReadOperation(call.operation) === read)
-    .reduce((sum, call) => sum + call.capacityUnits * (call.operation.startsWith('Transact') ? ASSUMPTIONS.transactionMultiplier : 1), 0);
+    .reduce((sum, call) => sum + call.capacityUnits, 0);
 
 /** Billed GB-seconds of these invocations: each duration rounded up to the ms, at the given memory. */
 const gbSecondsOf = (invocations: Invocation[], memoryMb: number) => invocations.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (memoryMb / 1024);

@@ -166,7 +166,7 @@ export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb
     `Assumptions: every invocation of the run's order flow counts (restaurant set-up — logins, staff, tables — does not), each billed at its measured duration rounded up to 1 ms at ${memoryMb} MB; ` +
       `every message the sockets received is one billed message (all under 32 KB); a phone stays connected ${ASSUMPTIONS.guestMinutesPerVisit} minutes per visit; ` +
       `kitchen screens ${ASSUMPTIONS.kitchenMinutesPerDay / 60} h a day in a restaurant of ${ASSUMPTIONS.ordersPerRestaurantDay} orders a day; ` +
-      `transactional write units ×${ASSUMPTIONS.transactionMultiplier} (AWS bills them double, DynamoDB Local does not). ` +
+      'write units of a transaction as AWS bills them (2 per KB of every item, condition checks and index entries included), which the local runtime reports in place of DynamoDB Local’s own figure. ' +
       'Not included: CloudWatch Logs and metrics, WAF, alarms and the dashboards (fixed monthly costs, see the README). ' +
       'Durations were measured here against DynamoDB Local, whose calls are slower than DynamoDB’s, so compute is overstated rather than understated.',
   ].join('\n');

@@ -24,7 +24,7 @@ describe('benchmark arithmetic', () => {
     expect(percentile([], 50)).toBeNaN();
   });
 
-  it('prices 1,000 orders from the invocations, doubling transactional units and leaving set-up out', () => {
+  it('prices 1,000 orders from the invocations, their units as reported, leaving set-up out', () => {
     const { lines, total, dynamoDb } = costPer1000Orders({
       invocations: [
         invocation('functions/auth/authorizer.ts', 'POST /v1/orders', 'r1', 4.2, [['GetItem', 1], ['GetItem', 1]]),
@@ -44,7 +44,7 @@ describe('benchmark arithmetic', () => {
     // Each invocation billed rounded up to the millisecond: 5 + 41 + 10 ms at 1 GB, a thousand times.
     expect(dollars('Lambda compute (arm64)')).toBeCloseTo(56 * PRICES.lambdaArmGbSecond, 10);
     expect(dollars('API Gateway REST')).toBeCloseTo((1000 / 1e6) * PRICES.restRequestsPerMillion, 10);
-    expect(dollars('DynamoDB writes (on demand)')).toBeCloseTo(((1 + 6 * ASSUMPTIONS.transactionMultiplier) * 1000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
+    expect(dollars('DynamoDB writes (on demand)')).toBeCloseTo(((1 + 6) * 1000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
     expect(dollars('DynamoDB reads (on demand)')).toBeCloseTo((5.5 * 1000 / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
     const minutes = 2 * ASSUMPTIONS.guestMinutesPerVisit * 1000 + (3 * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
     expect(dollars('API Gateway WebSocket connection minutes')).toBeCloseTo((minutes / 1e6) * PRICES.webSocketConnectionMinutesPerMillion, 10);
