@@ -40,13 +40,13 @@ describe('the cost model', () => {
     // Two placements are two REST requests; the connects are not REST.
     expect(line('API Gateway REST')?.dollars).toBeCloseTo((1000 / 1e6) * PRICES.restRequestsPerMillion, 10);
     expect(line('API Gateway WebSocket messages')?.dollars).toBeCloseTo((10_000 / 1e6) * PRICES.webSocketMessagesPerMillion, 10);
-    // Writes: per order 5 × 2 (transactional) + 1 + 3 × 2 = 17 units; reads 1 + 4 = 5.
-    expect(line('DynamoDB writes (on demand)')?.dollars).toBeCloseTo((17_000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
+    // Writes, as reported (a transaction's already as AWS bills it): per order 5 + 1 + 3 = 9 units; reads 1 + 4 = 5.
+    expect(line('DynamoDB writes (on demand)')?.dollars).toBeCloseTo((9_000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
     expect(line('DynamoDB reads (on demand)')?.dollars).toBeCloseTo((5_000 / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
-    // Where the writes go, per 1,000 orders: placements 11 units each, connects 6; the login not at all.
+    // Where the writes go, per 1,000 orders: placements 6 units each, connects 3; the login not at all.
     expect(cost.writesBy).toEqual([
-      { what: 'POST /v1/orders', units: 11_000 },
-      { what: '$connect', units: 6_000 },
+      { what: 'POST /v1/orders', units: 6_000 },
+      { what: '$connect', units: 3_000 },
     ]);
     // Where the compute goes, per 1,000 orders at 0.5 GB: a placement's 100 ms is 0.05 GB-s, a connect's 20 ms 0.01, an authorizer's 10 ms 0.005.
     expect(cost.computeBy.map(({ what, gbSeconds }) => [what, Math.round(gbSeconds * 1000) / 1000])).toEqual([
