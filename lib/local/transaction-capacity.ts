@@ -60,21 +60,27 @@ const TRANSACTIONAL = 2;
  * neither rounds per item nor counts condition checks (ten 100-byte puts come back as 2 units; AWS
  * bills 20). On AWS every action, condition checks included, costs 2 write units per KB of its item,
  * the larger of before and after, rounded up per item. Each index entry the action puts, rewrites or
- * removes costs its own units (the index projects ALL: the entry is the item), two when its key moves;
- * they are doubled too, the conservative reading of AWS's pricing.
+ * removes costs its own units by the entry's size (the whole item, or only the keys, as the index
+ * projects), two entries when its key moves, none when nothing it projects changed; they are doubled
+ * too, the conservative reading of AWS's pricing.
  */
 export function transactionUnits(actions: TransactAction[]): TransactionUnits {
   const table = actions.reduce((sum, action) => sum + TRANSACTIONAL * writeUnits(action.before, action.after), 0);
   const indexes: Record<string, number> = {};
   for (const index of tableDefinition.globalSecondaryIndexes) {
+    const projected = (item?: WireItem) =>
+      item && index.projection === 'KEYS_ONLY'
+        ? Object.fromEntries([tableDefinition.partitionKey, tableDefinition.sortKey, index.partitionKey, index.sortKey].flatMap((name) => (item[name] ? [[name, item[name]]] : [])))
+        : item;
     const keyOf = (item?: WireItem) => {
       const pk = item?.[index.partitionKey]?.S;
       const sk = item?.[index.sortKey]?.S;
       return pk !== undefined && sk !== undefined ? `${pk}\n${sk}` : undefined;
     };
     let units = 0;
-    for (const { kind, before, after } of actions) {
-      if (kind === 'ConditionCheck') continue;
+    for (const action of actions) {
+      if (action.kind === 'ConditionCheck') continue;
+      const [before, after] = [projected(action.before), projected(action.after)];
       const [was, is] = [keyOf(before), keyOf(after)];
       if (was !== undefined && is !== undefined && was !== is) units += writeUnits(before) + writeUnits(after);
       else if (was !== undefined && is !== undefined) units += sameItem(before as WireItem, after as WireItem) ? 0 : writeUnits(before, after);

@@ -3,6 +3,8 @@ import { db, tableName } from './client';
 import type { Key } from './keys';
 
 const MAX_ROUNDS = 8;
+/** The most keys one BatchGetItem takes. */
+export const BATCH_GET_KEYS = 100;
 
 /**
  * Several items in one round trip (BatchGetItem, up to 100 keys), re-asking for unprocessed keys.

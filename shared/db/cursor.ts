@@ -24,3 +24,4 @@ export function decodeCursor<K extends Record<string, string>>(cursor: string, s
 const KeyPart = z.string().min(1).max(1024);
 export const TableKey = z.strictObject({ pk: KeyPart, sk: KeyPart });
 export const Gsi1Key = TableKey.extend({ gsi1pk: KeyPart, gsi1sk: KeyPart });
+export const Gsi2Key = TableKey.extend({ gsi2pk: KeyPart, gsi2sk: KeyPart });

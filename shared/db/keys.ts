@@ -150,7 +150,7 @@ export const menuIndex = {
   itemSk: (category: string, itemId: string) => `ITEM#${category}#${itemId}`,
 } as const;
 
-/** gsi1 keys of a restaurant's active orders (the kitchen's tickets), oldest first. */
+/** gsi2 (keys only) keys of a restaurant's active orders (the kitchen's tickets), oldest first. */
 export const activeOrdersIndex = {
   pk: (restaurantId: string) => `ACTIVE_ORDERS#${restaurantId}`,
   sk: (placedAt: string, orderId: string) => `${placedAt}#${orderId}`,

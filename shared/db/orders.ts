@@ -4,7 +4,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
-import { queryAll, queryIndexPartition, queryPage } from './query';
+import { BATCH_GET_KEYS, batchGet, keyId } from './batch-get';
+import { queryAll, queryPage } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
 import type { TransactItem } from './transact';
@@ -60,8 +61,8 @@ export function putOrder(order: Order): TransactItem[] {
       TableName: tableName(),
       Item: {
         ...keys.order(order.sessionId, order.orderId),
-        gsi1pk: activeOrdersIndex.pk(order.restaurantId),
-        gsi1sk: activeOrdersIndex.sk(order.placedAt, order.orderId),
+        gsi2pk: activeOrdersIndex.pk(order.restaurantId),
+        gsi2sk: activeOrdersIndex.sk(order.placedAt, order.orderId),
         type: ENTITY.order,
         ...order,
       },
@@ -93,7 +94,7 @@ export function orderLinesUpdate(order: Order, lines: OrderLine[], status: Order
     Update: {
       TableName: tableName(),
       Key: keys.order(order.sessionId, order.orderId),
-      UpdateExpression: `SET #lines = :lines, #status = :status ADD revision :one${finished ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+      UpdateExpression: `SET #lines = :lines, #status = :status ADD revision :one${finished ? ' REMOVE gsi2pk, gsi2sk' : ''}`,
       ConditionExpression: 'revision = :revision',
       ExpressionAttributeNames: { '#lines': 'lines', '#status': 'status' },
       ExpressionAttributeValues: { ':lines': lines, ':status': status, ':one': 1, ':revision': order.revision },
@@ -112,22 +113,38 @@ export async function writeOrderLines(order: Order, lines: OrderLine[], status: 
   }
 }
 
-/** Every active order of a restaurant, oldest first (the all-day counts): the active-orders Query, paged through. */
-export async function queryAllActiveOrders(restaurantId: string): Promise<Order[]> {
-  const items = await queryIndexPartition(activeOrdersIndex.pk(restaurantId));
-  return items.map(toOrder);
+const activeOrdersQuery = (restaurantId: string) => ({
+  IndexName: 'gsi2',
+  KeyConditionExpression: 'gsi2pk = :pk',
+  ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
+});
+
+/**
+ * The orders at these index entries, in their order (BatchGetItem, 100 at a time). The index is
+ * eventually consistent: an order finished a moment ago may still have an entry, and is left out.
+ */
+async function ordersAt(entries: Record<string, unknown>[]): Promise<Order[]> {
+  const keysOf = entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) }));
+  const found = new Map<string, Record<string, unknown>>();
+  for (let start = 0; start < keysOf.length; start += BATCH_GET_KEYS) {
+    for (const [id, item] of await batchGet(keysOf.slice(start, start + BATCH_GET_KEYS))) found.set(id, item);
+  }
+  return keysOf
+    .map((key) => found.get(keyId(key)))
+    .filter((item): item is Record<string, unknown> => item !== undefined)
+    .map(toOrder)
+    .filter((order) => order.status !== 'SERVED' && order.status !== 'CANCELLED');
 }
 
-/** One page of a restaurant's active orders, oldest first: a Query on gsi1 (finished orders are not in it). */
+/** Every active order of a restaurant, oldest first (the all-day counts): the active-orders Query, paged through. */
+export async function queryAllActiveOrders(restaurantId: string): Promise<Order[]> {
+  return ordersAt(await queryAll(activeOrdersQuery(restaurantId)));
+}
+
+/** One page of a restaurant's active orders, oldest first: a Query on gsi2 (finished orders are not in it), then the orders. */
 export async function queryActiveOrders(restaurantId: string, limit: number, startAfter?: Record<string, unknown>) {
-  const page = await queryPage({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': activeOrdersIndex.pk(restaurantId) },
-    Limit: limit,
-    ExclusiveStartKey: startAfter,
-  });
-  return { orders: (page.Items ?? []).map(toOrder), next: page.LastEvaluatedKey };
+  const page = await queryPage({ ...activeOrdersQuery(restaurantId), Limit: limit, ExclusiveStartKey: startAfter });
+  return { orders: await ordersAt(page.Items ?? []), next: page.LastEvaluatedKey };
 }
 
 export async function getOrder(sessionId: string, orderId: string): Promise<Order | undefined> {

@@ -18,7 +18,7 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   return items;
 }
 
-/** Every item of one gsi1 partition, in its sort order (the indexes' lists: menu, open sessions, active orders, open requests). */
+/** Every item of one gsi1 partition, in its sort order (the index's lists: menu, open sessions, open requests). */
 export const queryIndexPartition = (gsi1pk: string): Promise<Record<string, unknown>[]> =>
   queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': gsi1pk } });
 

@@ -5,7 +5,7 @@ import type { Order, OrderLine } from '../db/orders';
 import { activeOrdersIndex } from '../db/keys';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertMayMoveLine } from '../auth/permissions';
-import { Gsi1Key, decodeCursor, encodeCursor } from '../db/cursor';
+import { Gsi2Key, decodeCursor, encodeCursor } from '../db/cursor';
 import { canMove, deriveOrderStatus } from './line-status';
 import type { AllDayQuery, BumpBody, LineStatusBody, TicketsQuery } from '../contract/requests';
 import type { AllDay } from '../contract/responses';
@@ -22,8 +22,8 @@ export function listTicketsFor(actor: StaffPrincipal, query: z.infer<typeof Tick
 }
 
 /**
- * Active tickets, oldest first, from one Query on the active-orders index (finished orders are not
- * in it), with only `station`'s lines when one is given.
+ * Active tickets, oldest first, from the active-orders index (finished orders are not in it), with
+ * only `station`'s lines when one is given.
  */
 export async function listTickets(
   restaurantId: string,
@@ -31,7 +31,7 @@ export async function listTickets(
   page: { limit: number; cursor?: string },
 ): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
   const startAfter = page.cursor
-    ? decodeCursor(page.cursor, Gsi1Key, (key) => key.gsi1pk === activeOrdersIndex.pk(restaurantId))
+    ? decodeCursor(page.cursor, Gsi2Key, (key) => key.gsi2pk === activeOrdersIndex.pk(restaurantId))
     : undefined;
   const result = await queryActiveOrders(restaurantId, page.limit, startAfter);
   return {

@@ -92,7 +92,7 @@ export function keyClass(key: string): string {
 function writtenPartitions(input: WriteInput): string[] {
   // Before or after the document client's marshalling: `"x"` or `{ S: "x" }`.
   const text = (value: unknown) => (typeof value === 'string' ? value : typeof (value as { S?: unknown })?.S === 'string' ? (value as { S: string }).S : undefined);
-  const ofItem = (item: Attributes) => [item?.pk, item?.gsi1pk].map(text).filter((key): key is string => key !== undefined);
+  const ofItem = (item: Attributes) => [item?.pk, item?.gsi1pk, item?.gsi2pk].map(text).filter((key): key is string => key !== undefined);
   const ofKey = (key: Attributes) => ofItem({ pk: key?.pk });
   const keys = [
     ...ofItem(input.Item),

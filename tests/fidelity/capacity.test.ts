@@ -68,4 +68,13 @@ describe('transaction write units in the local runtime', () => {
     // The item leaves the index.
     expect(await update('REMOVE gsi1pk, gsi1sk')).toMatchObject({ CapacityUnits: 4, GlobalSecondaryIndexes: { gsi1: { CapacityUnits: 2 } } });
   });
+
+  it('bills a keys-only index entry by its keys, and not at all while they stay', async () => {
+    const item = sized(1500, { gsi2pk: { S: 'CAPACITY#keys' }, gsi2sk: { S: randomUUID() } });
+    expect(await units([{ Put: { TableName, Item: item } }], 'INDEXES')).toMatchObject({ CapacityUnits: 4 + 2, GlobalSecondaryIndexes: { gsi2: { CapacityUnits: 2 } } });
+    const Key = { pk: item.pk, sk: item.sk };
+    const moved = await units([{ Update: { TableName, Key, UpdateExpression: 'SET d = :d', ExpressionAttributeValues: { ':d': { S: 'y'.repeat(1400) } } } }], 'INDEXES');
+    expect(moved).toMatchObject({ CapacityUnits: 4 });
+    expect(moved?.GlobalSecondaryIndexes ?? {}).toEqual({});
+  });
 });
