@@ -120,14 +120,15 @@ const activeOrdersQuery = (restaurantId: string) => ({
 });
 
 /**
- * The orders at these index entries, in their order (BatchGetItem, 100 at a time). The index is
- * eventually consistent: an order finished a moment ago may still have an entry, and is left out.
+ * The orders at these index entries, in their order (BatchGetItem, 100 at a time, eventually
+ * consistent like the index itself, at half the read units): an order finished a moment ago may
+ * still have an entry, and is left out.
  */
 async function ordersAt(entries: Record<string, unknown>[]): Promise<Order[]> {
   const keysOf = entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) }));
   const found = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < keysOf.length; start += BATCH_GET_KEYS) {
-    for (const [id, item] of await batchGet(keysOf.slice(start, start + BATCH_GET_KEYS))) found.set(id, item);
+    for (const [id, item] of await batchGet(keysOf.slice(start, start + BATCH_GET_KEYS), false)) found.set(id, item);
   }
   return keysOf
     .map((key) => found.get(keyId(key)))
