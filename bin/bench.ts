@@ -10,6 +10,7 @@ import { bundles, measureColdStarts, synthesizeDev } from './bench/cold-start';
 import { ASSUMPTIONS, costPer1000Orders } from './bench/cost';
 import { measuredMix, simulateScale } from './bench/scale';
 import { measureFanoutScale } from './bench/fanout-scale';
+import { KEEP_ALIVE_TICKETS, measureKeepAlive } from './bench/keepalive';
 import { InvocationLog } from './bench/invocations';
 import { runLoad } from './bench/load';
 import { startDynamoDbProbe } from './bench/probe';
@@ -201,19 +202,24 @@ try {
   probe?.stop();
   const loadInvocations = invocations.all.slice(firstLoadInvocation, lastLoadInvocation);
   const failures = () => load.recorder.errors() + load.endState.findings.length;
-  // What the load's order flow costs on AWS (the scale model and the full report print it).
-  const cost = costPer1000Orders({
-    invocations: loadInvocations,
-    orders: load.orders,
-    memoryMb,
-    webSocketMessages: load.sockets.messagesReceived,
-    guestSockets: load.sockets.guests,
-    kitchenScreensPerRestaurant: options.kitchens,
-  });
+  /** What the load's order flow costs on AWS, its sockets kept open for the hours they would be (the scale model and the full report print it). */
+  const costOfLoad = async () => {
+    progress('measuring what keeping sockets open costs: pings and kitchen syncs');
+    return costPer1000Orders({
+      invocations: loadInvocations,
+      orders: load.orders,
+      memoryMb,
+      webSocketMessages: load.sockets.billedMessages,
+      guestSockets: load.sockets.guests,
+      kitchenScreensPerRestaurant: options.kitchens,
+      keepAlive: await measureKeepAlive(runtime, invocations, KEEP_ALIVE_TICKETS, smoke ? 2 : 5),
+    });
+  };
 
   if (scaleRestaurants !== undefined) {
-    const mix = measuredMix(loadInvocations, load.orders, load.sockets.messagesReceived);
+    const mix = measuredMix(loadInvocations, load.orders, load.sockets.billedMessages);
     const input = { restaurants: scaleRestaurants, ordersPerRestaurantDay: ASSUMPTIONS.ordersPerRestaurantDay, peakFactor: 5, seconds: 600, seed: 1 };
+    const cost = await costOfLoad();
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.scaleSection(mix, simulateScale(mix, input), input, cost.total)].join('\n'));
   } else if (serviceOnly) {
     console.log([...heading, report.loadSection(load, options.thinkMs), '', report.endStateSection(load, faultArgs), '', ...(options.soakSeconds ? [report.soakSection(load, memory, probe?.samples ?? []), ''] : [])].join('\n'));
@@ -226,6 +232,8 @@ try {
       progress(`fan-out to ${sockets} sockets`);
       scale.push(await measureFanoutScale(runtime, sockets));
     }
+
+    const cost = await costOfLoad();
 
     let bundleDir = values.bundles;
     if (!bundleDir) {

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { PING_AFTER_SILENT_MS } from '../../shared/contract/keepalive';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON from the wire */
 
@@ -125,16 +126,17 @@ export class BenchSocket {
   readonly outages: { from: number; to: number }[] = [];
   /** When any socket last received a message (performance.now()). */
   static lastMessageAt = 0;
-  /** Messages of the service (events), not the answers to `sync` and `ping`. */
-  messages = 0;
+  /** What API Gateway would bill this socket: every frame sent and received, per 32 KB. */
+  billedMessages = 0;
   private closedByUs = false;
   private waiters: (() => void)[] = [];
   private snapshotWaiters: ((data: any) => void)[] = [];
+  private pongWaiters: (() => void)[] = [];
 
-  /** A `ping` every four minutes, as the apps send, so API Gateway's 10 idle minutes never end the socket. */
+  /** A `ping` as often as the apps send one when silent, so API Gateway's 10 idle minutes never end the socket. */
   private readonly keepAlive = setInterval(() => {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ action: 'ping' }));
-  }, 4 * 60_000);
+    if (this.ws.readyState === WebSocket.OPEN) this.send({ action: 'ping' });
+  }, PING_AFTER_SILENT_MS);
 
   private constructor(
     private ws: WebSocket,
@@ -145,12 +147,18 @@ export class BenchSocket {
     this.listen();
   }
 
-  /** Opens a socket; a handshake the server could not take now (5xx, or no server: a restart) is tried again for up to two minutes. */
+  /**
+   * Opens a socket and sends `sync`, as the apps do on every connect (its snapshot comes when it
+   * comes); a handshake the server could not take now (5xx, or no server: a restart) is tried again
+   * for up to two minutes.
+   */
   static async open(url: string, token: string): Promise<BenchSocket> {
     const giveUp = performance.now() + 120_000;
     for (;;) {
       try {
-        return new BenchSocket(await connect(url, token), url, token);
+        const socket = new BenchSocket(await connect(url, token), url, token);
+        void socket.sync().catch(() => undefined);
+        return socket;
       } catch (error) {
         const refused = /handshake refused: (\d+)/.exec((error as Error).message);
         if ((refused && Number(refused[1]) < 500) || performance.now() > giveUp) throw error;
@@ -162,16 +170,26 @@ export class BenchSocket {
   private listen(): void {
     // A socket the server dropped reports it as an error before it closes; the close is what matters.
     this.ws.on('error', () => undefined);
-    this.ws.on('message', (data: Buffer) => this.receive(JSON.parse(data.toString())));
+    this.ws.on('message', (data: Buffer) => this.receive(data.toString()));
     this.ws.once('close', () => {
       if (!this.closedByUs) void this.reconnect();
     });
   }
 
-  private receive(message: any): void {
+  /** Billed frames: one per 32 KB or part of it. */
+  private static billed = (text: string) => Math.max(1, Math.ceil(Buffer.byteLength(text) / (32 * 1024)));
+
+  private send(message: object): void {
+    const text = JSON.stringify(message);
+    this.billedMessages += BenchSocket.billed(text);
+    this.ws.send(text);
+  }
+
+  private receive(text: string): void {
+    const message = JSON.parse(text);
     const now = performance.now();
     BenchSocket.lastMessageAt = now;
-    if (!['snapshot', 'error', 'pong'].includes(message.type)) this.messages++;
+    this.billedMessages += BenchSocket.billed(text);
     for (const key of messageKeys(message)) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
     const { type, data } = message;
     const note = (orderId: string, lines: any[]) => {
@@ -184,7 +202,7 @@ export class BenchSocket {
       if (data.tickets) this.view.clear();
       for (const order of data.orders ?? data.tickets ?? []) this.view.set(order.orderId, linesOf(order.lines));
       for (const resolve of this.snapshotWaiters.splice(0)) resolve(data);
-    }
+    } else if (type === 'pong') for (const resolve of this.pongWaiters.splice(0)) resolve();
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -205,6 +223,13 @@ export class BenchSocket {
     }
   }
 
+  /** Sends `ping` and resolves with the `pong`. */
+  async ping(): Promise<void> {
+    const pong = new Promise<void>((resolve) => this.pongWaiters.push(resolve));
+    this.send({ action: 'ping' });
+    await pong;
+  }
+
   /** Sends `sync` and resolves with the snapshot (one a second at most: a refused one is sent again). */
   async sync(): Promise<any> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -223,7 +248,7 @@ export class BenchSocket {
         this.ws.on('message', onMessage);
         void snapshot.finally(() => this.ws.off('message', onMessage)).catch(() => undefined);
       });
-      this.ws.send(JSON.stringify({ action: 'sync' }));
+      this.send({ action: 'sync' });
       const outcome = await Promise.race([snapshot, refused]);
       if (outcome !== 'refused') return outcome;
       await pause(1100);

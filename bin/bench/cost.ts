@@ -1,7 +1,9 @@
 import { isReadOperation } from '../../shared/observability/dynamodb-usage';
+import { KITCHEN_RESYNC_MS, PING_AFTER_SILENT_MS } from '../../shared/contract/keepalive';
 import { restRoutes } from '../../shared/http/routes';
 import { append } from './invocations';
 import type { Invocation } from './invocations';
+import type { KeepAliveSample } from './keepalive';
 
 /**
  * AWS list prices, us-east-1, on-demand, as published in 2025 (the first pricing tier of each).
@@ -20,7 +22,7 @@ export const PRICES = {
 
 /** What the model assumes beyond what the run measures. */
 export const ASSUMPTIONS = {
-  /** A guest's phone holds its socket for the whole visit. */
+  /** A guest's phone holds its socket for the whole visit, the app in the foreground (so it pings when silent). */
   guestMinutesPerVisit: 60,
   /** Kitchen screens stay connected through a 12-hour service day… */
   kitchenMinutesPerDay: 12 * 60,
@@ -36,9 +38,12 @@ export interface CostInput {
   invocations: Invocation[];
   orders: number;
   memoryMb: number;
+  /** Frames the load's sockets sent and received, as API Gateway bills them. */
   webSocketMessages: number;
   guestSockets: number;
   kitchenScreensPerRestaurant: number;
+  /** What one ping and one kitchen sync cost, measured: the keep-alive over the hours sockets stay open. */
+  keepAlive: KeepAliveSample;
 }
 
 export interface CostLine {
@@ -61,7 +66,28 @@ const unitsOf = (invocations: Invocation[], read: boolean) =>
 const gbSecondsOf = (invocations: Invocation[], memoryMb: number) => invocations.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (memoryMb / 1024);
 
 /**
- * The cost of 1,000 orders on AWS, from the invocations of a load run and the assumptions above;
+ * What keeping the sockets open costs per 1,000 orders beyond the load itself (whose sockets live
+ * minutes, not hours): each phone's pings over its assumed minutes, at the apps' cadence, and each
+ * kitchen screen's syncs over its service day, each at its measured cost.
+ */
+export function keepAlivePer1000Orders(input: Pick<CostInput, 'orders' | 'guestSockets' | 'kitchenScreensPerRestaurant' | 'keepAlive' | 'memoryMb'>) {
+  const pings = ((input.guestSockets * 1000) / input.orders) * Math.floor((ASSUMPTIONS.guestMinutesPerVisit * 60_000) / PING_AFTER_SILENT_MS);
+  const syncs = (input.kitchenScreensPerRestaurant * Math.floor((ASSUMPTIONS.kitchenMinutesPerDay * 60_000) / KITCHEN_RESYNC_MS) * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
+  const { ping, kitchenSync } = input.keepAlive;
+  const messages = pings * ping.frames + syncs * kitchenSync.frames;
+  const invocations = pings + syncs;
+  const gbSeconds = ((pings * Math.ceil(ping.durationMs) + syncs * Math.ceil(kitchenSync.durationMs)) / 1000) * (input.memoryMb / 1024);
+  const readUnits = pings * ping.readUnits + syncs * kitchenSync.readUnits;
+  const dollars =
+    (messages / 1e6) * PRICES.webSocketMessagesPerMillion +
+    (invocations / 1e6) * PRICES.lambdaRequestsPerMillion +
+    gbSeconds * PRICES.lambdaArmGbSecond +
+    (readUnits / 1e6) * PRICES.dynamoDbReadUnitsPerMillion;
+  return { sample: input.keepAlive, pings, syncs, messages, invocations, gbSeconds, readUnits, dollars };
+}
+
+/**
+ * The cost of 1,000 orders on AWS, from the invocations of a load run, its sockets' keep-alive and the assumptions above;
  * where the write units go, by route (or function), and the compute, by function: most first.
  */
 export function costPer1000Orders(input: CostInput): {
@@ -70,6 +96,7 @@ export function costPer1000Orders(input: CostInput): {
   dynamoDb: number;
   writesBy: { what: string; units: number }[];
   computeBy: { what: string; gbSeconds: number }[];
+  keepAlive: ReturnType<typeof keepAlivePer1000Orders>;
 } {
   const scale = 1000 / input.orders;
   const setupRequests = new Set(input.invocations.filter((i) => i.route !== undefined && SETUP_ROUTES.includes(i.route) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
@@ -82,11 +109,15 @@ export function costPer1000Orders(input: CostInput): {
   const connectionMinutes =
     (input.guestSockets * ASSUMPTIONS.guestMinutesPerVisit) * scale +
     (input.kitchenScreensPerRestaurant * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
-  const messages = input.webSocketMessages * scale;
-  const invocations = counted.length * scale;
+  const keepAlive = keepAlivePer1000Orders(input);
+  const messages = input.webSocketMessages * scale + keepAlive.messages;
+  const invocations = counted.length * scale + keepAlive.invocations;
+  const computed = gbSeconds + keepAlive.gbSeconds;
+  const read = readUnits + keepAlive.readUnits;
 
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const ofWhich = (n: number, unit: string) => ` (${fmt(n)}${unit} keep-alive)`;
   /** The counted invocations grouped by `key`, each group's share per 1,000 orders measured by `amount`, most first. */
   const breakdown = (key: (i: Invocation) => string, amount: (group: Invocation[]) => number) => {
     const groups = new Map<string, Invocation[]>();
@@ -98,15 +129,15 @@ export function costPer1000Orders(input: CostInput): {
     .map(({ what, amount }) => ({ what, units: amount }));
   const computeBy = breakdown((i) => i.function, (group) => gbSecondsOf(group, input.memoryMb)).map(({ what, amount }) => ({ what, gbSeconds: amount }));
   const lines: CostLine[] = [
-    { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
-    { item: 'Lambda compute (arm64)', quantity: `${fmt(gbSeconds)} GB-s`, dollars: gbSeconds * PRICES.lambdaArmGbSecond },
+    { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations${ofWhich(keepAlive.invocations, '')}`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
+    { item: 'Lambda compute (arm64)', quantity: `${fmt(computed)} GB-s${ofWhich(keepAlive.gbSeconds, '')}`, dollars: computed * PRICES.lambdaArmGbSecond },
     { item: 'API Gateway REST', quantity: `${fmt(restRequests)} requests`, dollars: perMillion(restRequests, PRICES.restRequestsPerMillion) },
-    { item: 'API Gateway WebSocket messages', quantity: `${fmt(messages)} messages`, dollars: perMillion(messages, PRICES.webSocketMessagesPerMillion) },
+    { item: 'API Gateway WebSocket messages', quantity: `${fmt(messages)} messages${ofWhich(keepAlive.messages, '')}`, dollars: perMillion(messages, PRICES.webSocketMessagesPerMillion) },
     { item: 'API Gateway WebSocket connection minutes', quantity: `${fmt(connectionMinutes)} minutes`, dollars: perMillion(connectionMinutes, PRICES.webSocketConnectionMinutesPerMillion) },
     { item: 'DynamoDB writes (on demand)', quantity: `${fmt(writeUnits)} WRU`, dollars: perMillion(writeUnits, PRICES.dynamoDbWriteUnitsPerMillion) },
-    { item: 'DynamoDB reads (on demand)', quantity: `${fmt(readUnits)} RRU`, dollars: perMillion(readUnits, PRICES.dynamoDbReadUnitsPerMillion) },
+    { item: 'DynamoDB reads (on demand)', quantity: `${fmt(read)} RRU${ofWhich(keepAlive.readUnits, '')}`, dollars: perMillion(read, PRICES.dynamoDbReadUnitsPerMillion) },
     { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
   ];
   const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);
-  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy, computeBy };
+  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy, computeBy, keepAlive };
 }

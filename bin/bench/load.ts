@@ -52,7 +52,8 @@ export interface LoadResult {
   orders: number;
   /** Tables served (more than one round per table in a soak). */
   rounds: number;
-  sockets: { guests: number; kitchens: number; messagesReceived: number };
+  /** Sockets, and the frames they sent and received while the load ran, as API Gateway bills them (per 32 KB). */
+  sockets: { guests: number; kitchens: number; billedMessages: number };
   retries: RetryCounter;
   endState: EndState;
   /** Times a socket was dropped by the server and came back (reconnected and synced). */
@@ -408,6 +409,8 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       deadline = Math.min(giveUp, Math.max(performance.now(), BenchSocket.lastMessageAt) + 10_000);
       await Promise.all(allSockets.map((socket) => socket.waitForAll(keysFor(socket), deadline)));
     } while (allSockets.some((socket) => keysFor(socket).some((key) => !socket.firstSeen.has(key))) && BenchSocket.lastMessageAt + 10_000 > deadline && deadline < giveUp);
+    // The load's traffic, before the checks' own syncs.
+    const billedMessages = allSockets.reduce((sum, socket) => sum + socket.billedMessages, 0);
     for (const check of checks) await check?.(deadline);
     for (const restaurant of restaurants) {
       // A soak serves thousands of sessions: read them a few at a time, not all at once.
@@ -456,7 +459,7 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       sockets: {
         guests: allSockets.length - kitchenCount,
         kitchens: kitchenCount,
-        messagesReceived: allSockets.reduce((sum, s) => sum + s.messages, 0),
+        billedMessages,
       },
       retries,
       endState,

@@ -1,6 +1,7 @@
 import { authorizer } from '../../shared/http/routes';
 import type { ColdStart } from './cold-start';
 import type { Comparison } from './compare';
+import { KITCHEN_RESYNC_MS, PING_AFTER_SILENT_MS } from '../../shared/contract/keepalive';
 import { ASSUMPTIONS, PRICES } from './cost';
 import type { costPer1000Orders } from './cost';
 import type { FanoutScale } from './fanout-scale';
@@ -146,8 +147,10 @@ export function coldStartSection(coldStarts: ColdStart[], runs: number): string 
 }
 
 export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb: number): string {
+  const { sample } = cost.keepAlive;
   const rows = cost.lines.map((line) => [line.item, line.quantity, `$${line.dollars.toFixed(4)}`]);
   const writes = cost.writesBy.map(({ what, units }) => `${what} ${Math.round(units).toLocaleString('en-US')}`).join(' · ');
+  const whole = (n: number) => Math.round(n).toLocaleString('en-US');
   const compute = cost.computeBy.map(({ what, gbSeconds }) => `${what} ${Math.round(gbSeconds).toLocaleString('en-US')}`).join(' · ');
   return [
     '### What 1,000 orders cost on AWS (us-east-1, on demand)',
@@ -160,12 +163,17 @@ export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb
     '',
     `Where the compute goes (GB-s per 1,000 orders, by function): ${compute}.`,
     '',
+    `Keeping the sockets open (beyond the load, whose sockets live minutes): ${whole(cost.keepAlive.pings)} phone pings and ${whole(cost.keepAlive.syncs)} kitchen syncs per 1,000 orders, ` +
+      `a ping measured at ${sample.ping.durationMs.toFixed(1)} ms and ${sample.ping.frames} frames, a kitchen sync (${sample.tickets} active tickets) at ` +
+      `${sample.kitchenSync.durationMs.toFixed(1)} ms, ${sample.kitchenSync.readUnits} RRU and ${sample.kitchenSync.frames} frames: $${cost.keepAlive.dollars.toFixed(4)} of the total.`,
+    '',
     `Prices: Lambda $${PRICES.lambdaRequestsPerMillion}/M requests and $${PRICES.lambdaArmGbSecond}/GB-s (arm64); REST $${PRICES.restRequestsPerMillion}/M; ` +
       `WebSocket $${PRICES.webSocketMessagesPerMillion}/M messages and $${PRICES.webSocketConnectionMinutesPerMillion}/M connection minutes; ` +
       `DynamoDB $${PRICES.dynamoDbWriteUnitsPerMillion}/M WRU and $${PRICES.dynamoDbReadUnitsPerMillion}/M RRU; Streams read by Lambda are free.`,
     `Assumptions: every invocation of the run's order flow counts (restaurant set-up — logins, staff, tables — does not), each billed at its measured duration rounded up to 1 ms at ${memoryMb} MB; ` +
-      `every message the sockets received is one billed message (all under 32 KB); a phone stays connected ${ASSUMPTIONS.guestMinutesPerVisit} minutes per visit; ` +
-      `kitchen screens ${ASSUMPTIONS.kitchenMinutesPerDay / 60} h a day in a restaurant of ${ASSUMPTIONS.ordersPerRestaurantDay} orders a day; ` +
+      `every frame the sockets sent and received is billed (per 32 KB), the apps' \`sync\` on connecting included; a phone stays connected ${ASSUMPTIONS.guestMinutesPerVisit} minutes per visit, ` +
+      `the app in the foreground, so it pings after every ${PING_AFTER_SILENT_MS / 60_000} silent minutes; ` +
+      `kitchen screens ${ASSUMPTIONS.kitchenMinutesPerDay / 60} h a day in a restaurant of ${ASSUMPTIONS.ordersPerRestaurantDay} orders a day, syncing every ${KITCHEN_RESYNC_MS / 60_000} minutes; ` +
       'write units of a transaction as AWS bills them (2 per KB of every item, condition checks and index entries included), which the local runtime reports in place of DynamoDB Local’s own figure. ' +
       'Not included: CloudWatch Logs and metrics, WAF, alarms and the dashboards (fixed monthly costs, see the README). ' +
       'Durations were measured here against DynamoDB Local, whose calls are slower than DynamoDB’s, so compute is overstated rather than understated.',

@@ -38,14 +38,19 @@ describe('benchmark arithmetic', () => {
       webSocketMessages: 3,
       guestSockets: 2,
       kitchenScreensPerRestaurant: 3,
+      keepAlive: { ping: { durationMs: 2.2, readUnits: 0, frames: 2 }, kitchenSync: { durationMs: 30.5, readUnits: 5, frames: 2 }, tickets: 10 },
     });
+    // Keep-alive per 1,000 orders: 2,000 phones × 12 pings (60 minutes, one per 5 silent ones); 3 screens × 360 syncs (12 h, one per 2 minutes) × 1,000 / 300 orders.
+    const [pings, syncs] = [2000 * 12, 3600];
     const dollars = (item: string) => lines.find((line) => line.item === item)?.dollars;
-    expect(dollars('Lambda requests')).toBeCloseTo((3000 / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
-    // Each invocation billed rounded up to the millisecond: 5 + 41 + 10 ms at 1 GB, a thousand times.
-    expect(dollars('Lambda compute (arm64)')).toBeCloseTo(56 * PRICES.lambdaArmGbSecond, 10);
+    expect(dollars('Lambda requests')).toBeCloseTo(((3000 + pings + syncs) / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
+    // Each invocation billed rounded up to the millisecond: 5 + 41 + 10 ms at 1 GB, a thousand times; a ping 3 ms, a sync 31.
+    expect(dollars('Lambda compute (arm64)')).toBeCloseTo((56 + (pings * 3 + syncs * 31) / 1000) * PRICES.lambdaArmGbSecond, 10);
     expect(dollars('API Gateway REST')).toBeCloseTo((1000 / 1e6) * PRICES.restRequestsPerMillion, 10);
     expect(dollars('DynamoDB writes (on demand)')).toBeCloseTo(((1 + 6) * 1000 / 1e6) * PRICES.dynamoDbWriteUnitsPerMillion, 10);
-    expect(dollars('DynamoDB reads (on demand)')).toBeCloseTo((5.5 * 1000 / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
+    expect(dollars('DynamoDB reads (on demand)')).toBeCloseTo(((5.5 * 1000 + syncs * 5) / 1e6) * PRICES.dynamoDbReadUnitsPerMillion, 10);
+    // The load's 3 frames a thousand times, and a ping's and a sync's two frames each.
+    expect(dollars('API Gateway WebSocket messages')).toBeCloseTo(((3000 + 2 * (pings + syncs)) / 1e6) * PRICES.webSocketMessagesPerMillion, 10);
     const minutes = 2 * ASSUMPTIONS.guestMinutesPerVisit * 1000 + (3 * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
     expect(dollars('API Gateway WebSocket connection minutes')).toBeCloseTo((minutes / 1e6) * PRICES.webSocketConnectionMinutesPerMillion, 10);
     expect(total).toBeCloseTo(lines.reduce((sum, line) => sum + line.dollars, 0), 10);

@@ -31,10 +31,12 @@ const flow: Invocation[] = [
 
 describe('the cost model', () => {
   it('prices 1,000 orders from the measured invocations, without the set-up', () => {
-    const cost = costPer1000Orders({ invocations: flow, orders: 2, memoryMb: 512, webSocketMessages: 20, guestSockets: 2, kitchenScreensPerRestaurant: 1 });
+    // A keep-alive that costs nothing but its messages and invocations, counted in the keep-alive test.
+    const free = { durationMs: 0, readUnits: 0, frames: 0 };
+    const cost = costPer1000Orders({ invocations: flow, orders: 2, memoryMb: 512, webSocketMessages: 20, guestSockets: 2, kitchenScreensPerRestaurant: 1, keepAlive: { ping: free, kitchenSync: free, tickets: 0 } });
     const line = (item: string) => cost.lines.find((l) => l.item === item);
-    // 6 invocations for 2 orders: 3,000 per 1,000.
-    expect(line('Lambda requests')?.dollars).toBeCloseTo((3000 / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
+    // 6 invocations for 2 orders: 3,000 per 1,000, and the keep-alive's.
+    expect(line('Lambda requests')?.dollars).toBeCloseTo(((3000 + cost.keepAlive.invocations) / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
     // Durations rounded up to the ms: (10 + 100 + 20) × 2 = 260 ms = 0.26 s at 0.5 GB, × 500.
     expect(line('Lambda compute (arm64)')?.dollars).toBeCloseTo(0.26 * 0.5 * 500 * PRICES.lambdaArmGbSecond, 10);
     // Two placements are two REST requests; the connects are not REST.

@@ -61,6 +61,8 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
       setMoney(() => (cents: number) => format.format(cents / 100));
     });
     return connectLive<StaffMessage>(config.webSocketUrl, session.token, {
+      // The floor hears calling tables and food that is up even from a background tab.
+      keepAliveWhileHidden: true,
       onState: (up) => {
         setLive(up);
         if (!up) checkStillSignedIn(api, restaurantId, onRefused);

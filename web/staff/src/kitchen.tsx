@@ -3,6 +3,7 @@ import type { StaffMessage } from '../../../shared/contract/messages';
 import { problemOf } from '../../common/api';
 import type { Api, AppConfig, Schemas } from '../../common/api';
 import { connectLive } from '../../common/socket';
+import { KITCHEN_RESYNC_MS } from '../../../shared/contract/keepalive';
 import { checkStillSignedIn } from './auth';
 import type { StaffSession } from './auth';
 import { beep } from './sound';
@@ -10,8 +11,6 @@ import { beep } from './sound';
 type Ticket = Schemas['Ticket'];
 type Line = Ticket['lines'][number];
 
-/** A kitchen screen checks with `sync` this often even while live: it must never miss a ticket. */
-const RESYNC_MS = 60_000;
 /** Where a tap moves a line. */
 const NEXT: Partial<Record<Line['status'], Line['status']>> = { QUEUED: 'IN_PROGRESS', IN_PROGRESS: 'READY' };
 const LIVE_LINE = (line: Line) => line.status !== 'SERVED' && line.status !== 'CANCELLED';
@@ -108,7 +107,8 @@ export function Kitchen({ api, config, session, onRefused }: { api: Api; config:
     setFetchedAllDay(undefined);
     const stop = connectLive<StaffMessage>(config.webSocketUrl, session.token, {
       greeting: () => ({ action: 'subscribe', station }),
-      resyncMs: RESYNC_MS,
+      resyncMs: KITCHEN_RESYNC_MS,
+      keepAliveWhileHidden: true,
       maxBackoffMs: 5000,
       onState: (up) => {
         setLive(up);
