@@ -117,7 +117,7 @@ export function costPer1000Orders(input: CostInput): {
 
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const ofWhich = (n: number, unit: string) => ` (${fmt(n)}${unit} keep-alive)`;
+  const ofWhich = (n: number) => ` (${fmt(n)} keep-alive)`;
   /** The counted invocations grouped by `key`, each group's share per 1,000 orders measured by `amount`, most first. */
   const breakdown = (key: (i: Invocation) => string, amount: (group: Invocation[]) => number) => {
     const groups = new Map<string, Invocation[]>();
@@ -129,13 +129,13 @@ export function costPer1000Orders(input: CostInput): {
     .map(({ what, amount }) => ({ what, units: amount }));
   const computeBy = breakdown((i) => i.function, (group) => gbSecondsOf(group, input.memoryMb)).map(({ what, amount }) => ({ what, gbSeconds: amount }));
   const lines: CostLine[] = [
-    { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations${ofWhich(keepAlive.invocations, '')}`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
-    { item: 'Lambda compute (arm64)', quantity: `${fmt(computed)} GB-s${ofWhich(keepAlive.gbSeconds, '')}`, dollars: computed * PRICES.lambdaArmGbSecond },
+    { item: 'Lambda requests', quantity: `${fmt(invocations)} invocations${ofWhich(keepAlive.invocations)}`, dollars: perMillion(invocations, PRICES.lambdaRequestsPerMillion) },
+    { item: 'Lambda compute (arm64)', quantity: `${fmt(computed)} GB-s${ofWhich(keepAlive.gbSeconds)}`, dollars: computed * PRICES.lambdaArmGbSecond },
     { item: 'API Gateway REST', quantity: `${fmt(restRequests)} requests`, dollars: perMillion(restRequests, PRICES.restRequestsPerMillion) },
-    { item: 'API Gateway WebSocket messages', quantity: `${fmt(messages)} messages${ofWhich(keepAlive.messages, '')}`, dollars: perMillion(messages, PRICES.webSocketMessagesPerMillion) },
+    { item: 'API Gateway WebSocket messages', quantity: `${fmt(messages)} messages${ofWhich(keepAlive.messages)}`, dollars: perMillion(messages, PRICES.webSocketMessagesPerMillion) },
     { item: 'API Gateway WebSocket connection minutes', quantity: `${fmt(connectionMinutes)} minutes`, dollars: perMillion(connectionMinutes, PRICES.webSocketConnectionMinutesPerMillion) },
     { item: 'DynamoDB writes (on demand)', quantity: `${fmt(writeUnits)} WRU`, dollars: perMillion(writeUnits, PRICES.dynamoDbWriteUnitsPerMillion) },
-    { item: 'DynamoDB reads (on demand)', quantity: `${fmt(read)} RRU${ofWhich(keepAlive.readUnits, '')}`, dollars: perMillion(read, PRICES.dynamoDbReadUnitsPerMillion) },
+    { item: 'DynamoDB reads (on demand)', quantity: `${fmt(read)} RRU${ofWhich(keepAlive.readUnits)}`, dollars: perMillion(read, PRICES.dynamoDbReadUnitsPerMillion) },
     { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
   ];
   const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);

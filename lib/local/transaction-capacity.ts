@@ -38,7 +38,7 @@ function valueSize(value: AttributeValue): number {
 }
 
 /** An item's size as DynamoDB counts it: every attribute's name and value. */
-export const itemSize = (item: WireItem): number => Object.entries(item).reduce((sum, [name, value]) => sum + bytes(name) + valueSize(value), 0);
+const itemSize = (item: WireItem): number => Object.entries(item).reduce((sum, [name, value]) => sum + bytes(name) + valueSize(value), 0);
 
 /** Write units of one item write: one per KB, rounded up per item, at least one. */
 const writeUnits = (...items: (WireItem | undefined)[]) => Math.max(1, Math.ceil(Math.max(0, ...items.map((item) => (item ? itemSize(item) : 0))) / 1024));

@@ -76,8 +76,10 @@ export function Join({ api, tableCode, previous, onSeat }: { api: Api; tableCode
     if (problem?.code === 'UNAUTHENTICATED' && proof.guestId) return attempt({});
     if (response.status === 429) {
       const seconds = retryAfterOf(response, 60);
-      setNow(Date.now());
-      setBlockedUntil(Date.now() + seconds * 1000);
+      // One clock reading for both: two could straddle a millisecond and show a 4 s block as 5 s.
+      const at = Date.now();
+      setNow(at);
+      setBlockedUntil(at + seconds * 1000);
       return setMessage(undefined);
     }
     const left = Number(problem?.details?.attemptsLeft);
