@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ASSUMPTIONS, PRICES, costPer1000Orders } from '../../bin/bench/cost';
+import { KITCHEN_RESYNC_MS, PING_AFTER_SILENT_MS } from '../../shared/contract/keepalive';
 import type { Invocation } from '../../bin/bench/invocations';
 import { percentile } from '../../bin/bench/stats';
 
@@ -40,8 +41,9 @@ describe('benchmark arithmetic', () => {
       kitchenScreensPerRestaurant: 3,
       keepAlive: { ping: { durationMs: 2.2, readUnits: 0, frames: 2 }, kitchenSync: { durationMs: 30.5, readUnits: 5, frames: 2 }, tickets: 10 },
     });
-    // Keep-alive per 1,000 orders: 2,000 phones × 12 pings (60 minutes, one per 5 silent ones); 3 screens × 360 syncs (12 h, one per 2 minutes) × 1,000 / 300 orders.
-    const [pings, syncs] = [2000 * 12, 3600];
+    // Keep-alive per 1,000 orders: 2,000 phones × 12 pings (60 minutes, one per 5 silent ones); 3 screens × 180 syncs (12 h, one per 4 minutes) × 1,000 / 300 orders.
+    expect([PING_AFTER_SILENT_MS, KITCHEN_RESYNC_MS]).toEqual([5 * 60_000, 4 * 60_000]);
+    const [pings, syncs] = [2000 * 12, 1800];
     const dollars = (item: string) => lines.find((line) => line.item === item)?.dollars;
     expect(dollars('Lambda requests')).toBeCloseTo(((3000 + pings + syncs) / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
     // Each invocation billed rounded up to the millisecond: 5 + 41 + 10 ms at 1 GB, a thousand times; a ping 3 ms, a sync 31.
