@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isDeepStrictEqual } from 'node:util';
 import { tableDefinition } from '../../shared/db/table-definition';
 
 /** An item as DynamoDB's wire protocol has it: attribute name → typed value. */
@@ -43,15 +44,6 @@ const itemSize = (item: WireItem): number => Object.entries(item).reduce((sum, [
 /** Write units of one item write: one per KB, rounded up per item, at least one. */
 const writeUnits = (...items: (WireItem | undefined)[]) => Math.max(1, Math.ceil(Math.max(0, ...items.map((item) => (item ? itemSize(item) : 0))) / 1024));
 
-/** Two items alike, whatever the order of their attributes. */
-function sameItem(a: WireItem, b: WireItem): boolean {
-  const canonical = (value: unknown): unknown =>
-    value && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value)
-      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([name, inner]) => [name, canonical(inner)]))
-      : Array.isArray(value) ? value.map(canonical) : value;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
 /** AWS bills every action of a transaction twice (prepare and commit). */
 const TRANSACTIONAL = 2;
 
@@ -83,7 +75,7 @@ export function transactionUnits(actions: TransactAction[]): TransactionUnits {
       const [before, after] = [projected(action.before), projected(action.after)];
       const [was, is] = [keyOf(before), keyOf(after)];
       if (was !== undefined && is !== undefined && was !== is) units += writeUnits(before) + writeUnits(after);
-      else if (was !== undefined && is !== undefined) units += sameItem(before as WireItem, after as WireItem) ? 0 : writeUnits(before, after);
+      else if (was !== undefined && is !== undefined) units += isDeepStrictEqual(before, after) ? 0 : writeUnits(before, after);
       else if (was !== undefined) units += writeUnits(before);
       else if (is !== undefined) units += writeUnits(after);
     }

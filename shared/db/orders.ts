@@ -4,7 +4,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import { activeOrdersIndex, keyPrefixes, keys } from './keys';
-import { BATCH_GET_KEYS, batchGet, keyId } from './batch-get';
+import { batchGet, keyId } from './batch-get';
 import { queryAll, queryPage } from './query';
 import { epochSeconds } from './time';
 import { named } from './transact';
@@ -120,16 +120,13 @@ const activeOrdersQuery = (restaurantId: string) => ({
 });
 
 /**
- * The orders at these index entries, in their order (BatchGetItem, 100 at a time, eventually
- * consistent like the index itself, at half the read units): an order finished a moment ago may
- * still have an entry, and is left out.
+ * The orders at these index entries, in their order (BatchGetItem, eventually consistent like the
+ * index itself, at half the read units): an order finished a moment ago may still have an entry,
+ * and is left out.
  */
 async function ordersAt(entries: Record<string, unknown>[]): Promise<Order[]> {
   const keysOf = entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) }));
-  const found = new Map<string, Record<string, unknown>>();
-  for (let start = 0; start < keysOf.length; start += BATCH_GET_KEYS) {
-    for (const [id, item] of await batchGet(keysOf.slice(start, start + BATCH_GET_KEYS), false)) found.set(id, item);
-  }
+  const found = await batchGet(keysOf, false);
   return keysOf
     .map((key) => found.get(keyId(key)))
     .filter((item): item is Record<string, unknown> => item !== undefined)
