@@ -57,8 +57,8 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
       await Promise.all(open.map((socket) => socket.waitForAll([key], deadline)));
       return { placed, key };
     };
-    // A first order, not measured, starts the delivery function's instances: a cold one costs seconds
-    // here (tsx compiles its sources) where a Lambda init of its bundle takes about 0.1 s (see cold starts).
+    // A first order, not measured, starts the delivery function's instances (each imports its bundle, as
+    // a Lambda init does): the figure is a warm restaurant's, as in the service's busy hours.
     await placeOne();
     const { placed, key } = await placeOne();
     const latencies = open.flatMap((socket) => {

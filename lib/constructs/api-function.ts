@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { EnvName } from '../../shared/config/env';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/http/routes';
 import type { FunctionSpec } from '../../shared/http/routes';
+import { FUNCTION_BUNDLING } from '../function-bundling';
 import { tableActions } from '../table-access';
 import { tableDefinition } from '../../shared/db/table-definition';
 import { fileURLToPath } from 'node:url';
@@ -68,17 +69,7 @@ export class ApiFunction extends Construct {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // The AWS SDK v3 ships with the nodejs24.x runtime and stays out of the bundle (the default).
-        // Some CommonJS dependencies call require(); give the ESM bundle one.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-      },
+      bundling: { ...FUNCTION_BUNDLING, format: OutputFormat.ESM, sourceMap: true },
     });
 
     // Exactly the item operations the access patterns use, on the table and its named indexes: no Scan, no index/*.

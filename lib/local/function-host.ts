@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { FunctionBundles } from './function-bundles';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './function-worker';
 
 /**
  * A local Lambda function: instances are worker threads, each with its own module state and only
  * the environment the function's template gives it; one event at a time per instance, a new
- * instance (a cold start) when every one is busy, up to `maxInstances` (4 unless said; beyond that,
- * events wait where AWS would add instances: loading a function's modules under tsx costs this
- * machine far more than a Lambda init does). An invocation that runs past the function's timeout has its
- * instance terminated, as Lambda does, and fails with Lambda's message.
+ * instance (a cold start: importing the function's bundle, as Lambda's init does) when every one is
+ * busy, up to `maxInstances` (4 unless said; beyond that, events wait where AWS would add instances:
+ * this machine has two cores, not a Lambda environment per instance). An invocation that runs past the
+ * function's timeout has its instance terminated, as Lambda does, and fails with Lambda's message.
  */
 export interface LocalFunctionOptions {
-  /** The entry module, relative to `root`. */
+  /** The entry module, relative to the repository, as the manifest names it. */
   entry: string;
-  root: URL;
+  /** Where its bundle and the worker host are (bundleFunctions, with this entry among them). */
+  bundles: FunctionBundles;
   /** As Lambda names it in the context and in log lines. */
   functionName: string;
   environment: Record<string, string>;
@@ -21,8 +23,8 @@ export interface LocalFunctionOptions {
   memoryMb: number;
   maxInstances?: number;
   /**
-   * Instances to start at once, so their init phase (module loading, seconds under tsx) is done
-   * before the events that would otherwise wait for it: as many as are invoked side by side.
+   * Instances to start at once, so their init phase is done before the events that would otherwise
+   * wait for it: as many as are invoked side by side (Lambda keeps that many warm under steady load).
    */
   warmInstances?: number;
   log: (line: Record<string, unknown>) => void;
@@ -53,8 +55,6 @@ interface Instance {
   current?: number;
 }
 
-const WORKER = new URL('./function-worker.ts', import.meta.url);
-
 export function startFunction(options: LocalFunctionOptions): LocalFunction {
   const maxInstances = options.maxInstances ?? 4;
   const instances = new Set<Instance>();
@@ -72,11 +72,11 @@ export function startFunction(options: LocalFunctionOptions): LocalFunction {
   }
 
   function spawn(): Instance {
-    const setup: WorkerSetup = { entry: options.entry, entryUrl: new URL(options.entry, options.root).href, functionName: options.functionName, memoryMb: options.memoryMb };
-    // tsx loads the TypeScript sources, whatever started this process (npm start, a test runner).
-    const worker = new Worker(WORKER, {
+    const setup: WorkerSetup = { entry: options.entry, bundleUrl: options.bundles.of(options.entry).href, functionName: options.functionName, memoryMb: options.memoryMb };
+    // Plain JavaScript, whatever started this process (npm start under tsx, a test runner): no loader in the instance.
+    const worker = new Worker(options.bundles.worker, {
       env: options.environment,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       workerData: setup,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });

@@ -5,14 +5,16 @@ import { lambdaContext } from './lambda-context';
 
 /**
  * One instance of one Lambda function, in a worker thread of its own: its own module state and
- * only the environment its template gives it (see function-host.ts). It loads the function's entry
+ * only the environment its template gives it (see function-host.ts). It loads the function's bundle
  * (its init phase), then takes one event at a time, and reports each invocation the way Lambda's
  * REPORT line does: duration, and the DynamoDB round trips with the capacity units they consumed.
+ * This module is bundled too (function-bundles.ts); the bundle's DynamoDB client reports its round
+ * trips to this module's measurement through the thread's one store (dynamodb-usage.ts).
  */
 export interface WorkerSetup {
-  /** The entry as the manifest names it (relative to the repository), and as a URL to import. */
+  /** The entry as the manifest names it (relative to the repository), and its bundle's URL to import. */
   entry: string;
-  entryUrl: string;
+  bundleUrl: string;
   functionName: string;
   memoryMb: number;
 }
@@ -29,7 +31,9 @@ type Handler = (event: any, context: Context) => Promise<unknown>;
 const port = parentPort;
 if (!port) throw new Error('function-worker.ts runs as a worker thread');
 const setup = workerData as WorkerSetup;
-const { handler } = (await import(setup.entryUrl)) as { handler?: Handler };
+// Stack traces name the TypeScript sources, as on Lambda (NODE_OPTIONS=--enable-source-maps).
+process.setSourceMapsEnabled(true);
+const { handler } = (await import(setup.bundleUrl)) as { handler?: Handler };
 if (typeof handler !== 'function') throw new Error(`${setup.entry} does not export a handler`);
 
 /** The route an event is for, as the manifest names it (`POST /v1/orders`, `$connect`); none for stream batches. */

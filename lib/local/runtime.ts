@@ -5,6 +5,8 @@ import { startRestGateway } from './rest-gateway';
 import { startStreamPoller } from './stream-poller';
 import { startWebSocketGateway } from './websocket-gateway';
 import { startFunction } from './function-host';
+import { bundleFunctions } from './function-bundles';
+import type { FunctionBundles } from './function-bundles';
 import { startTableAccessProxy } from './table-access-proxy';
 import { startTtlSweeper } from './ttl-sweeper';
 import { startLocalScheduler } from './scheduler';
@@ -116,14 +118,14 @@ function functionEnvironmentOf(spec: FunctionSpec, shared: Record<string, string
 const localFunctionName = (spec: FunctionSpec) => spec.entry.replace(/^functions\//, '').replace(/(\/index)?\.ts$/, '').replaceAll('/', '-');
 const localFunctionArn = (spec: FunctionSpec) => `arn:aws:lambda:local:000000000000:function:${localFunctionName(spec)}`;
 
-/** Every function of the manifest as a local Lambda function (worker-thread instances), by spec. */
-function startFunctions(environment: (spec: FunctionSpec) => Record<string, string>, log: LocalRuntimeOptions['log']): Map<FunctionSpec, LocalFunction> {
+/** Every function of the manifest as a local Lambda function (worker-thread instances of its bundle), by spec. */
+function startFunctions(bundles: FunctionBundles, environment: (spec: FunctionSpec) => Record<string, string>, log: LocalRuntimeOptions['log']): Map<FunctionSpec, LocalFunction> {
   return new Map(
     lambdaFunctions.map((spec) => [
       spec,
       startFunction({
         entry: spec.entry,
-        root,
+        bundles,
         functionName: localFunctionName(spec),
         environment: environment(spec),
         timeoutSeconds: spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
@@ -144,6 +146,7 @@ function startFunctions(environment: (spec: FunctionSpec) => Record<string, stri
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   let stopFunctions: () => Promise<unknown> = async () => undefined;
+  let removeBundles = async () => undefined as void;
   let stopTtl = () => undefined as void;
   let stopWebSocket = async () => undefined as void;
   const dynamo = options.dynamoDbEndpoint
@@ -183,7 +186,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log: options.log,
     });
     const lambda = await startLocalLambdaApi({ target: (nameOrArn) => [...functions].find(([spec]) => [localFunctionName(spec), localFunctionArn(spec)].includes(nameOrArn))?.[1] });
+    const bundles = await bundleFunctions(lambdaFunctions.map((spec) => spec.entry));
+    removeBundles = () => bundles.remove();
     functions = startFunctions(
+      bundles,
       (spec) => functionEnvironmentOf(spec, shared, access, { webSocket: webSocket.managementUrl, scheduler: scheduler.endpoint, lambda: lambda.endpoint }, options.overrides ?? {}),
       options.log,
     );
@@ -219,6 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         await webSocket.close();
         await rest.close();
         await stopFunctions();
+        await removeBundles();
         await dynamo.stop();
       },
     };
@@ -226,6 +233,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stopTtl();
     await stopWebSocket();
     await stopFunctions();
+    await removeBundles();
     await dynamo.stop();
     throw error;
   }

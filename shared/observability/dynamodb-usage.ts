@@ -26,8 +26,13 @@ const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'Tr
 export const isReadOperation = (operation: string): boolean => READ_OPERATIONS.has(operation);
 const ITEM_OPERATIONS = new Set([...READ_OPERATIONS, 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
-/** Every measurement that encloses the current call, innermost last: a call counts for each of them. */
-const measurements = new AsyncLocalStorage<DynamoDbCall[][]>();
+/**
+ * Every measurement that encloses the current call, innermost last: a call counts for each of them.
+ * One store per thread however many copies of this module it loads: the local runtime measures a
+ * function's bundle from outside it (its worker host is a bundle of its own), as Lambda's REPORT line does.
+ */
+const measurements: AsyncLocalStorage<DynamoDbCall[][]> = ((globalThis as Record<symbol, unknown>)[Symbol.for('qr-ordering.dynamodb-usage')] ??=
+  new AsyncLocalStorage<DynamoDbCall[][]>()) as AsyncLocalStorage<DynamoDbCall[][]>;
 
 /**
  * Runs `work` and then hands `report` the round trips it made through the project's DynamoDB client,

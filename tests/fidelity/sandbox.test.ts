@@ -1,18 +1,26 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunctions } from '../../lib/local/function-bundles';
+import type { FunctionBundles } from '../../lib/local/function-bundles';
 import { startFunction } from '../../lib/local/function-host';
 import type { LocalFunction } from '../../lib/local/function-host';
 
 /** Each local function runs in instances of its own, like Lambda's: environment, module state, timeout. */
-const root = new URL('../../', import.meta.url);
+const entry = 'tests/fidelity/fixtures/probe.ts';
+let bundles: FunctionBundles;
 const started: LocalFunction[] = [];
 const probe = (timeoutSeconds = 1, environment: Record<string, string> = { GIVEN: 'yes' }) => {
-  const fn = startFunction({ entry: 'tests/fidelity/fixtures/probe.ts', root, functionName: 'probe', environment, timeoutSeconds, memoryMb: 256, log: () => undefined });
+  const fn = startFunction({ entry, bundles, functionName: 'probe', environment, timeoutSeconds, memoryMb: 256, log: () => undefined });
   started.push(fn);
   return fn;
 };
 
+beforeAll(async () => {
+  bundles = await bundleFunctions([entry]);
+});
+
 afterAll(async () => {
   await Promise.all(started.map((fn) => fn.stop()));
+  await bundles.remove();
 });
 
 describe('a local function', () => {
@@ -22,6 +30,15 @@ describe('a local function', () => {
     expect(await fn.invoke({ variable: 'GIVEN' })).toMatchObject({ variable: 'yes' });
     expect(await fn.invoke({ variable: 'ONLY_IN_THE_RUNTIME' })).toMatchObject({ variable: null });
     expect(await fn.invoke({ variable: 'PATH' })).toMatchObject({ variable: null });
+  });
+
+  it('runs the bundle Lambda would run, and its stack traces name the TypeScript source', async () => {
+    const fn = probe();
+    const { module, stack } = (await fn.invoke({})) as { module: string; stack: string };
+    expect(module).toBe(bundles.of(entry).href);
+    expect(module).toMatch(/\/\.local\/bundles\/run-[^/]+\/tests\/fidelity\/fixtures\/probe\.mjs$/);
+    // Mapped back through the bundle's source map, as NODE_OPTIONS=--enable-source-maps does on Lambda.
+    expect(stack).toMatch(/fixtures\/probe\.ts:\d+:\d+/);
   });
 
   it('keeps module state per instance, and starts cold in a new one', async () => {
