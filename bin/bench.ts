@@ -234,6 +234,9 @@ try {
     }
 
     const cost = await costOfLoad();
+    // A Lambda init has its environment to itself: the bundles are imported on a quiet machine.
+    await runtime.stop();
+    await dynamo.stop();
 
     let bundleDir = values.bundles;
     if (!bundleDir) {

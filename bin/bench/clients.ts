@@ -128,6 +128,8 @@ export class BenchSocket {
   static lastMessageAt = 0;
   /** What API Gateway would bill this socket: every frame sent and received, per 32 KB. */
   billedMessages = 0;
+  /** The snapshot of the `sync` sent on opening has arrived (or that sync gave up). */
+  synced: Promise<void> = Promise.resolve();
   private closedByUs = false;
   private waiters: (() => void)[] = [];
   private snapshotWaiters: ((data: any) => void)[] = [];
@@ -157,7 +159,10 @@ export class BenchSocket {
     for (;;) {
       try {
         const socket = new BenchSocket(await connect(url, token), url, token);
-        void socket.sync().catch(() => undefined);
+        socket.synced = socket.sync().then(
+          () => undefined,
+          () => undefined,
+        );
         return socket;
       } catch (error) {
         const refused = /handshake refused: (\d+)/.exec((error as Error).message);

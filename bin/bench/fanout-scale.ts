@@ -42,6 +42,9 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
       open.push(await BenchSocket.open(endpoints.webSocketUrl, (restaurant.kitchens[Math.floor(i / SOCKETS_PER_TOKEN)] as { token: string }).token));
     }
 
+    // The sockets' first syncs (900 kitchen screens reading the active tickets) belong to their connects, not to the order.
+    await Promise.all(open.map((socket) => socket.synced));
+
     const menu = (await expectStatus(() => timedCall(endpoints.url, 'GET', `/v1/restaurants/${restaurant.restaurantId}/menu`), 200)).body;
     const itemId = availableDishes(menu)[0].itemId as string;
     const token = tokens[0] as string;

@@ -24,7 +24,7 @@ export interface LocalFunctionOptions {
   maxInstances?: number;
   /**
    * Instances to start at once, so their init phase is done before the events that would otherwise
-   * wait for it: as many as are invoked side by side (Lambda keeps that many warm under steady load).
+   * wait for it: as many as are invoked side by side.
    */
   warmInstances?: number;
   log: (line: Record<string, unknown>) => void;
