@@ -68,21 +68,7 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
   const launcher = fileURLToPath(new URL('LoopbackDynamoDbLocal.java', import.meta.url));
   const child = spawn(
     'java',
-    [
-      // The JVM's optimising compiler (C2) spends most of a core for the first minutes compiling DynamoDB Local,
-      // taken from the functions beside it on a small machine (17 CPU-seconds during the bench's 40-second load);
-      // the quick compiler alone leaves each call some 20 % slower and the machine to the service.
-      '-XX:TieredStopAtLevel=1',
-      `-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`,
-      '-cp',
-      join(jars, 'DynamoDBLocal.jar'),
-      launcher,
-      '127.0.0.1',
-      '-port',
-      String(port),
-      '-sharedDb',
-      ...(path ? ['-dbPath', path] : ['-inMemory']),
-    ],
+    [`-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`, '-cp', join(jars, 'DynamoDBLocal.jar'), launcher, '127.0.0.1', '-port', String(port), '-sharedDb', ...(path ? ['-dbPath', path] : ['-inMemory'])],
     { cwd: jars, stdio: 'pipe' },
   );
   let output = '';
