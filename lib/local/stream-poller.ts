@@ -154,36 +154,45 @@ export async function startStreamPoller(options: {
     await deliver(pending, retriesLeft - 1, firstSeen);
   }
 
-  /** Each lane's deliveries, chained: a lane's batches go one after the other, lanes side by side. */
-  const laneTails: Promise<void>[] = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => Promise.resolve());
+  /**
+   * Each lane's records waiting for its function, with when they were read, and the lane's worker (while it runs).
+   * A lane delivers one batch at a time and then takes the next from whatever queued up meanwhile, up to the
+   * batch size, as Lambda's poller does: a burst read while a batch runs goes out as one batch, not as many.
+   */
+  const lanes = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => ({ waiting: [] as { record: DynamoDBRecord; readAt: number }[], worker: undefined as Promise<void> | undefined }));
   /** Records read but not yet delivered or dead-lettered. */
-  let queued = 0;
+  const queued = () => lanes.reduce((sum, lane) => sum + lane.waiting.length, 0);
+
+  async function drain(lane: (typeof lanes)[number]) {
+    while (lane.waiting.length > 0) {
+      const batch = lane.waiting.splice(0, STREAM_MAPPING.batchSize);
+      try {
+        await deliver(
+          batch.map((entry) => entry.record),
+          STREAM_MAPPING.retryAttempts,
+          Math.min(...batch.map((entry) => entry.readAt)),
+        );
+      } catch (error) {
+        options.log({ level: 'ERROR', message: 'stream lane failed', error: (error as Error).message });
+      }
+    }
+    lane.worker = undefined;
+  }
 
   /**
-   * A shard's new records, filtered, in lanes by partition key, each lane in order and in batches.
-   * As with the deployed mapping, a lane busy with a slow batch does not hold up the other lanes:
-   * each lane takes its next batch when its last one is done, while the shard is read on.
+   * A shard's new records, filtered, in lanes by partition key, each lane in order. As with the deployed
+   * mapping, a lane busy with a slow batch does not hold up the other lanes, while the shard is read on.
    */
   function process(records: DynamoDBRecord[]) {
-    const lanes = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => [] as DynamoDBRecord[]);
+    const readAt = Date.now();
     for (const record of records) {
       const key = JSON.stringify(record.dynamodb?.Keys?.pk ?? '');
-      lanes[createHash('md5').update(key).digest()[0]! % lanes.length]?.push(record);
+      lanes[createHash('md5').update(key).digest()[0]! % lanes.length]?.waiting.push({ record, readAt });
     }
-    const readAt = Date.now();
-    lanes.forEach((lane, index) => {
-      if (lane.length === 0) return;
-      queued += lane.length;
-      laneTails[index] = (laneTails[index] as Promise<void>)
-        .then(async () => {
-          for (let i = 0; i < lane.length; i += STREAM_MAPPING.batchSize) await deliver(lane.slice(i, i + STREAM_MAPPING.batchSize), STREAM_MAPPING.retryAttempts, readAt);
-        })
-        .catch((error: unknown) => options.log({ level: 'ERROR', message: 'stream lane failed', error: (error as Error).message }))
-        .finally(() => {
-          queued -= lane.length;
-        });
-    });
+    for (const lane of lanes) if (lane.waiting.length > 0) lane.worker ??= drain(lane);
   }
+
+  const idle = () => Promise.all(lanes.map((lane) => lane.worker));
 
   /** One GetRecords per open shard; true when any shard had records (then poll again at once). */
   async function pollOnce(): Promise<boolean> {
@@ -195,7 +204,7 @@ export async function startStreamPoller(options: {
       const records = (Records ?? []).map((record) => toLambdaRecord(record, streamArn as string, options.ttl)).filter(passesStreamFilters);
       if (records.length > 0) process(records);
       // Read ahead at most a few batches' worth: a lane that cannot deliver holds the shard back, as the mapping's checkpoint does.
-      if (queued > MAX_READ_AHEAD) await Promise.all(laneTails);
+      if (queued() > MAX_READ_AHEAD) await idle();
       if (NextShardIterator) iterators.set(shardId, NextShardIterator);
       else {
         iterators.delete(shardId);
@@ -227,7 +236,7 @@ export async function startStreamPoller(options: {
     stop: async () => {
       running = false;
       await loop;
-      await Promise.all(laneTails);
+      await idle();
       streams.destroy();
     },
   };

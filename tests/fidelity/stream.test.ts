@@ -19,11 +19,11 @@ const run = randomUUID();
 const pkOf = (record: DynamoDBRecord) => record.dynamodb?.Keys?.pk?.S ?? '';
 const ours = (record: DynamoDBRecord) => pkOf(record).startsWith(`STREAM#${run}`);
 
-/** Writes items of a type the filters pass (a cart change), one partition each. */
-async function write(names: string[]) {
+/** Writes items of a type the filters pass (a cart change), one partition each, or `sk` each in one partition. */
+async function write(names: string[], sks = ['X']) {
   const db = localClient(inject('dynamoDbEndpoint'));
   for (const name of names) {
-    await db.send(new PutItemCommand({ TableName: inject('tableName'), Item: { pk: { S: `STREAM#${run}#${name}` }, sk: { S: 'X' }, type: { S: 'Cart' } } }));
+    for (const sk of sks) await db.send(new PutItemCommand({ TableName: inject('tableName'), Item: { pk: { S: `STREAM#${run}#${name}` }, sk: { S: sk }, type: { S: 'Cart' } } }));
   }
   db.destroy();
 }
@@ -50,6 +50,29 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 };
 
 describe('the local stream mapping', () => {
+  it('sends what queued behind a slow batch as one next batch, in order, as Lambda does, not one batch per read', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batches: string[][] = [];
+    await poller(async (records) => {
+      const burst = records.filter((record) => pkOf(record).endsWith('#burst')).map((record) => record.dynamodb?.Keys?.sk?.S ?? '');
+      if (burst.length === 0) return {};
+      batches.push(burst);
+      if (batches.length === 1) await gate;
+      return {};
+    });
+    await write(['burst'], ['0']);
+    await until(() => batches.length === 1);
+    // Five writes while the lane's batch runs, each long enough after the last to come in a read of its own.
+    for (const sk of ['1', '2', '3', '4', '5']) {
+      await write(['burst'], [sk]);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    release();
+    await until(() => batches.flat().length === 6);
+    expect(batches).toEqual([['0'], ['1', '2', '3', '4', '5']]);
+  });
+
   it('retries the whole batch when a partial batch response names an unknown or empty id', async () => {
     const batchesWithA: string[][] = [];
     await poller((records) => {
