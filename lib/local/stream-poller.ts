@@ -52,6 +52,12 @@ function toLambdaRecord(record: StreamRecord, streamArn: string, ttl?: TtlSweepe
   };
 }
 
+/** A lane's records waiting for its function, with when they were read, and its worker while one runs. */
+interface Lane {
+  waiting: { record: DynamoDBRecord; readAt: number }[];
+  worker?: Promise<void>;
+}
+
 /** How a batch ended: delivered, or given up on (the DLQ in AWS) with the reason. */
 export interface DeadLetter {
   at: string;
@@ -155,15 +161,14 @@ export async function startStreamPoller(options: {
   }
 
   /**
-   * Each lane's records waiting for its function, with when they were read, and the lane's worker (while it runs).
    * A lane delivers one batch at a time and then takes the next from whatever queued up meanwhile, up to the
    * batch size, as Lambda's poller does: a burst read while a batch runs goes out as one batch, not as many.
    */
-  const lanes = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => ({ waiting: [] as { record: DynamoDBRecord; readAt: number }[], worker: undefined as Promise<void> | undefined }));
-  /** Records read but not yet delivered or dead-lettered. */
+  const lanes: Lane[] = Array.from({ length: STREAM_MAPPING.parallelizationFactor }, () => ({ waiting: [] }));
+  /** Records read and waiting for their lane. */
   const queued = () => lanes.reduce((sum, lane) => sum + lane.waiting.length, 0);
 
-  async function drain(lane: (typeof lanes)[number]) {
+  async function drain(lane: Lane) {
     while (lane.waiting.length > 0) {
       const batch = lane.waiting.splice(0, STREAM_MAPPING.batchSize);
       try {
