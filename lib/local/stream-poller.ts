@@ -172,10 +172,11 @@ export async function startStreamPoller(options: {
     while (lane.waiting.length > 0) {
       const batch = lane.waiting.splice(0, STREAM_MAPPING.batchSize);
       try {
+        // A lane is first in, first out: the batch's first record is its oldest, whose age the mapping bounds.
         await deliver(
           batch.map((entry) => entry.record),
           STREAM_MAPPING.retryAttempts,
-          Math.min(...batch.map((entry) => entry.readAt)),
+          (batch[0] as Lane['waiting'][number]).readAt,
         );
       } catch (error) {
         options.log({ level: 'ERROR', message: 'stream lane failed', error: (error as Error).message });
