@@ -9,7 +9,7 @@ import type { OrdersView, TimedResponse } from './clients';
 import { EndState, cartSubject, orderSubject, serviceRequestSubject, viewOf } from './end-state';
 import { listSessionOrders } from '../../shared/db/orders';
 import type { Order } from '../../shared/db/orders';
-import { forEachBounded } from '../../shared/realtime/fanout';
+import { forEachBounded } from '../../shared/realtime/posting';
 import { append } from './invocations';
 import { Recorder, percentile } from './stats';
 

@@ -1,8 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import { ChannelMembers, closeConnections, closesConnections, deliver, forEachBounded } from './fanout';
-import type { ConnectionPoster } from './fanout';
+import { ChannelMembers, closeConnections, closesConnections, deliver } from './fanout';
+import { forEachBounded } from './posting';
+import type { ConnectionPoster } from './posting';
 import { coalesce } from './coalesce';
 import { planRecord } from './messages';
 import type { RecordPlan } from './messages';

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../lib/local/dynamodb-local';
-import { POSTS_PER_INVOCATION } from '../../shared/realtime/fanout';
+import { POSTS_PER_INVOCATION } from '../../shared/realtime/posting';
 import { moneyKeys } from '../support/price-free';
 import { startRuntime } from './support/local-runtime';
 import type { RunningRuntime } from './support/local-runtime';
