@@ -17,6 +17,16 @@ export interface ColdStart {
   initMs: number;
 }
 
+export interface ColdStarts {
+  functions: ColdStart[];
+  /**
+   * Median time for a fresh Node process to import the AWS SDK's DynamoDB clients alone, measured in
+   * the same rounds: the part of every init (but the delivery function's) that is Lambda's runtime's,
+   * not ours, and that moves with the machine's pace from run to run.
+   */
+  sdkMs: number;
+}
+
 /** Synthesizes the dev stage with bundling (what `cdk deploy` uploads) into `outdir`. */
 export function synthesizeDev(outdir: string): void {
   const app = createOrderingApp({ outdir, context: { stage: 'dev' } });
@@ -59,9 +69,10 @@ const run = promisify(execFile);
 /**
  * Bundle size (minified, as deployed) and init time: a fresh Node process with the function's
  * environment imports the bundle, `runs` times, and reports how long the import took. The AWS SDK
- * stays outside the bundles (the runtime provides it), so it is imported from node_modules here.
+ * stays outside the bundles (the runtime provides it), so it is imported from node_modules here; each
+ * round also times it alone.
  */
-export async function measureColdStarts(cdkOut: string, runs: number, onProgress: (line: string) => void): Promise<ColdStart[]> {
+export async function measureColdStarts(cdkOut: string, runs: number, onProgress: (line: string) => void): Promise<ColdStarts> {
   const found = bundles(resolve(cdkOut));
   const env = {
     ...process.env,
@@ -70,16 +81,19 @@ export async function measureColdStarts(cdkOut: string, runs: number, onProgress
     PIN_KEY: 'bench-only-pin-key-never-deployed',
     NODE_OPTIONS: '--enable-source-maps',
   };
-  const script = "const t=performance.now();await import(process.env.BUNDLE);process.stdout.write(String(performance.now()-t))";
+  const timed = async (imports: string, bundle = '') => {
+    const script = `const t=performance.now();${imports};process.stdout.write(String(performance.now()-t))`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...env, BUNDLE: bundle } });
+    return Number(stdout);
+  };
   // Round-robin over the functions, so a moment of machine noise touches one run of many functions, not every run of one.
   const times = new Map<string, number[]>([...found.keys()].map((entry) => [entry, []]));
+  const sdk: number[] = [];
   for (let i = 0; i < runs; i++) {
-    for (const [entry, file] of found) {
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...env, BUNDLE: file } });
-      times.get(entry)?.push(Number(stdout));
-    }
+    for (const [entry, file] of found) times.get(entry)?.push(await timed('await import(process.env.BUNDLE)', file));
+    sdk.push(await timed("await import('@aws-sdk/client-dynamodb');await import('@aws-sdk/lib-dynamodb')"));
     onProgress(`cold starts: round ${i + 1} of ${runs} over ${found.size} functions`);
   }
-  const results = [...found].map(([entry, file]) => ({ entry, bundleBytes: statSync(file).size, initMs: median(times.get(entry) ?? []) }));
-  return results.sort((a, b) => b.initMs - a.initMs);
+  const functions = [...found].map(([entry, file]) => ({ entry, bundleBytes: statSync(file).size, initMs: median(times.get(entry) ?? []) }));
+  return { functions: functions.sort((a, b) => b.initMs - a.initMs), sdkMs: median(sdk) };
 }
