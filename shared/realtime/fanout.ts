@@ -117,17 +117,22 @@ export const closesConnections = (plan: RecordPlan, result: DeliveryResult): boo
 
 /**
  * Closes what a delivered record ends: a closed session's channel, a revoked token's sockets (a
- * removed guest's hearing why first), sockets that outlived their token.
+ * removed guest's hearing why first), sockets that outlived their token. A socket closed here is
+ * forgotten by its `$disconnect`, as every closed socket is, not here as well: forgetting it twice
+ * would pay for every delete twice. Only one API Gateway no longer knows (410) is forgotten here,
+ * since no `$disconnect` will come for it. Should a `$disconnect` ever not come (API Gateway delivers
+ * it on a best-effort basis), the items expire with their TTL, and a post to them meanwhile finds
+ * them gone and forgets them.
  */
 export async function closeConnections(plan: RecordPlan, expired: string[], poster: ConnectionPoster): Promise<void> {
   const ofToken = plan.closeTokenConnections ? await connectionsOfToken(plan.closeTokenConnections) : [];
   if (plan.ifGuestRemoved && ofToken.length > 0) await tellIfRemoved(plan.ifGuestRemoved, ofToken, poster);
   const toClose = [...expired, ...(plan.closeChannel ? (await listChannel(plan.closeChannel)).map((member) => member.connectionId) : []), ...ofToken];
   await forEachBounded(toClose, POST_CONCURRENCY, async (connectionId) => {
-    await poster.close(connectionId).catch((error: unknown) => {
+    await poster.close(connectionId).catch(async (error: unknown) => {
       if (!isGone(error)) throw error;
+      await deleteConnection(connectionId);
     });
-    await deleteConnection(connectionId);
   });
 }
 

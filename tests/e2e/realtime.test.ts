@@ -98,6 +98,12 @@ describe('guests', () => {
     expect(closed.data).toEqual({ sessionId });
     await socket.closed();
     await expect(TestSocket.open(runtime.webSocketUrl, guest.token)).rejects.toMatchObject({ status: 403 });
+    // The closed socket's $disconnect forgets it: the session's channel has no member left.
+    const db = DynamoDBDocumentClient.from(localClient(inject('dynamoDbEndpoint')));
+    const members = async () =>
+      (await db.send(new QueryCommand({ TableName: inject('tableName'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CHANNEL#session#${sessionId}` } }))).Items ?? [];
+    for (let i = 0; i < 50 && (await members()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await members()).toEqual([]);
   });
 
   it('hear when a dish is 86ed', async () => {

@@ -12,6 +12,7 @@ import { planRecord } from '../../shared/realtime/messages';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../../shared/db/client';
 import { keys } from '../../shared/db/keys';
+import { ENTITY } from '../../shared/db/entities';
 import { measureDynamoDb } from '../../shared/observability/dynamodb-usage';
 import type { DynamoDbUsage } from '../../shared/observability/dynamodb-usage';
 
@@ -195,6 +196,30 @@ describe('stream fan-out with failing connections (DynamoDB Local)', () => {
     await processStreamRecords([record], stub);
     await processStreamRecords([record], stub);
     expect(posted.map((p) => p.message.id)).toEqual(['event-300:cart.updated', 'event-300:cart.updated']);
+  });
+
+  it("closes a closed session's sockets after telling them, and leaves forgetting them to their $disconnect, but for one API Gateway no longer knows", async () => {
+    const session = sessionId();
+    const [open, gone] = [await guestConnection(session, 'open'), await guestConnection(session, 'gone')];
+    const events: string[] = [];
+    const stub: ConnectionPoster = {
+      post: async (connectionId, payload) => void events.push(`post ${connectionId} ${(JSON.parse(payload) as { type: string }).type}`),
+      close: async (connectionId) => {
+        events.push(`close ${connectionId}`);
+        if (connectionId === gone) throw httpError('GoneException', 410);
+      },
+    };
+    const item = { pk: `SESSION#${session}`, sk: 'SESSION', type: ENTITY.tableSession, sessionId: session, restaurantId: 'R1' };
+
+    const response = await processStreamRecords([changeRecord('700', 'MODIFY', { NewImage: { ...item, status: 'CLOSED' }, OldImage: { ...item, status: 'OPEN' } })], stub);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(events.filter((e) => e.startsWith('post')).sort()).toEqual([`post ${gone} session.closed`, `post ${open} session.closed`].sort());
+    expect(events.filter((e) => e.startsWith('close')).sort()).toEqual([`close ${gone}`, `close ${open}`].sort());
+    // Its $disconnect forgets the one closed; the one already gone has no $disconnect to come and is forgotten now.
+    expect(await getConnection(open)).toBeDefined();
+    expect(await getConnection(gone)).toBeUndefined();
+    expect((await listChannel(channels.session(session))).map((m) => m.connectionId)).toEqual([open]);
   });
 
   it('closes a removed guest\'s socket only after the batch told them: guest.removed first, whichever partition comes first', async () => {
