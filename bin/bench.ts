@@ -12,6 +12,7 @@ import { measuredMix, simulateScale } from './bench/scale';
 import { measureFanoutScale } from './bench/fanout-scale';
 import { KEEP_ALIVE_TICKETS, measureKeepAlive } from './bench/keepalive';
 import { InvocationLog } from './bench/invocations';
+import { measureVisitEnd } from './bench/visit-end';
 import { runLoad } from './bench/load';
 import { startDynamoDbProbe } from './bench/probe';
 import * as report from './bench/report';
@@ -204,7 +205,7 @@ try {
   const failures = () => load.recorder.errors() + load.endState.findings.length;
   /** What the load's order flow costs on AWS, its sockets kept open for the hours they would be (the scale model and the full report print it). */
   const costOfLoad = async () => {
-    progress('measuring what keeping sockets open costs: pings and kitchen syncs');
+    progress('measuring what keeping sockets open costs (pings and kitchen syncs) and what ending a visit costs');
     return costPer1000Orders({
       invocations: loadInvocations,
       orders: load.orders,
@@ -213,6 +214,9 @@ try {
       guestSockets: load.sockets.guests,
       kitchenScreensPerRestaurant: options.kitchens,
       keepAlive: await measureKeepAlive(runtime, invocations, KEEP_ALIVE_TICKETS, smoke ? 2 : 5),
+      // A soak closes every session it serves within the load; other runs leave them open for the end-state checks.
+      visits: options.soakSeconds ? 0 : load.rounds,
+      visitEnd: await measureVisitEnd(runtime, invocations, Math.max(1, Math.round(load.sockets.guests / load.rounds))),
     });
   };
 

@@ -130,7 +130,8 @@ export class BenchSocket {
   billedMessages = 0;
   /** The snapshot of the `sync` sent on opening has arrived (or that sync gave up). */
   synced: Promise<void> = Promise.resolve();
-  private closedByUs = false;
+  /** Closed by us, or its session closed: it does not reconnect. */
+  private left = false;
   private waiters: (() => void)[] = [];
   private snapshotWaiters: ((data: any) => void)[] = [];
   private pongWaiters: (() => void)[] = [];
@@ -177,7 +178,7 @@ export class BenchSocket {
     this.ws.on('error', () => undefined);
     this.ws.on('message', (data: Buffer) => this.receive(data.toString()));
     this.ws.once('close', () => {
-      if (!this.closedByUs) void this.reconnect();
+      if (!this.left) void this.reconnect();
     });
   }
 
@@ -200,7 +201,9 @@ export class BenchSocket {
     const note = (orderId: string, lines: any[]) => {
       for (const view of [this.heard, this.view]) view.set(orderId, linesOf(lines));
     };
-    if (type === 'order.placed') note(data.order.orderId, data.order.lines);
+    // As the guest app leaves a closed session: the server closes the socket next, and it stays closed.
+    if (type === 'session.closed') this.left = true;
+    else if (type === 'order.placed') note(data.order.orderId, data.order.lines);
     else if (type === 'order.updated') note(data.orderId, data.lines);
     else if (type === 'ticket.created' || type === 'ticket.updated') note(data.ticket.orderId, data.ticket.lines);
     else if (type === 'snapshot') {
@@ -214,7 +217,7 @@ export class BenchSocket {
   /** Back after the server went away: a new handshake every quarter second for up to two minutes, then `sync`. */
   private async reconnect(): Promise<void> {
     const from = performance.now();
-    while (!this.closedByUs && performance.now() - from < 120_000) {
+    while (!this.left && performance.now() - from < 120_000) {
       await pause(250);
       try {
         this.ws = await connect(this.url, this.token);
@@ -275,7 +278,7 @@ export class BenchSocket {
   }
 
   close(): void {
-    this.closedByUs = true;
+    this.left = true;
     clearInterval(this.keepAlive);
     this.ws.terminate();
   }

@@ -4,6 +4,7 @@ import { restRoutes } from '../../shared/http/routes';
 import { append } from './invocations';
 import type { Invocation } from './invocations';
 import type { KeepAliveSample } from './keepalive';
+import type { VisitEndSample } from './visit-end';
 
 /**
  * AWS list prices, us-east-1, on-demand, as published in 2025 (the first pricing tier of each).
@@ -44,6 +45,9 @@ export interface CostInput {
   kitchenScreensPerRestaurant: number;
   /** What one ping and one kitchen sync cost, measured: the keep-alive over the hours sockets stay open. */
   keepAlive: KeepAliveSample;
+  /** Table visits the load served, each of which ends as `visitEnd` measured (the load leaves its sessions open). */
+  visits: number;
+  visitEnd: VisitEndSample;
 }
 
 export interface CostLine {
@@ -52,18 +56,34 @@ export interface CostLine {
   dollars: number;
 }
 
+/** An invocation and how many times it counts per 1,000 orders. */
+interface Weighted {
+  invocation: Invocation;
+  weight: number;
+}
+
 /**
  * Billed read or write units of these invocations' calls: as the runtime reported them, which for
  * transactions is AWS's figure, not DynamoDB Local's (lib/local/transaction-capacity.ts).
  */
-const unitsOf = (invocations: Invocation[], read: boolean) =>
-  invocations
-    .flatMap((i) => i.dynamoDbCalls)
-    .filter((call) => isReadOperation(call.operation) === read)
-    .reduce((sum, call) => sum + call.capacityUnits, 0);
+const unitsOf = (invocations: Weighted[], read: boolean) =>
+  invocations.reduce(
+    (sum, { invocation, weight }) =>
+      sum + weight * invocation.dynamoDbCalls.filter((call) => isReadOperation(call.operation) === read).reduce((units, call) => units + call.capacityUnits, 0),
+    0,
+  );
 
 /** Billed GB-seconds of these invocations: each duration rounded up to the ms, at the given memory. */
-const gbSecondsOf = (invocations: Invocation[], memoryMb: number) => invocations.reduce((sum, i) => sum + Math.ceil(i.durationMs) / 1000, 0) * (memoryMb / 1024);
+const gbSecondsOf = (invocations: Weighted[], memoryMb: number) =>
+  invocations.reduce((sum, { invocation, weight }) => sum + (weight * Math.ceil(invocation.durationMs)) / 1000, 0) * (memoryMb / 1024);
+
+const countOf = (invocations: Weighted[]) => invocations.reduce((sum, { weight }) => sum + weight, 0);
+
+/** REST requests among these invocations: one per request, however many functions (the authorizer, the handler) ran for it. */
+const restRequestsOf = (invocations: Weighted[]) =>
+  countOf([...new Map(invocations.filter(({ invocation }) => invocation.function.startsWith('functions/http/')).map((w) => [w.invocation.gatewayRequestId, w])).values()]);
+
+const perMillion = (count: number, price: number) => (count / 1e6) * price;
 
 /**
  * What keeping the sockets open costs per 1,000 orders beyond the load itself (whose sockets live
@@ -97,32 +117,40 @@ export function costPer1000Orders(input: CostInput): {
   writesBy: { what: string; units: number }[];
   computeBy: { what: string; gbSeconds: number }[];
   keepAlive: ReturnType<typeof keepAlivePer1000Orders>;
+  /** The end of the load's visits: what one costs, as measured, and what they come to per 1,000 orders. */
+  visitEnd: { perVisit: { invocations: number; restRequests: number; frames: number; writeUnits: number }; visits: number; dollars: number };
 } {
   const scale = 1000 / input.orders;
   const setupRequests = new Set(input.invocations.filter((i) => i.route !== undefined && SETUP_ROUTES.includes(i.route) && i.gatewayRequestId).map((i) => i.gatewayRequestId));
-  const counted = input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId));
+  // The load's order flow, and the end of each of its visits, as measured once.
+  const visits = input.visits * scale;
+  const endOfVisits: Weighted[] = input.visitEnd.invocations.map((invocation) => ({ invocation, weight: visits }));
+  const counted: Weighted[] = [
+    ...input.invocations.filter((i) => !i.gatewayRequestId || !setupRequests.has(i.gatewayRequestId)).map((invocation) => ({ invocation, weight: scale })),
+    ...endOfVisits,
+  ];
 
-  const gbSeconds = gbSecondsOf(counted, input.memoryMb) * scale;
-  const restRequests = new Set(counted.filter((i) => i.function.startsWith('functions/http/')).map((i) => i.gatewayRequestId)).size * scale;
-  const readUnits = unitsOf(counted, true) * scale;
-  const writeUnits = unitsOf(counted, false) * scale;
+  const gbSeconds = gbSecondsOf(counted, input.memoryMb);
+  const restRequests = restRequestsOf(counted);
+  const readUnits = unitsOf(counted, true);
+  const writeUnits = unitsOf(counted, false);
   const connectionMinutes =
     (input.guestSockets * ASSUMPTIONS.guestMinutesPerVisit) * scale +
     (input.kitchenScreensPerRestaurant * ASSUMPTIONS.kitchenMinutesPerDay * 1000) / ASSUMPTIONS.ordersPerRestaurantDay;
   const keepAlive = keepAlivePer1000Orders(input);
-  const messages = input.webSocketMessages * scale + keepAlive.messages;
-  const invocations = counted.length * scale + keepAlive.invocations;
+  const visitEndMessages = visits * input.visitEnd.frames;
+  const messages = input.webSocketMessages * scale + visitEndMessages + keepAlive.messages;
+  const invocations = countOf(counted) + keepAlive.invocations;
   const computed = gbSeconds + keepAlive.gbSeconds;
   const read = readUnits + keepAlive.readUnits;
 
-  const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const ofWhich = (n: number) => ` (${fmt(n)} keep-alive)`;
   /** The counted invocations grouped by `key`, each group's share per 1,000 orders measured by `amount`, most first. */
-  const breakdown = (key: (i: Invocation) => string, amount: (group: Invocation[]) => number) => {
-    const groups = new Map<string, Invocation[]>();
-    for (const i of counted) append(groups, key(i), i);
-    return [...groups].map(([what, group]) => ({ what, amount: amount(group) * scale })).sort((a, b) => b.amount - a.amount);
+  const breakdown = (key: (i: Invocation) => string, amount: (group: Weighted[]) => number) => {
+    const groups = new Map<string, Weighted[]>();
+    for (const w of counted) append(groups, key(w.invocation), w);
+    return [...groups].map(([what, group]) => ({ what, amount: amount(group) })).sort((a, b) => b.amount - a.amount);
   };
   const writesBy = breakdown((i) => i.route ?? i.function, (group) => unitsOf(group, false))
     .filter((entry) => entry.amount > 0)
@@ -139,5 +167,17 @@ export function costPer1000Orders(input: CostInput): {
     { item: 'DynamoDB Streams read by Lambda', quantity: 'all change records', dollars: 0 },
   ];
   const dynamoDb = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.dollars, 0);
-  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy, computeBy, keepAlive };
+  const once = input.visitEnd.invocations.map((invocation) => ({ invocation, weight: 1 }));
+  const visitEnd = {
+    perVisit: { invocations: once.length, restRequests: restRequestsOf(once), frames: input.visitEnd.frames, writeUnits: unitsOf(once, false) },
+    visits,
+    dollars:
+      perMillion(countOf(endOfVisits), PRICES.lambdaRequestsPerMillion) +
+      gbSecondsOf(endOfVisits, input.memoryMb) * PRICES.lambdaArmGbSecond +
+      perMillion(restRequestsOf(endOfVisits), PRICES.restRequestsPerMillion) +
+      perMillion(visitEndMessages, PRICES.webSocketMessagesPerMillion) +
+      perMillion(unitsOf(endOfVisits, false), PRICES.dynamoDbWriteUnitsPerMillion) +
+      perMillion(unitsOf(endOfVisits, true), PRICES.dynamoDbReadUnitsPerMillion),
+  };
+  return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0), dynamoDb, writesBy, computeBy, keepAlive, visitEnd };
 }

@@ -170,6 +170,11 @@ export function costSection(cost: ReturnType<typeof costPer1000Orders>, memoryMb
       `a ping measured at ${sample.ping.durationMs.toFixed(1)} ms and ${sample.ping.frames} frames, a kitchen sync (${sample.tickets} active tickets) at ` +
       `${sample.kitchenSync.durationMs.toFixed(1)} ms, ${sample.kitchenSync.readUnits} RRU and ${sample.kitchenSync.frames} frames: $${cost.keepAlive.dollars.toFixed(4)} of the total.`,
     '',
+    `Ending the visits (beyond the load, which leaves its sessions open for the checks): ${whole(cost.visitEnd.visits)} visits per 1,000 orders, each measured once ` +
+      `with its phones: staff close the session, the phones hear \`session.closed\` and their sockets close and are forgotten: ` +
+      `${cost.visitEnd.perVisit.invocations} invocations, ${cost.visitEnd.perVisit.restRequests} REST request, ${cost.visitEnd.perVisit.frames} frames and ` +
+      `${cost.visitEnd.perVisit.writeUnits.toFixed(1)} WRU a visit: $${cost.visitEnd.dollars.toFixed(4)} of the total.`,
+    '',
     `Prices: Lambda $${PRICES.lambdaRequestsPerMillion}/M requests and $${PRICES.lambdaArmGbSecond}/GB-s (arm64); REST $${PRICES.restRequestsPerMillion}/M; ` +
       `WebSocket $${PRICES.webSocketMessagesPerMillion}/M messages and $${PRICES.webSocketConnectionMinutesPerMillion}/M connection minutes; ` +
       `DynamoDB $${PRICES.dynamoDbWriteUnitsPerMillion}/M WRU and $${PRICES.dynamoDbReadUnitsPerMillion}/M RRU; Streams read by Lambda are free.`,

@@ -33,7 +33,7 @@ describe('the cost model', () => {
   it('prices 1,000 orders from the measured invocations, without the set-up', () => {
     // A keep-alive that costs nothing but its messages and invocations, counted in the keep-alive test.
     const free = { durationMs: 0, readUnits: 0, frames: 0 };
-    const cost = costPer1000Orders({ invocations: flow, orders: 2, memoryMb: 512, webSocketMessages: 20, guestSockets: 2, kitchenScreensPerRestaurant: 1, keepAlive: { ping: free, kitchenSync: free, tickets: 0 } });
+    const cost = costPer1000Orders({ invocations: flow, orders: 2, memoryMb: 512, webSocketMessages: 20, guestSockets: 2, kitchenScreensPerRestaurant: 1, keepAlive: { ping: free, kitchenSync: free, tickets: 0 }, visits: 0, visitEnd: { phones: 0, invocations: [], frames: 0 } });
     const line = (item: string) => cost.lines.find((l) => l.item === item);
     // 6 invocations for 2 orders: 3,000 per 1,000, and the keep-alive's.
     expect(line('Lambda requests')?.dollars).toBeCloseTo(((3000 + cost.keepAlive.invocations) / 1e6) * PRICES.lambdaRequestsPerMillion, 10);
