@@ -216,7 +216,9 @@ try {
       keepAlive: await measureKeepAlive(runtime, invocations, KEEP_ALIVE_TICKETS, smoke ? 2 : 5),
       // A soak closes every session it serves within the load; other runs leave them open for the end-state checks.
       visits: options.soakSeconds ? 0 : load.rounds,
-      visitEnd: await measureVisitEnd(runtime, invocations, Math.max(1, Math.round(load.sockets.guests / load.rounds))),
+      visitEnd: options.soakSeconds
+        ? { phones: 0, invocations: [], frames: 0 }
+        : await measureVisitEnd(runtime, invocations, Math.max(1, Math.round(load.sockets.guests / load.rounds))),
     });
   };
 
