@@ -1,10 +1,15 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import type { Environment } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
-import { policyChecks } from '../../lib/policy-checks';
+import { policyChecks, StrictCfnGuard } from '../../lib/policy-checks';
 import { STAGE_NAMES, stages } from '../../lib/stage-config';
 
 /**
@@ -45,6 +50,36 @@ describe.each(STAGE_NAMES)('policy checks on stage %s', (stage) => {
 });
 
 describe('policy checks', () => {
+  /** What a plugin is handed for the templates (the Guard plugins read only their paths). */
+  const handed = (app: App, templatePaths: string[]) => ({ templatePaths, stackTemplates: [], appConstruct: app });
+  /** What a Guard report finds: each rule with the resources it names, in a stable order. */
+  const findings = (report: PolicyValidationPluginReport) =>
+    report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => `${resource.templatePath} ${resource.resourceLogicalId}`).sort().join(', ')}`).sort();
+
+  it('find with a narrowed Guard input exactly what Guard finds in the whole templates', () => {
+    const app = appFor('prod');
+    buildStage(app, stages.prod, {});
+    const assembly = app.synth();
+    // The stacks that are quick to check in full; together they have every kind of reference the narrowing follows.
+    const templatePaths = ['QrOrdering-prod-Realtime', 'QrOrdering-prod-Web', 'QrOrdering-prod-Data'].map((name) => join(assembly.directory, `${name}.template.json`));
+    const narrowed = findings(new StrictCfnGuard().validate(handed(app, templatePaths)));
+    expect(narrowed).toEqual(findings(new CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }).validate(handed(app, templatePaths))));
+    expect(narrowed.length).toBeGreaterThan(5);
+  });
+
+  it('keep in the narrowed Guard input what a kept resource references, though no rule names its type', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Referencing');
+    const api = new CfnResource(stack, 'Api', { type: 'AWS::ApiGateway::RestApi', properties: { Name: 'api' } });
+    // CT.LAMBDA.PR.2 accepts a service principal's SourceArn that references a resource of the template, of any type.
+    new CfnPermission(stack, 'Invoke', { action: 'lambda:InvokeFunction', functionName: 'f', principal: 'apigateway.amazonaws.com', sourceArn: Fn.getAtt(api.logicalId, 'Arn').toString() });
+    new CfnLogGroup(stack, 'Logs', { retentionInDays: 365 });
+    const templatePaths = [join(app.synth().directory, 'Referencing.template.json')];
+    const narrowed = findings(new StrictCfnGuard().validate(handed(app, templatePaths)));
+    expect(narrowed).toEqual([expect.stringMatching(/^cloudwatch_log_group_encrypted_check: \S+ Logs$/)]);
+    expect(narrowed).toEqual(findings(new CfnGuardValidator().validate(handed(app, templatePaths))));
+  });
+
   function carelessApp() {
     const app = new App();
     Validations.of(app).addPlugins(...policyChecks(app));
