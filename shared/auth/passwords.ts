@@ -1,14 +1,15 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
+import { env } from '../config/env';
 
 /**
  * Passwords are hashed with scrypt (node:crypto). The parameters travel inside the stored string
  * (`scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`), so they can be raised later without breaking old hashes.
  * N = 2^17, r = 8, p = 1 (OWASP's recommendation) uses 128 MiB and a few hundred ms per hash on a
- * Lambda core: slow for guessing, fine for a login. Older, weaker hashes are replaced at the next
- * successful login ({@link needsRehash}).
+ * Lambda core: slow for guessing, fine for a login. N comes from the environment (PASSWORD_HASH_LOG2_N,
+ * 17 unless a test harness lowers it). Older, weaker hashes are replaced at the next successful login
+ * ({@link needsRehash}).
  */
-const LOG2_N = 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -23,8 +24,9 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, { N: 2 ** LOG2_N, r: R, p: P });
-  return ['scrypt', LOG2_N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const log2N = env().PASSWORD_HASH_LOG2_N;
+  const key = await derive(password, salt, { N: 2 ** log2N, r: R, p: P });
+  return ['scrypt', log2N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Constant-time comparison; a malformed stored hash simply does not verify. */
@@ -39,7 +41,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** Whether a stored hash is weaker than today's parameters (or not ours): hash the password again after it verifies. */
 export function needsRehash(stored: string): boolean {
   const [scheme, log2N, r, p] = stored.split('$');
-  return scheme !== 'scrypt' || Number(log2N) < LOG2_N || Number(r) !== R || Number(p) !== P;
+  return scheme !== 'scrypt' || Number(log2N) < env().PASSWORD_HASH_LOG2_N || Number(r) !== R || Number(p) !== P;
 }
 
 let dummyHash: Promise<string> | undefined;

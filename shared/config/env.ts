@@ -24,6 +24,11 @@ export const EnvSchema = z.strictObject({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * scrypt's cost for new password hashes, as log2 N: 17, OWASP's recommendation, unless set. Never set
+   * when deployed (an infra test checks); the test harnesses lower it (tests/support/password-cost.ts).
+   */
+  PASSWORD_HASH_LOG2_N: z.coerce.number().int().min(12).max(20).default(17),
   /** The guest web app; QR codes point at `<GUEST_ORDERING_URL>?t=<tableCode>`. */
   GUEST_ORDERING_URL: z.url(),
   STAFF_TOKEN_TTL_SECONDS: seconds,

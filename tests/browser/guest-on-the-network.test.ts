@@ -5,6 +5,7 @@ import { spawnRuntime } from '../../lib/local/runtime-process';
 import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { staffFixtures } from '../e2e/support/staff';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SLOW, addDish, cartText, join, seated } from './support/web-stack';
+import { TEST_PASSWORD_COST } from '../support/password-cost';
 
 /** `npm start -- --host 0.0.0.0`: a phone on the same network opens the QR code's URL and orders. */
 const lan = Object.values(networkInterfaces())
@@ -18,6 +19,7 @@ beforeAll(async () => {
   runtime = await spawnRuntime({
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: inject('tableName'),
+    overrides: { ...TEST_PASSWORD_COST },
     // The guest app as npm start serves it (already built for the browser tests), on every interface.
     args: ['--web', '--no-web-build', '--web-port', '0', '--host', '0.0.0.0'],
   });

@@ -9,6 +9,7 @@ import { spawnRuntime } from '../../lib/local/runtime-process';
 import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { runAdmin } from '../support/admin-cli';
 import { strongPassword, uniqueName } from '../support/restaurant';
+import { TEST_PASSWORD_COST } from '../support/password-cost';
 
 /** `npm start` as a whole behaves like the deployed stage where a bug could hide. */
 let runtime: RuntimeProcess;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   runtime = await spawnRuntime({
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: inject('tableName'),
-    overrides: { STAFF_TOKEN_TTL_SECONDS: String(STAFF_TOKEN_SECONDS) },
+    overrides: { ...TEST_PASSWORD_COST, STAFF_TOKEN_TTL_SECONDS: String(STAFF_TOKEN_SECONDS) },
     args: ['--ttl-sweep-seconds', '1'],
   });
   const owner = { username: uniqueName('owner'), password: strongPassword() };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
+import { TEST_PASSWORD_COST } from './password-cost';
 
 const root = new URL('../../', import.meta.url);
 
@@ -8,7 +9,7 @@ export function runAdmin(args: string[], options: { stdin?: string; env?: Record
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '--silent', 'admin', '--', ...args], {
       cwd: root,
-      env: { ...process.env, DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: inject('tableName'), ...options.env },
+      env: { ...process.env, DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: inject('tableName'), ...TEST_PASSWORD_COST, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.end(options.stdin ?? '');

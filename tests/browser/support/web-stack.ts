@@ -7,6 +7,7 @@ import { serveWebApps } from '../../../lib/local/web-app';
 import type { WebAppServer } from '../../../lib/local/web-app';
 import { staffFixtures } from '../../e2e/support/staff';
 import type { TestRestaurant } from '../../e2e/support/staff';
+import { TEST_PASSWORD_COST } from '../../support/password-cost';
 
 /** What the app shows after work the local runtime may still be warming up for (its functions compile on first use). */
 export const SLOW = { timeout: 15_000 };
@@ -27,7 +28,7 @@ export async function startWebStack(overrides: Record<string, string> = {}, args
     spawnRuntime({
       dynamoDbEndpoint: inject('dynamoDbEndpoint'),
       tableName: inject('tableName'),
-      overrides: { CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
+      overrides: { ...TEST_PASSWORD_COST, CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
       args: [...args, ...more],
     });
   let runtime: RuntimeProcess = await start();
