@@ -88,7 +88,7 @@ describe('staff login and logout', () => {
     expectError(await api('POST', `/v1/restaurants/${a.restaurantId}/staff/${known.body.staff.staffId}/unlock`, { token: a.ownerToken }), 404, 'NOT_FOUND');
     expect((await api('POST', unlock, { token: known.body.token })).status).toBe(204);
     expect((await login(restaurantId, owner.username, owner.password, { ip: '198.18.78.3' })).status).toBe(200);
-  }, 60_000); // about 30 password hashes of real cost: 19 s on 2 idle cores, over 30 s on busy ones
+  });
 
   it('lets a manager unlock staff, never an owner, and refuses other roles', async () => {
     const waiter = await hire(a, 'WAITER');
