@@ -214,11 +214,10 @@ try {
       guestSockets: load.sockets.guests,
       kitchenScreensPerRestaurant: options.kitchens,
       keepAlive: await measureKeepAlive(runtime, invocations, KEEP_ALIVE_TICKETS, smoke ? 2 : 5),
-      // A soak closes every session it serves within the load; other runs leave them open for the end-state checks.
-      visits: options.soakSeconds ? 0 : load.rounds,
-      visitEnd: options.soakSeconds
-        ? { phones: 0, invocations: [], frames: 0 }
-        : await measureVisitEnd(runtime, invocations, Math.max(1, Math.round(load.sockets.guests / load.rounds))),
+      // A soak closes every session it serves within the load; other runs leave them open for the end-state checks, so one visit's end is measured and priced per visit.
+      ...(options.soakSeconds
+        ? { visits: 0, visitEnd: { phones: 0, invocations: [], frames: 0 } }
+        : { visits: load.rounds, visitEnd: await measureVisitEnd(runtime, invocations, Math.max(1, Math.round(load.sockets.guests / load.rounds))) }),
     });
   };
 

@@ -7,7 +7,7 @@ import type { App, IPolicyValidationContext, IPolicyValidationPlugin, PolicyVali
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 
 /** cfn-guard prints every finding on stdout; the default 1 MB buffer overflows on a full stage. */
-const GUARD_MAX_BUFFER = 64 * 1024 * 1024;
+export const GUARD_MAX_BUFFER = 64 * 1024 * 1024;
 const RESOURCE_TYPE = /"(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)"/g;
 /** How a rule may touch `Resources`: select by type, look up a referenced key, or test the key itself (or an EKS property of that name). */
 const RESOURCES_ACCESS = /\bResources(\.\*\[\s*Type\s*==|\[\s*(Type|keys)\s*==|\s+(exists|is_list|not empty)\b|\[\*\])/g;
@@ -29,8 +29,15 @@ interface Template {
  * a resource only by selecting on a type it names (`Resources.*[ Type == … ]`) or by looking up the
  * key a reached resource's `Ref` or `Fn::GetAtt` names (`Resources[ keys == … ]`). A rule file that
  * touches `Resources` any other way would break what StrictCfnGuard relies on, and is refused here.
+ * Read once per process (a test synthesizes many apps).
  */
 function controlTowerRules(): GuardRule[] {
+  rulesRead ??= readControlTowerRules();
+  return rulesRead;
+}
+let rulesRead: GuardRule[] | undefined;
+
+function readControlTowerRules(): GuardRule[] {
   const root = join(dirname(createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules/control-tower/cfn-guard');
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.guard'))
@@ -90,26 +97,27 @@ export class StrictCfnGuard implements IPolicyValidationPlugin {
     const present = new Set(templates.flatMap(({ template }) => Object.values(template.Resources ?? {}).map((resource) => resource.Type)));
     const rules = this.rules.filter((rule) => [...rule.types].some((type) => present.has(type)));
     const types = new Set(rules.flatMap((rule) => [...rule.types]));
+    // A template with nothing the rules can reach would only be skipped by every rule.
+    const narrowed = templates
+      .map(({ path, template }) => ({ path, template: { ...template, Resources: reachable(template, types) } }))
+      .filter(({ template }) => Object.keys(template.Resources).length > 0);
+    if (narrowed.length === 0) return { success: true, violations: [] };
+
     const dir = mkdtempSync(join(tmpdir(), 'guard-'));
     try {
-      // A template with nothing the rules can reach would only be skipped by every rule.
-      const narrowed = new Map<string, string>();
-      for (const { path, template } of templates) {
-        const resources = reachable(template, types);
-        if (Object.keys(resources).length === 0) continue;
+      const original = new Map(narrowed.map(({ path, template }) => {
         const copy = join(dir, basename(path));
-        writeFileSync(copy, JSON.stringify({ ...template, Resources: resources }, undefined, 1));
-        narrowed.set(copy, path);
-      }
-      if (narrowed.size === 0) return { success: true, violations: [] };
+        writeFileSync(copy, JSON.stringify(template, undefined, 1));
+        return [copy, path];
+      }));
       const guard = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: rules.map((rule) => rule.path), maxBuffer: GUARD_MAX_BUFFER });
-      const report = guard.validate({ ...context, templatePaths: [...narrowed.keys()] });
+      const report = guard.validate({ ...context, templatePaths: [...original.keys()] });
       return {
         ...report,
         violations: report.violations.map((violation) => ({
           ...violation,
           severity: violation.severity ?? 'error',
-          violatingResources: violation.violatingResources.map((resource) => ({ ...resource, templatePath: narrowed.get(resource.templatePath) ?? resource.templatePath })),
+          violatingResources: violation.violatingResources.map((resource) => ({ ...resource, templatePath: original.get(resource.templatePath) ?? resource.templatePath })),
         })),
       };
     } finally {

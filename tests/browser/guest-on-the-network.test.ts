@@ -1,11 +1,10 @@
 import { networkInterfaces } from 'node:os';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawnRuntime } from '../../lib/local/runtime-process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRuntime } from '../e2e/support/local-runtime';
 import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { staffFixtures } from '../e2e/support/staff';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SLOW, addDish, cartText, join, seated } from './support/web-stack';
-import { TEST_PASSWORD_COST } from '../support/password-cost';
 
 /** `npm start -- --host 0.0.0.0`: a phone on the same network opens the QR code's URL and orders. */
 const lan = Object.values(networkInterfaces())
@@ -16,13 +15,8 @@ let runtime: RuntimeProcess;
 const { api, createRestaurantWithCli } = staffFixtures(() => runtime);
 
 beforeAll(async () => {
-  runtime = await spawnRuntime({
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tableName: inject('tableName'),
-    overrides: { ...TEST_PASSWORD_COST },
-    // The guest app as npm start serves it (already built for the browser tests), on every interface.
-    args: ['--web', '--no-web-build', '--web-port', '0', '--host', '0.0.0.0'],
-  });
+  // The guest app as npm start serves it (already built for the browser tests), on every interface.
+  runtime = await startRuntime({}, ['--web', '--no-web-build', '--web-port', '0', '--host', '0.0.0.0']);
 });
 afterAll(async () => runtime?.stop());
 

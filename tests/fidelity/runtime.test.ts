@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { localAwsEnv, localClient } from '../../lib/local/dynamodb-local';
-import { spawnRuntime } from '../../lib/local/runtime-process';
+import { startRuntime } from '../e2e/support/local-runtime';
 import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { runAdmin } from '../support/admin-cli';
 import { strongPassword, uniqueName } from '../support/restaurant';
-import { TEST_PASSWORD_COST } from '../support/password-cost';
 
 /** `npm start` as a whole behaves like the deployed stage where a bug could hide. */
 let runtime: RuntimeProcess;
@@ -17,12 +16,7 @@ let token: string;
 const STAFF_TOKEN_SECONDS = 4;
 
 beforeAll(async () => {
-  runtime = await spawnRuntime({
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tableName: inject('tableName'),
-    overrides: { ...TEST_PASSWORD_COST, STAFF_TOKEN_TTL_SECONDS: String(STAFF_TOKEN_SECONDS) },
-    args: ['--ttl-sweep-seconds', '1'],
-  });
+  runtime = await startRuntime({ STAFF_TOKEN_TTL_SECONDS: String(STAFF_TOKEN_SECONDS) }, ['--ttl-sweep-seconds', '1']);
   const owner = { username: uniqueName('owner'), password: strongPassword() };
   const created = await runAdmin(['create-restaurant', '--name', 'Fidelity Bistro', '--currency', 'EUR', '--owner', owner.username], { env: { OWNER_PASSWORD: owner.password } });
   const { restaurantId } = JSON.parse(created.stdout);
@@ -116,7 +110,7 @@ describe('npm start', () => {
 describe('npm start with a short WebSocket idle limit', () => {
   let idle: RuntimeProcess;
   beforeAll(async () => {
-    idle = await spawnRuntime({ dynamoDbEndpoint: inject('dynamoDbEndpoint'), tableName: inject('tableName'), args: ['--ws-idle-seconds', '2'] });
+    idle = await startRuntime({}, ['--ws-idle-seconds', '2']);
   });
   afterAll(async () => {
     await idle?.stop();

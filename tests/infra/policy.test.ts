@@ -9,7 +9,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildStage, createOrderingApp } from '../../lib/ordering-app';
-import { policyChecks, StrictCfnGuard } from '../../lib/policy-checks';
+import { GUARD_MAX_BUFFER, policyChecks, StrictCfnGuard } from '../../lib/policy-checks';
 import { STAGE_NAMES, stages } from '../../lib/stage-config';
 
 /**
@@ -63,7 +63,7 @@ describe('policy checks', () => {
     // The stacks quick to check in full (Guard takes ~25 s over the whole API stack, which was compared once by hand).
     const templatePaths = ['QrOrdering-prod-Realtime', 'QrOrdering-prod-Web', 'QrOrdering-prod-Data'].map((name) => join(assembly.directory, `${name}.template.json`));
     const narrowed = findings(new StrictCfnGuard().validate(handed(app, templatePaths)));
-    expect(narrowed).toEqual(findings(new CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }).validate(handed(app, templatePaths))));
+    expect(narrowed).toEqual(findings(new CfnGuardValidator({ maxBuffer: GUARD_MAX_BUFFER }).validate(handed(app, templatePaths))));
     expect(narrowed.length).toBeGreaterThan(5);
   });
 

@@ -1,13 +1,12 @@
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
-import { spawnRuntime } from '../../../lib/local/runtime-process';
+import { expect } from 'vitest';
+import { startRuntime } from '../../e2e/support/local-runtime';
 import type { RuntimeProcess } from '../../../lib/local/runtime-process';
 import { serveWebApps } from '../../../lib/local/web-app';
 import type { WebAppServer } from '../../../lib/local/web-app';
 import { staffFixtures } from '../../e2e/support/staff';
 import type { TestRestaurant } from '../../e2e/support/staff';
-import { TEST_PASSWORD_COST } from '../../support/password-cost';
 
 /** What the app shows after work the local runtime may still be warming up for (its functions compile on first use). */
 export const SLOW = { timeout: 15_000 };
@@ -24,13 +23,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function startWebStack(overrides: Record<string, string> = {}, args: string[] = []) {
   let urls = { apiUrl: '', webSocketUrl: '' };
   const app: WebAppServer = await serveWebApps({ port: 0, config: () => urls });
-  const start = (more: string[] = []) =>
-    spawnRuntime({
-      dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-      tableName: inject('tableName'),
-      overrides: { ...TEST_PASSWORD_COST, CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides },
-      args: [...args, ...more],
-    });
+  const start = (more: string[] = []) => startRuntime({ CORS_ORIGIN: app.url, GUEST_ORDERING_URL: `${app.url}/t`, ...overrides }, [...args, ...more]);
   let runtime: RuntimeProcess = await start();
   urls = { apiUrl: runtime.url, webSocketUrl: runtime.webSocketUrl };
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
