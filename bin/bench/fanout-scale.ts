@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { processCpuTicks } from '../../lib/local/runtime-process';
+import type { RuntimeProcess } from '../../lib/local/runtime-process';
 import { BenchSocket, timedCall } from './clients';
 import { availableDishes, expectStatus, openTable, setUpRestaurant } from './load';
 import type { Endpoints } from './load';
@@ -13,7 +17,28 @@ export interface FanoutScale {
   p99Ms: number;
   allMs: number;
   missing: number;
+  /**
+   * Where the machine's CPU went from placing the order until the last socket had it: the share of
+   * all cores busy, and of that busy time the runtime's (its gateways and function instances) and
+   * this load generator's (its sockets); DynamoDB Local and the system had the rest. NaN without /proc.
+   */
+  cpu: { cores: number; busy: number; runtime: number; bench: number };
 }
+
+/** The machine's busy and total CPU time in clock ticks, from the first line of /proc/stat (NaN without it). */
+function machineCpuTicks(): { busy: number; total: number } {
+  try {
+    // user nice system idle iowait irq softirq steal
+    const ticks = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((sum, tick) => sum + tick, 0);
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
+
+/** CPU ticks of the machine, the runtime and this process, to be compared with a later sample. */
+const cpuSample = (runtime: Pick<RuntimeProcess, 'cpuTicks'>) => ({ machine: machineCpuTicks(), runtime: runtime.cpuTicks(), bench: processCpuTicks('self') });
 
 /** A token holds at most 5 sockets (API.md, WebSocket limits); a session at most 20 guests. */
 const SOCKETS_PER_TOKEN = 5;
@@ -25,7 +50,7 @@ const MAX_TABLE_SOCKETS = 20 * SOCKETS_PER_TOKEN;
  * sockets each, as guests with several tabs), the rest kitchen screens (one kitchen account per 5).
  * Measures how long until every socket has the order.
  */
-export async function measureFanoutScale(endpoints: Endpoints, sockets: number): Promise<FanoutScale> {
+export async function measureFanoutScale(endpoints: Endpoints & Pick<RuntimeProcess, 'cpuTicks'>, sockets: number): Promise<FanoutScale> {
   const guestSockets = Math.min(MAX_TABLE_SOCKETS, Math.ceil(sockets / 2));
   const kitchenSockets = sockets - guestSockets;
   const restaurant = await setUpRestaurant(endpoints, Math.max(1, Math.ceil(kitchenSockets / SOCKETS_PER_TOKEN)), 'Fan-out Bistro');
@@ -63,7 +88,10 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
     // A first order, not measured, starts the delivery function's instances (each imports its bundle, as
     // a Lambda init does): the figure is a warm restaurant's, as in the service's busy hours.
     await placeOne();
+    const before = cpuSample(endpoints);
     const { placed, key } = await placeOne();
+    const after = cpuSample(endpoints);
+    const busyTicks = after.machine.busy - before.machine.busy;
     const latencies = open.flatMap((socket) => {
       const seen = socket.firstSeen.get(key);
       return seen === undefined ? [] : [seen - placed.endedAt];
@@ -77,6 +105,12 @@ export async function measureFanoutScale(endpoints: Endpoints, sockets: number):
       p99Ms: percentile(latencies, 99),
       allMs: latencies.length === open.length ? (latencies.at(-1) as number) : Number.NaN,
       missing: open.length - latencies.length,
+      cpu: {
+        cores: cpus().length,
+        busy: busyTicks / (after.machine.total - before.machine.total),
+        runtime: (after.runtime - before.runtime) / busyTicks,
+        bench: (after.bench - before.bench) / busyTicks,
+      },
     };
   } finally {
     for (const socket of open) socket.close();

@@ -13,6 +13,7 @@ import type { OrderMix, ScaleInput, ScaleResult } from './scale';
 import { median, percentile } from './stats';
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const percent = (share: number) => (Number.isFinite(share) ? `${(share * 100).toFixed(0)} %` : '–');
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
@@ -118,10 +119,24 @@ export function fanoutScaleSection(runs: FanoutScale[]): string {
     '### Fan-out to many sockets on one restaurant (the phones of one FAMILY table, up to 100, and kitchen screens)',
     '',
     'One order placed (after a first one, not measured, that starts the delivery function\'s instances); ms after its HTTP response until the sockets had `order.placed` / `ticket.created`.',
+    `CPU: how busy the machine's ${runs[0]?.cpu.cores ?? ''} cores were from the order's cart add and placement until the last socket had it, and who used that time: the runtime (gateways and`,
+    'function instances) and this load generator (its sockets); DynamoDB Local and the system used the rest.',
     '',
     table(
-      ['sockets', 'phones', 'kitchen screens', 'first', 'p50', 'p99', 'all', 'missing'],
-      runs.map((scale) => [scale.guestSockets + scale.kitchenSockets, scale.guestSockets, scale.kitchenSockets, ms(scale.firstMs), ms(scale.p50Ms), ms(scale.p99Ms), ms(scale.allMs), scale.missing]),
+      ['sockets', 'phones', 'kitchen screens', 'first', 'p50', 'p99', 'all', 'missing', 'CPU busy', 'runtime', 'load generator'],
+      runs.map((scale) => [
+        scale.guestSockets + scale.kitchenSockets,
+        scale.guestSockets,
+        scale.kitchenSockets,
+        ms(scale.firstMs),
+        ms(scale.p50Ms),
+        ms(scale.p99Ms),
+        ms(scale.allMs),
+        scale.missing,
+        percent(scale.cpu.busy),
+        percent(scale.cpu.runtime),
+        percent(scale.cpu.bench),
+      ]),
     ),
     '',
     `Target: p99 < 1 s at 1,000 sockets: ${runs.filter((run) => run.guestSockets + run.kitchenSockets === 1000).map((run) => `${ms(run.p99Ms)} ms, ${run.p99Ms < 1000 && run.missing === 0 ? 'met' : '**not met**'}`).join('; ') || 'not measured in this run'}.`,

@@ -9,6 +9,8 @@ export interface RuntimeProcess {
   webSocketUrl: string;
   /** The process's resident memory now, in MiB (from /proc; NaN where there is none). */
   residentMb(): number;
+  /** The CPU time the process (every thread: gateways, function instances) has used so far, in clock ticks (from /proc; NaN where there is none). */
+  cpuTicks(): number;
   /** What the runtime and its handlers printed so far (stdout and stderr; the newest 8 MB of it in a long run). */
   logs(): string;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function spawnRuntime(options: {
         return Number.NaN;
       }
     },
+    cpuTicks: () => processCpuTicks(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -96,4 +99,16 @@ export async function spawnRuntime(options: {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A process's user and system time in clock ticks, fields 14 and 15 of `/proc/<pid>/stat` (NaN where there is none). */
+export function processCpuTicks(pid: number | 'self' | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which may hold spaces, start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -89,6 +89,15 @@ describe('npm start', () => {
     socket.ws.close();
   });
 
+  it('reports its memory and the CPU time of all its threads, as the benchmarks read them', async () => {
+    expect(runtime.residentMb()).toBeGreaterThan(10);
+    const before = runtime.cpuTicks();
+    expect(before).toBeGreaterThan(0);
+    // A hundred documents served: CPU in the gateway and in the function's worker thread, far more than a clock tick (10 ms).
+    for (let i = 0; i < 100; i++) expect((await fetch(`${runtime.url}/v1/openapi.json`)).status).toBe(200);
+    expect(runtime.cpuTicks()).toBeGreaterThan(before);
+  });
+
   it("logs each function's lines under its own name", () => {
     const lines = runtime
       .logs()
