@@ -18,9 +18,10 @@ export interface FanoutScale {
   allMs: number;
   missing: number;
   /**
-   * Where the machine's CPU went from placing the order until the last socket had it: the share of
-   * all cores busy, and of that busy time the runtime's (its gateways and function instances) and
-   * this load generator's (its sockets); DynamoDB Local and the system had the rest. NaN without /proc.
+   * Where the machine's CPU went from the order's cart add and placement until the last socket had
+   * it: the share of all cores busy, and of that busy time the runtime's (its gateways and function
+   * instances) and this load generator's (its sockets); DynamoDB Local and the system had the rest.
+   * NaN without /proc.
    */
   cpu: { cores: number; busy: number; runtime: number; bench: number };
 }
