@@ -113,12 +113,21 @@ export async function setUpRestaurant(endpoints: Endpoints, kitchens: number, na
 /** A table with an open session, made by the owner. */
 export async function openTable(endpoints: Endpoints, owner: StaffLogin, name: string, mode: 'FAMILY' | 'INDIVIDUAL') {
   const table = (await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables`, { token: owner.token, body: { name } }), 201)).body;
-  const session = (
-    await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${table.tableId}/sessions`, { token: owner.token, body: { mode } }),
-      201,
-    )
-  ).body;
-  return { tableId: table.tableId as string, tableCode: table.tableCode as string, pin: session.pin as string, sessionId: session.sessionId as string, mode };
+  const opened = await untilAnswered(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${table.tableId}/sessions`, { token: owner.token, body: { mode } }), new RetryCounter());
+  return { tableId: table.tableId as string, tableCode: table.tableCode as string, ...(await openedSession(endpoints, owner, opened)), mode };
+}
+
+/**
+ * The session an open-session answer gives, with its PIN. A retry answered SESSION_ALREADY_OPEN found
+ * the table taken by the session whose answer was lost (nobody else opens the load's tables): as the
+ * floor app shows the waiter that session, the waiter gives it a new PIN.
+ */
+async function openedSession(endpoints: Endpoints, owner: StaffLogin, response: TimedResponse & { attempts: number }): Promise<{ sessionId: string; pin: string }> {
+  if (response.status === 201) return { sessionId: response.body.sessionId, pin: response.body.pin };
+  const openSessionId = response.body?.error?.details?.openSessionId;
+  if (!alreadyDone('SESSION_ALREADY_OPEN')(response) || typeof openSessionId !== 'string') throw new Error(`expected 201, got ${response.status}: ${JSON.stringify(response.body)}`);
+  const renewed = await expectStatus(() => timedCall(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/sessions/${openSessionId}/pin`, { token: owner.token }), 200);
+  return { sessionId: openSessionId, pin: renewed.body.pin };
 }
 
 /** The dishes a guest can order, from the public menu's body. */
@@ -245,8 +254,13 @@ export async function runLoad(endpoints: Endpoints, options: LoadOptions, progre
       let table: { tableId: string; tableCode: string; pin: string; sessionId: string };
       if (seated === undefined) table = await openTable(endpoints, owner, `Table ${t + 1}`, mode);
       else {
-        const session = await measure('open session', 201, call(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${seated.tableId}/sessions`, { token: owner.token, body: { mode } }));
-        table = { ...seated, pin: session.body.pin, sessionId: session.body.sessionId };
+        const opened = await measure(
+          'open session',
+          201,
+          call(endpoints.url, 'POST', `/v1/restaurants/${owner.restaurantId}/tables/${seated.tableId}/sessions`, { token: owner.token, body: { mode } }),
+          alreadyDone('SESSION_ALREADY_OPEN'),
+        );
+        table = { ...seated, ...(await openedSession(endpoints, owner, opened)) };
       }
       sessionsServed.get(restaurant.restaurantId)?.push(table.sessionId);
       const kitchens = kitchenSockets.get(restaurant.restaurantId) as BenchSocket[];

@@ -101,6 +101,27 @@ describe('the staff app', () => {
     await expect.poll(() => needsYou(floor), SLOW).toContain('Nothing waiting.');
   });
 
+  it('shows the waiter the session that holds a table another waiter opened meanwhile, and gives it a new PIN', async () => {
+    const { restaurant } = await stack.restaurantWithTable();
+    const owner = { token: restaurant.ownerToken };
+    const terrace = (await stack.api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables`, { ...owner, body: { name: 'Terrace' } })).body;
+    const floor = await stack.staffScreen(restaurant.restaurantId, await stack.hire(restaurant, 'WAITER'));
+    const row = floor.getByRole('listitem').filter({ hasText: 'Terrace' });
+    await expect.poll(() => row.getByRole('button', { name: 'Open (shared)' }).count(), SLOW).toBe(1);
+    // A colleague opens it first; this screen still shows it free.
+    const theirs = await stack.api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables/${terrace.tableId}/sessions`, { ...owner, body: { mode: 'FAMILY' } });
+    expect(theirs.status).toBe(201);
+    await row.getByRole('button', { name: 'Open (shared)' }).click();
+    await expect.poll(() => floor.getByRole('status').allInnerTexts(), SLOW).toContain('This table already has an open session.');
+    await expect.poll(() => row.getByText('PIN hidden').count(), SLOW).toBe(1);
+    await row.getByRole('button', { name: 'New PIN' }).click();
+    await expect.poll(() => row.getByLabel(/^PIN \d{6}$/).count(), SLOW).toBe(1);
+    const pin = (await row.getByLabel(/^PIN \d{6}$/).innerText()).trim();
+    const phone = await stack.phone(terrace.tableCode);
+    await join(phone, pin, 'Bo');
+    await seated(phone);
+  });
+
   it('holds a coursed order\'s main on the grill until the waiter fires it from the table\'s panel, and shows the bill per guest', async () => {
     const { restaurant, grill, floor, phone } = await service();
     const owner = { token: restaurant.ownerToken };

@@ -75,6 +75,7 @@ describe('opening and reading sessions (staff)', () => {
 
     const again = await api('POST', `/v1/restaurants/${a.restaurantId}/tables/${table.tableId}/sessions`, { token: manager, body: { mode: 'FAMILY' } });
     expectError(again, 409, 'SESSION_ALREADY_OPEN');
+    expect(again.body.error.details, 'which session holds the table, so the floor can show it').toEqual({ openSessionId: opened.body.sessionId });
 
     const listed = await api('GET', `/v1/restaurants/${a.restaurantId}/sessions?status=OPEN`, { token: waiter });
     expect(listed.status).toBe(200);

@@ -113,7 +113,16 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
   };
   const open = async (table: Table, mode: 'FAMILY' | 'INDIVIDUAL') => {
     const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/tables/{tableId}/sessions', { params: { path: { restaurantId, tableId: table.tableId } }, body: { mode } });
-    if (!data) return fail(error, response);
+    if (!data) {
+      // Open already (a colleague's, or this tap's own whose answer was lost): show that session, whose panel gives a new PIN.
+      const problem = problemOf(error);
+      const openSessionId = problem?.code === 'SESSION_ALREADY_OPEN' ? problem.details?.openSessionId : undefined;
+      if (typeof openSessionId === 'string') {
+        setShown(openSessionId);
+        await loadTables();
+      }
+      return fail(error, response);
+    }
     setPins((known) => ({ ...known, [data.sessionId]: data.pin }));
     setShown(data.sessionId);
     await loadTables();
