@@ -74,7 +74,10 @@ const MAX_CONFLICT_RETRIES = 3;
 /**
  * TransactWriteItems. Conflicts with another in-flight transaction are retried (they say nothing
  * about our conditions); a cancellation becomes a TransactionCancelledError for the domain to read
- * by name. Names must be unique within a transaction.
+ * by name. Names must be unique within a transaction. A transaction DynamoDB applied but whose answer
+ * was lost does not fail its own conditions when the SDK sends it again: the SDK gives each call a
+ * ClientRequestToken and keeps it across its retries, and DynamoDB (Local too) answers a repeated
+ * token with success.
  */
 export async function transactWrite(items: TransactItem[]): Promise<void> {
   const names = items.map((item) => item.name);

@@ -73,10 +73,9 @@ export async function openSession(actor: StaffPrincipal, tableId: string, input:
     await transactWrite([...openSessionItems(session, now), ...cart]);
   } catch (error) {
     if (!(error instanceof TransactionCancelledError && error.failed('table'))) throw error;
-    // The table as it is now: the read above may predate the session that took it (another waiter's, at
-    // the same moment), or that session may be this one (a write DynamoDB applied, sent again when its answer was lost).
+    // The session that holds the table now: the read above may predate it (another waiter's, at the same moment).
     const openSessionId = (await getTable(actor.restaurantId, tableId))?.openSessionId ?? null;
-    if (openSessionId !== sessionId) throw new ConflictError('SESSION_ALREADY_OPEN', 'This table already has an open session.', { openSessionId });
+    throw new ConflictError('SESSION_ALREADY_OPEN', 'This table already has an open session.', { openSessionId });
   }
   logger.info('session opened', { restaurantId: actor.restaurantId, sessionId, tableId, by: actor.staffId });
   return { sessionId, tableId, mode: session.mode, pin, status: 'OPEN', openedAt: session.openedAt, expiresAt: session.expiresAt };

@@ -24,6 +24,8 @@ let kitchen: string;
 let soupId: string;
 /** Open tables: their code, PIN and session. */
 const tables: { tableCode: string; pin: string; sessionId: string }[] = [];
+/** Tables without a session, for the scenario that opens them. */
+const freeTables: string[] = [];
 
 const newIp = () => `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const DEAD_LETTERS = new URL('../../.local/stream-dead-letters.jsonl', import.meta.url);
@@ -38,6 +40,7 @@ beforeAll(async () => {
     const session = (await api('POST', `/v1/restaurants/${a.restaurantId}/tables/${table.tableId}/sessions`, { token: waiter, body: { mode } })).body;
     tables.push({ tableCode: table.tableCode, pin: session.pin, sessionId: session.sessionId });
   }
+  for (let t = 0; t < 4; t++) freeTables.push((await api('POST', `/v1/restaurants/${a.restaurantId}/tables`, { token: a.ownerToken, body: { name: `Free ${t}` } })).body.tableId);
   await runtime.stop();
 });
 
@@ -174,6 +177,20 @@ describe('DynamoDB throttling, failing, resetting and losing answers on 10 % of 
       expect((await api('GET', `/v1/restaurants/${a.restaurantId}/sessions/${table.sessionId}`, { token: waiter })).body.guests).toHaveLength(guestsBefore);
       expect(runtime.logs()).toContain('database unavailable after retries');
   }), 60_000);
+});
+
+describe('DynamoDB applying transactions whose answers are lost (half of them)', () => {
+  it("opens each table's session once: the SDK's re-sent transaction succeeds instead of failing its own condition", () =>
+    onRuntime(['--dynamodb-faults', 'rate=0.5,kinds=lostAnswer,ops=TransactWriteItems,seed=3'], async () => {
+      for (const tableId of freeTables) {
+        const opened = await api('POST', `/v1/restaurants/${a.restaurantId}/tables/${tableId}/sessions`, { token: waiter, body: { mode: 'FAMILY' } });
+        // 201, or 503 when every attempt's answer was lost; never the 409 of a session colliding with itself.
+        expect([201, 503], JSON.stringify(opened.body)).toContain(opened.status);
+        const table = (await api('GET', `/v1/restaurants/${a.restaurantId}/tables`, { token: waiter })).body.tables.find((t: { tableId: string }) => t.tableId === tableId);
+        if (opened.status === 201) expect(table.openSessionId).toBe(opened.body.sessionId);
+      }
+      expect(runtime.logs()).toContain('"fault":"lostAnswer"');
+    }), 60_000);
 });
 
 describe('DynamoDB never answering', () => {
