@@ -148,12 +148,29 @@ export async function archiveMenuItem(actor: StaffPrincipal, itemId: string, now
 export type PublicMenu = z.infer<typeof PublicMenuSchema>;
 
 /**
+ * The live items in the restaurant's own order: categories in the order it first used them (by each
+ * one's oldest item), items in the order they were added (item ids are time-sorted; an import spaces
+ * them a millisecond apart). The index sorts by category name, which would put a menu written as
+ * Starters, Mains, Desserts in the order Desserts, Mains, Starters.
+ */
+async function menuInOrder(restaurantId: string): Promise<{ restaurant?: Restaurant; items: MenuItem[] }> {
+  const { restaurant, items } = await queryMenu(restaurantId);
+  const firstOf = new Map<string, string>();
+  for (const { category, itemId } of items) {
+    const first = firstOf.get(category);
+    if (first === undefined || itemId < first) firstOf.set(category, itemId);
+  }
+  const rank = (item: MenuItem) => `${firstOf.get(item.category) ?? ''}#${item.itemId}`;
+  return { restaurant, items: items.toSorted((a, b) => (rank(a) < rank(b) ? -1 : 1)) };
+}
+
+/**
  * The menu guests read without logging in: live items grouped by category, from one Query. In
  * `language` (one of the restaurant's), names, descriptions and category names come from the items'
  * translations where they have one; a category is named by the first of its items that translates it.
  */
 export async function getPublicMenu(restaurantId: string, language?: string): Promise<PublicMenu> {
-  const { restaurant, items } = await queryMenu(restaurantId);
+  const { restaurant, items } = await menuInOrder(restaurantId);
   if (!restaurant) throw new NotFoundError();
   const served = language && restaurant.languages.slice(1).includes(language) ? language : undefined;
   const categories = new Map<string, { name: string; items: PublicMenu['categories'][number]['items'] }>();
@@ -171,7 +188,7 @@ export async function getPublicMenu(restaurantId: string, language?: string): Pr
 
 /** The menu as its editors work on it: every live item with what only staff see (category, prep time, the kitchen's name, translations). Same Query as the public menu. */
 export async function listMenuItems(actor: StaffPrincipal): Promise<{ items: MenuItemView[] }> {
-  const { items } = await queryMenu(actor.restaurantId);
+  const { items } = await menuInOrder(actor.restaurantId);
   return { items: items.map(toMenuItemView) };
 }
 

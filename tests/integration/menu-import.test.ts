@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { authenticate } from '../../shared/auth/authenticate';
+import type { StaffPrincipal } from '../../shared/auth/principal';
+import { CreateMenuItemBody } from '../../shared/contract/requests';
 import { queryMenu } from '../../shared/db/menu';
-import { getPublicMenu } from '../../shared/menu/menu';
+import { archiveMenuItem, createMenuItem, getPublicMenu, listMenuItems } from '../../shared/menu/menu';
 import { createRestaurant } from '../../shared/restaurants/restaurants';
+import { loginStaff } from '../../shared/staff/login';
 import { runAdmin } from '../support/admin-cli';
 import { strongPassword } from '../support/restaurant';
 
@@ -17,8 +21,14 @@ function menuFile(name: string, content: unknown): string {
 }
 
 async function newRestaurant() {
-  const { restaurantId } = await createRestaurant({ name: 'Import Bistro', currency: 'EUR', owner: 'owner', password: strongPassword() }, new Date());
-  return restaurantId;
+  return (await restaurantWithOwner()).restaurantId;
+}
+
+async function restaurantWithOwner() {
+  const password = strongPassword();
+  const { restaurantId } = await createRestaurant({ name: 'Import Bistro', currency: 'EUR', owner: 'owner', password }, new Date());
+  const { token } = await loginStaff({ restaurantId, username: 'owner', password }, '203.0.113.9', new Date());
+  return { restaurantId, owner: (await authenticate(token, new Date())) as StaffPrincipal };
 }
 
 const good = (name: string, category = 'Mains') => ({ name, category, priceCents: 1200, station: 'GRILL' });
@@ -80,6 +90,32 @@ describe('admin import-menu (DynamoDB Local)', () => {
     const result = await runAdmin(['import-menu', '--restaurant', await newRestaurant(), '--file', menuFile('large.json', { items: large })]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.trim().split('\n')).toEqual(['imported 100 of 250', 'imported 200 of 250', 'imported 250 of 250']);
+  });
+
+  it("serves the menu in the restaurant's order, not the index's: categories as the file first uses them, dishes as written", async () => {
+    const { restaurantId, owner } = await restaurantWithOwner();
+    const demo = await runAdmin(['import-menu', '--restaurant', restaurantId, '--file', 'lib/local/demo-menu.json']);
+    expect(demo.code, demo.stderr).toBe(0);
+    const file = JSON.parse(readFileSync('lib/local/demo-menu.json', 'utf8')) as { items: { name: string; category: string }[] };
+    const written = [...new Set(file.items.map((item) => item.category))];
+    expect(written).toEqual(['Starters', 'Mains', 'Desserts', 'Drinks']);
+    const shown = async (language?: string) =>
+      (await getPublicMenu(restaurantId, language)).categories.map((category) => `${category.name}: ${category.items.map((item) => item.name).join(', ')}`);
+    const byCategory = written.map((category) => `${category}: ${file.items.filter((item) => item.category === category).map((item) => item.name).join(', ')}`);
+    expect(await shown()).toEqual(byCategory);
+    expect((await shown('de')).map((line) => line.split(':')[0])).toEqual(['Vorspeisen', 'Hauptgerichte', 'Desserts', 'Drinks']);
+    // The back office lists the same order.
+    expect((await listMenuItems(owner)).items.map((item) => item.name)).toEqual(written.flatMap((category) => file.items.filter((item) => item.category === category).map((item) => item.name)));
+
+    // A dish added later joins its category at the end; a new category comes last. When a category's
+    // oldest dish is archived, the category keeps its place by its next oldest.
+    await createMenuItem(owner, CreateMenuItemBody.parse(good('Carpaccio', 'Starters')), new Date());
+    await createMenuItem(owner, CreateMenuItemBody.parse(good('Cheese board', 'Cheese')), new Date());
+    const bruschetta = (await queryMenu(restaurantId)).items.find((item) => item.name === 'Bruschetta');
+    await archiveMenuItem(owner, bruschetta?.itemId as string, new Date());
+    const after = await shown();
+    expect(after.map((line) => line.split(':')[0])).toEqual(['Starters', 'Mains', 'Desserts', 'Drinks', 'Cheese']);
+    expect(after[0]).toBe('Starters: Soup of the day, Burrata, Carpaccio');
   });
 
   it('refuses an unknown restaurant and a file that is not JSON', async () => {
