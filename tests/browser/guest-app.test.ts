@@ -131,6 +131,32 @@ describe('the guest app', () => {
     expect(names.sort()).toEqual(['Burger', 'Goulash']);
   });
 
+  it('keeps "Add to order" and its price in reach on a small phone while a dish\'s options scroll', async () => {
+    const { tableCode, pin } = await stack.restaurantWithTable();
+    const phone = await stack.phone(tableCode, { viewport: { width: 320, height: 480 } });
+    await join(phone, pin);
+    await seated(phone);
+    await phone.getByRole('button', { name: /^Burger\b/ }).click();
+    const dialog = phone.getByRole('dialog', { name: 'Burger' });
+    const addButton = dialog.getByRole('button', { name: /^Add to order/ });
+    // The dish does not fit: its options scroll inside the dialog.
+    expect(await dialog.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+    // Tappable where it is, without scrolling: on screen, and what a finger at its centre touches.
+    const inReach = () =>
+      addButton.evaluate((button) => {
+        const box = button.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.bottom <= window.innerHeight && hit !== null && button.contains(hit);
+      });
+    expect(await inReach()).toBe(true);
+    await dialog.getByLabel('Medium').check();
+    await dialog.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    expect(await inReach()).toBe(true);
+    expect(await addButton.innerText()).toContain('€12.00');
+    await addButton.click();
+    await expect.poll(() => cartText(phone), SLOW).toContain('1 × Burger');
+  });
+
   it('shows an 86 live, calls the waiter with the acknowledgement shown, and comes back as the same guest when the token stopped working', async () => {
     const { restaurant, tableCode, pin, items } = await stack.restaurantWithTable();
     const page = await stack.phone(tableCode);
