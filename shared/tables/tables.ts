@@ -41,8 +41,12 @@ export async function createTable(actor: StaffPrincipal, input: CreateTableInput
   return { tableId, name: input.name, tableCode, orderUrl: orderUrl(tableCode) };
 }
 
+/** Table names as staff read them: "Table 2" before "Table 10", case aside. */
+const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** The restaurant's tables by name (the floor and the back office list them so), not in the order they were made. */
 export async function listTables(actor: StaffPrincipal): Promise<TableView[]> {
-  return (await queryTables(actor.restaurantId)).map(toView);
+  return (await queryTables(actor.restaurantId)).map(toView).sort((a, b) => byName.compare(a.name, b.name));
 }
 
 /** The caller's restaurant's table, or 404. */

@@ -70,6 +70,16 @@ describe('tables', () => {
     expect(listed.body.tables).toContainEqual({ ...table, openSessionId: null });
   });
 
+  it('lists tables by name as a waiter reads them, numbers in order, whatever order they were made in', async () => {
+    const restaurant = await createRestaurantWithCli('Floor Bistro');
+    // One at a time, so each gets its own (time-sorted) id: the order made is not the order shown.
+    for (const name of ['Table 10', 'Table 2', 'Terrace 1', 'table 1', 'Bar']) {
+      expect((await api('POST', `/v1/restaurants/${restaurant.restaurantId}/tables`, { token: restaurant.ownerToken, body: { name } })).status).toBe(201);
+    }
+    const listed = await api('GET', `/v1/restaurants/${restaurant.restaurantId}/tables`, { token: restaurant.ownerToken });
+    expect(listed.body.tables.map((table: { name: string }) => table.name)).toEqual(['Bar', 'table 1', 'Table 2', 'Table 10', 'Terrace 1']);
+  });
+
   it('serves the QR code as image/svg+xml that decodes back to the order URL', async () => {
     const table = await newTable();
     const { response, text } = await fetchAndDecodeQr(table.tableId, tokens.MANAGER);
