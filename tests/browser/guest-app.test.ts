@@ -131,7 +131,7 @@ describe('the guest app', () => {
     expect(names.sort()).toEqual(['Burger', 'Goulash']);
   });
 
-  it('keeps "Add to order" and its price in reach on a small phone while a dish\'s options scroll', async () => {
+  it('keeps "Add to order" in reach on a small phone while a dish\'s options scroll, and leads from the menu to the cart below it', async () => {
     const { tableCode, pin } = await stack.restaurantWithTable();
     const phone = await stack.phone(tableCode, { viewport: { width: 320, height: 480 } });
     await join(phone, pin);
@@ -155,6 +155,16 @@ describe('the guest app', () => {
     expect(await addButton.innerText()).toContain('€12.00');
     await addButton.click();
     await expect.poll(() => cartText(phone), SLOW).toContain('1 × Burger');
+
+    // The cart is below the menu, off this screen: a bar at the foot says what it holds and leads there.
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    const bar = phone.getByRole('button', { name: /^View order/ });
+    expect(await bar.innerText()).toBe('View order · 1 item · €12.00');
+    await bar.click();
+    const heading = phone.getByRole('heading', { name: 'Table order' });
+    await expect.poll(() => heading.evaluate((element) => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().bottom <= window.innerHeight), SLOW).toBe(true);
+    expect(await heading.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => bar.count(), SLOW).toBe(0);
   });
 
   it('shows an 86 live, calls the waiter with the acknowledgement shown, and comes back as the same guest when the token stopped working', async () => {

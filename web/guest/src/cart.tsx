@@ -40,7 +40,9 @@ export function CartView(props: {
   const lines = cart?.lines ?? [];
   return (
     <section aria-labelledby="cart-heading" class="cart">
-      <h2 id="cart-heading">{family ? t.tableOrder : t.yourOrder}</h2>
+      <h2 id="cart-heading" tabIndex={-1}>
+        {family ? t.tableOrder : t.yourOrder}
+      </h2>
       {lines.length === 0 && <p>{t.emptyCart}</p>}
       <ul>
         {lines.map((line) => (
@@ -64,7 +66,7 @@ export function CartView(props: {
       <p class="total">
         {t.total} {money(cart?.totalCents ?? 0)}
       </p>
-      <button type="button" class="primary wide" disabled={lines.length === 0 || props.placing} onClick={props.onPlace}>
+      <button type="button" id="place-order" class="primary wide" disabled={lines.length === 0 || props.placing} onClick={props.onPlace}>
         {t.placeOrder}
       </button>
     </section>

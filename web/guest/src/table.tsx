@@ -31,10 +31,30 @@ const upsert = (orders: Order[], order: Order) => {
   return [...rest, order].sort((a, b) => a.placedAt.localeCompare(b.placedAt));
 };
 
+/** Whether the element with this id is on screen, even in part (looked up once `ready`). */
+function useOnScreen(id: string, ready: boolean): boolean {
+  const [onScreen, setOnScreen] = useState(true);
+  useEffect(() => {
+    const element = ready ? document.getElementById(id) : null;
+    if (!element) return;
+    const observer = new IntersectionObserver(([entry]) => setOnScreen(entry?.isIntersecting ?? true));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [id, ready]);
+  return onScreen;
+}
+
+/** Brings the cart into view and the screen reader's focus to its heading. */
+function showCart() {
+  const heading = document.getElementById('cart-heading');
+  heading?.scrollIntoView({ block: 'start' });
+  heading?.focus({ preventScroll: true });
+}
+
 /** The table once the guest is in: menu, cart, orders, the staff, table-mates asking to join; live over the socket and still working over HTTP without it. */
 export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat: Seat; restaurant: Schemas['Restaurant']; onSeat: (seat: Seat) => void; onEnded: (ending: Ending) => void }) {
   const { api, config, restaurant } = props;
-  const { t, language } = useLocale();
+  const { t, language, money } = useLocale();
   const seat = useRef(props.seat);
   seat.current = props.seat;
   const [session, setSession] = useState<Session | undefined>();
@@ -54,6 +74,9 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
   const [ready, setReady] = useState(false);
   // Two taps within one render see the same state: the ref is what makes the second one a no-op.
   const inFlight = useRef(false);
+  // The cart sits below the menu: while it holds something and its "Place order" is off screen, a bar at the foot leads to it.
+  const placeOnScreen = useOnScreen('place-order', ready);
+  const items = cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
 
   const tell = (text: string, urgent = true) => setNotice({ text, urgent });
   const saveSeat = (change: Partial<Seat>) => props.onSeat({ ...seat.current, ...change });
@@ -265,6 +288,11 @@ export function Table(props: { api: Api; publicApi: Api; config: AppConfig; seat
           </div>
         ))}
         {notice && (notice.urgent ? <p role="alert">{notice.text}</p> : <p role="status">{notice.text}</p>)}
+        {items > 0 && !placeOnScreen && (
+          <button type="button" class="primary wide" onClick={showCart}>
+            {t.viewOrder(items)} · {money(cart?.totalCents ?? 0)}
+          </button>
+        )}
       </div>
       <Menu categories={categories} onChoose={setChoosing} />
       {choosing && (
