@@ -18,6 +18,16 @@ async function seriousViolations(page: Page) {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Answers the page's next confirm() with yes or no, and resolves with what it asked. */
+function answerNextDialog(page: Page, accept: boolean): Promise<string> {
+  return new Promise((resolve) =>
+    page.once('dialog', (dialog) => {
+      resolve(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    }),
+  );
+}
+
 describe('the back office', () => {
   it('adds a dish with a required option group that guests see live, and an 86 until a time that ends by itself', async () => {
     const { restaurant, tableCode, pin } = await stack.restaurantWithTable();
@@ -96,6 +106,16 @@ describe('the back office', () => {
     await upload.setInputFiles(file([dish('Good soup', 500), dish('Fair lunch', 900)]));
     await expect.poll(() => screen.getByRole('status').allInnerTexts(), SLOW).toContain('Imported 2 dishes from menu.json.');
     await expect.poll(() => screen.getByRole('region', { name: 'Imported' }).innerText(), SLOW).toMatch(/Good soup[\s\S]*Fair lunch/);
+
+    // Deleting a dish cannot be undone: the editor asks first, and a "no" changes nothing.
+    const dishes = screen.getByRole('region', { name: 'Imported' });
+    const asked = answerNextDialog(screen, false);
+    await dishes.getByRole('button', { name: 'Delete Fair lunch' }).click();
+    expect(await asked).toMatch(/^Delete Fair lunch from the menu\?/);
+    expect(await dishes.getByRole('button', { name: 'Delete Fair lunch' }).count()).toBe(1);
+    void answerNextDialog(screen, true);
+    await dishes.getByRole('button', { name: 'Delete Fair lunch' }).click();
+    await expect.poll(() => dishes.innerText(), SLOW).not.toContain('Fair lunch');
   });
 
   it('prints every table\'s QR code with its name, each decoding to that table\'s order URL', async () => {
@@ -128,6 +148,20 @@ describe('the back office', () => {
       });
       expect(jsQR(Uint8ClampedArray.from(pixels), 400, 400)?.data, table.name).toBe(table.orderUrl);
     }
+
+    // A new code breaks the printed one at once: the back office asks first, and a "no" keeps the code.
+    await screen.emulateMedia({ media: 'screen' });
+    await screen.getByRole('button', { name: 'Back', exact: true }).click();
+    const bar = tables.find((table) => table.name === 'Bar') as { orderUrl: string };
+    const orderUrls = () => screen.getByRole('region', { name: 'Tables' }).getByRole('link', { name: /\/t\?t=/ }).allInnerTexts();
+    await expect.poll(orderUrls, SLOW).toContain(bar.orderUrl);
+    const asked = answerNextDialog(screen, false);
+    await screen.getByRole('button', { name: 'New code for Bar' }).click();
+    expect(await asked).toMatch(/^Give Bar a new code\? Its printed QR code stops working/);
+    expect(await orderUrls()).toContain(bar.orderUrl);
+    void answerNextDialog(screen, true);
+    await screen.getByRole('button', { name: 'New code for Bar' }).click();
+    await expect.poll(orderUrls, SLOW).not.toContain(bar.orderUrl);
   });
 
   it('creates, unlocks and deletes staff, saves settings and lists the audit log, showing the server\'s own message when it refuses', async () => {
@@ -149,6 +183,11 @@ describe('the back office', () => {
     await expect.poll(() => staff.innerText(), SLOW).toContain('new-cook');
     expect(await seriousViolations(screen)).toEqual([]);
     await staff.getByRole('button', { name: 'Unlock new-cook' }).click();
+    const asked = answerNextDialog(screen, false);
+    await staff.getByRole('button', { name: 'Delete new-cook' }).click();
+    expect(await asked).toBe('Delete new-cook? Their screens are signed out at once.');
+    expect(await staff.innerText()).toContain('new-cook');
+    void answerNextDialog(screen, true);
     await staff.getByRole('button', { name: 'Delete new-cook' }).click();
     await expect.poll(() => staff.innerText(), SLOW).not.toContain('new-cook');
 

@@ -77,6 +77,7 @@ function Tables({ api, restaurantId, onError, onDone }: OfficeProps) {
     await load();
   };
   const newCode = async (table: Schemas['Table']) => {
+    if (!confirm(`Give ${table.name} a new code? Its printed QR code stops working at once; print the new one.`)) return;
     const { data, error, response } = await api.POST('/v1/restaurants/{restaurantId}/tables/{tableId}/code', { params: { path: { restaurantId, tableId: table.tableId } } });
     if (!data) return onError(error, response);
     await load();
@@ -190,7 +191,13 @@ function StaffList({ api, restaurantId, onError, onDone }: OfficeProps) {
             <button type="button" onClick={() => void act(api.POST('/v1/restaurants/{restaurantId}/staff/{staffId}/unlock', { params: { path: { restaurantId, staffId: member.staffId } } }))}>
               Unlock {member.username}
             </button>
-            <button type="button" onClick={() => void act(api.DELETE('/v1/restaurants/{restaurantId}/staff/{staffId}', { params: { path: { restaurantId, staffId: member.staffId } } }))}>
+            <button
+              type="button"
+              onClick={() =>
+                confirm(`Delete ${member.username}? Their screens are signed out at once.`) &&
+                void act(api.DELETE('/v1/restaurants/{restaurantId}/staff/{staffId}', { params: { path: { restaurantId, staffId: member.staffId } } }))
+              }
+            >
               Delete {member.username}
             </button>
           </li>

@@ -118,7 +118,8 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
     onDone();
     await load();
   };
-  const remove = async (itemId: string) => {
+  const remove = async ({ itemId, name }: Item) => {
+    if (!confirm(`Delete ${name} from the menu? Guests stop seeing it at once; past orders keep it. To take it off for a while, 86 it instead.`)) return;
     const { error, response } = await api.DELETE('/v1/restaurants/{restaurantId}/menu/items/{itemId}', { params: { path: { restaurantId, itemId } } });
     if (error) return onError(error, response);
     await load();
@@ -279,7 +280,7 @@ export function MenuEditor({ api, restaurantId, onError, onDone }: OfficeProps) 
                 >
                   Edit {item.name}
                 </button>
-                <button type="button" onClick={() => void remove(item.itemId)}>
+                <button type="button" onClick={() => void remove(item)}>
                   Delete {item.name}
                 </button>
               </li>

@@ -81,7 +81,10 @@ export function SessionPanel(props: {
               </button>{' '}
               <button
                 type="button"
-                onClick={() => void act(api.DELETE('/v1/restaurants/{restaurantId}/sessions/{sessionId}/guests/{guestId}', { params: { path: { ...path, guestId: guest.guestId } } }))}
+                onClick={() =>
+                  confirm(`Remove ${guest.guestName ?? 'this guest'} from the table? Their phone is signed out at once; their orders stay on the bill.`) &&
+                  void act(api.DELETE('/v1/restaurants/{restaurantId}/sessions/{sessionId}/guests/{guestId}', { params: { path: { ...path, guestId: guest.guestId } } }))
+                }
               >
                 Remove {guest.guestName ?? 'guest'}
               </button>
