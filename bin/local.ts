@@ -148,6 +148,7 @@ console.log(`DynamoDB Local: ${runtime.dynamoDbEndpoint} (table ${values['table-
 if (values.seed === 'demo') {
   const seed = await seedDemo();
   console.log(`Demo restaurant ${seed.restaurantId}: ${seed.menuItems} menu items (GET /v1/restaurants/${seed.restaurantId}/menu).`);
+  if (siteOrigin) console.log(`Staff sign-in with the restaurant filled in: ${siteOrigin}/staff/?r=${seed.restaurantId}`);
   console.log('Logins (POST /v1/staff/login with this restaurantId):');
   console.table(seed.logins);
   console.log('Tables:');

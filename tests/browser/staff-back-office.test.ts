@@ -171,6 +171,16 @@ describe('the back office', () => {
     await screen.getByRole('button', { name: 'Back office' }).click();
     await screen.getByRole('button', { name: 'Staff' }).click();
     const staff = screen.getByRole('region', { name: 'Staff' });
+    // The sign-in link for a new device names the restaurant, even on a device last signed in to another one.
+    const link = (await staff.getByRole('link', { name: /\/staff\/\?r=/ }).getAttribute('href')) as string;
+    expect(link).toBe(`${stack.app.url}/staff/?r=${restaurant.restaurantId}`);
+    const device = await (await stack.browser.newContext()).newPage();
+    await device.goto(`${stack.app.url}/staff/`);
+    await device.evaluate(() => localStorage.setItem('restaurant', 'ANOTHER-RESTAURANT'));
+    await device.goto(link);
+    expect(await device.getByLabel('Restaurant').inputValue()).toBe(restaurant.restaurantId);
+    await device.context().close();
+
     await staff.getByLabel('Username').fill('new-cook');
     await staff.getByLabel('Password').fill('short');
     await staff.getByLabel('Role').selectOption('KITCHEN');

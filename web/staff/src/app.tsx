@@ -58,7 +58,8 @@ function Signed({ api, config, session, onSignedOut }: { api: Api; config: AppCo
 }
 
 function Login({ api, onSignedIn }: { api: Api; onSignedIn: (session: StaffSession) => void }) {
-  const [restaurantId, setRestaurantId] = useState(() => localStorage.getItem('restaurant') ?? new URLSearchParams(location.search).get('r') ?? '');
+  // A sign-in link (the back office's Staff tab shows it) names the restaurant; else the one this device last signed in to.
+  const [restaurantId, setRestaurantId] = useState(() => new URLSearchParams(location.search).get('r') ?? localStorage.getItem('restaurant') ?? '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | undefined>();

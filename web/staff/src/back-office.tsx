@@ -160,8 +160,12 @@ function StaffList({ api, restaurantId, onError, onDone }: OfficeProps) {
     onDone();
     await load();
   };
+  const signInLink = `${location.origin}${location.pathname}?r=${encodeURIComponent(restaurantId)}`;
   return (
     <section aria-label="Staff">
+      <p>
+        Sign-in link for staff devices (the restaurant filled in): <a href={signInLink}>{signInLink}</a>
+      </p>
       <form class="tools" onSubmit={(event) => void create(event)}>
         <label>
           Username <input value={form.username} onInput={(e) => setForm({ ...form, username: e.currentTarget.value })} required />
