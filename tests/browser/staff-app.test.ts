@@ -36,7 +36,7 @@ async function service() {
 
 describe('the staff app', () => {
   it('shows the grill a guest\'s order within a second, with options and no price; a bump tells the guest and the floor; the waiter serves it', async () => {
-    const { grill, floor, phone } = await service();
+    const { restaurant, grill, floor, phone } = await service();
     // The all-day counts come from the tickets the screen holds: no request per message.
     const allDayRequests: string[] = [];
     grill.on('request', (request) => void (request.url().includes('/kitchen/all-day') && allDayRequests.push(request.url())));
@@ -76,10 +76,15 @@ describe('the staff app', () => {
     await expect.poll(() => needsYou(floor), SLOW).toContain(`Food is up: #${number} for Window`);
     expect(await seriousViolations(floor)).toEqual([]);
     await floor.screenshot({ path: `${SCREENSHOTS}staff-floor.png` });
+    // A floor screen opened after the food went up (a reload, a colleague's tablet) shows it too, from its sync.
+    const colleague = await stack.staffScreen(restaurant.restaurantId, await stack.hire(restaurant, 'WAITER'), { viewport: { width: 820, height: 1180 } });
+    await expect.poll(() => needsYou(colleague), SLOW).toContain(`Food is up: #${number} for Window`);
     await floor.getByRole('button', { name: `Served #${number}` }).click();
     await expect.poll(() => ordersText(phone), SLOW).toMatch(/1 × Burger[\s\S]*served/);
     await expect.poll(() => needsYou(floor), SLOW).not.toContain('Food is up');
-  });
+    // Served by one waiter: gone from the other's screen too.
+    await expect.poll(() => needsYou(colleague), SLOW).not.toContain('Food is up');
+  }, 60_000);
 
   it('sends a screen whose account was deleted back to the sign-in, and keeps its device token for the next sign-in', async () => {
     const table = await stack.restaurantWithTable();

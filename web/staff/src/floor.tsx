@@ -68,9 +68,18 @@ export function Floor({ api, config, session, onRefused }: { api: Api; config: A
         if (!up) checkStillSignedIn(api, restaurantId, onRefused);
       },
       onMessage: (message) => {
-        // Something moved in the kitchen or at a table: the open table's bill and courses are read again.
-        if (message.type === 'ticket.created' || message.type === 'ticket.updated') setRevision((n) => n + 1);
-        if (message.type === 'snapshot') return setRequests((message.data.serviceRequests ?? []).filter((request) => request.status === 'OPEN'));
+        if (message.type === 'ticket.created' || message.type === 'ticket.updated') {
+          // Something moved in the kitchen or at a table: the open table's bill and courses are read again.
+          setRevision((n) => n + 1);
+          // Served by another waiter, or recalled by the kitchen: that food is no longer up.
+          const ticket = 'ticket' in message.data ? message.data.ticket : undefined;
+          if (ticket && ticket.status !== 'READY') setFoodUp((known) => known.filter((f) => f.orderId !== ticket.orderId));
+        }
+        if (message.type === 'snapshot') {
+          // On every (re)connect, a reload included: the food that is up now, though this screen missed its ticket.ready.
+          setFoodUp(message.data.tickets.filter((ticket) => ticket.status === 'READY').map(({ orderId, number, tableName }) => ({ orderId, number, tableName })));
+          return setRequests((message.data.serviceRequests ?? []).filter((request) => request.status === 'OPEN'));
+        }
         if (message.type === 'service.requested') {
           ring();
           const { request } = message.data;
