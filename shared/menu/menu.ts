@@ -148,20 +148,16 @@ export async function archiveMenuItem(actor: StaffPrincipal, itemId: string, now
 export type PublicMenu = z.infer<typeof PublicMenuSchema>;
 
 /**
- * The live items in the restaurant's own order: categories in the order it first used them (by each
- * one's oldest item), items in the order they were added (item ids are time-sorted; an import spaces
- * them a millisecond apart). The index sorts by category name, which would put a menu written as
- * Starters, Mains, Desserts in the order Desserts, Mains, Starters.
+ * The live items in the restaurant's own order: categories in the order it first used them, dishes in
+ * the order they were added (item ids are time-sorted; an import spaces them a millisecond apart). The
+ * index gives each category's dishes in id order, but the categories by name, which would put a menu
+ * written as Starters, Mains, Desserts in the order Desserts, Mains, Starters: the categories are
+ * sorted again by their oldest dish, the first of each.
  */
 async function menuInOrder(restaurantId: string): Promise<{ restaurant?: Restaurant; items: MenuItem[] }> {
   const { restaurant, items } = await queryMenu(restaurantId);
-  const firstOf = new Map<string, string>();
-  for (const { category, itemId } of items) {
-    const first = firstOf.get(category);
-    if (first === undefined || itemId < first) firstOf.set(category, itemId);
-  }
-  const rank = (item: MenuItem) => `${firstOf.get(item.category) ?? ''}#${item.itemId}`;
-  return { restaurant, items: items.toSorted((a, b) => (rank(a) < rank(b) ? -1 : 1)) };
+  const categories = [...Map.groupBy(items, (item) => item.category).values()];
+  return { restaurant, items: categories.sort(([a], [b]) => ((a?.itemId ?? '') < (b?.itemId ?? '') ? -1 : 1)).flat() };
 }
 
 /**
